@@ -1,0 +1,245 @@
+import {
+  DriverAdapterError,
+  type ConnectionInfo,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+  type Transaction,
+  type TransactionOptions,
+} from '@prisma/driver-adapter-utils'
+import type { EngineConnection, EngineDriver } from './engine.js'
+import { resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
+import { QueuePool, type PoolStats, type PooledConnection } from './pool.js'
+
+/** Turns an engine error into what Prisma expects; anything the engine does not recognise passes unchanged. */
+function toAdapterError(driver: EngineDriver, error: unknown): unknown {
+  if (error instanceof DriverAdapterError) return error
+  const mapped = driver.convertError(error)
+  return mapped ? new DriverAdapterError(mapped) : error
+}
+
+/** Savepoint names come from Prisma (`prisma_sp_0`…); anything else would be SQL injected into the statement. */
+function checkSavepointName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new DriverAdapterError({ kind: 'InvalidInputValue', message: `invalid savepoint name ${JSON.stringify(name)}` })
+  }
+  return name
+}
+
+/** Runs engine calls on one checked-out connection, mapping errors and noticing lost connections. */
+class Lease {
+  #lost = false
+  constructor(
+    readonly driver: EngineDriver,
+    readonly pc: PooledConnection,
+  ) {}
+
+  get lost(): boolean {
+    return this.#lost
+  }
+
+  async run<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.pc.conn)
+    } catch (error) {
+      if (this.driver.isConnectionLost(error)) this.#lost = true
+      throw toAdapterError(this.driver, error)
+    }
+  }
+}
+
+abstract class PoolQueryable {
+  readonly provider: EngineDriver['provider']
+  readonly adapterName: string
+
+  constructor(protected readonly driver: EngineDriver) {
+    this.provider = driver.provider
+    this.adapterName = driver.adapterName
+  }
+
+  protected abstract withConnection<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T>
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.withConnection((conn) => conn.query(query))
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.withConnection((conn) => conn.execute(query))
+  }
+}
+
+/** An interactive transaction: one connection, pinned until commit or rollback. */
+class PoolTransaction extends PoolQueryable implements Transaction {
+  // The adapter sends COMMIT / ROLLBACK itself, so it always knows how the transaction ended.
+  readonly options: TransactionOptions = { usePhantomQuery: true }
+  #ending: Promise<void> | undefined
+
+  constructor(
+    driver: EngineDriver,
+    private readonly pool: QueuePool,
+    private readonly lease: Lease,
+  ) {
+    super(driver)
+  }
+
+  protected withConnection<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
+    if (this.#ending) {
+      return Promise.reject(
+        new DriverAdapterError({
+          kind: 'TransactionAlreadyClosed',
+          cause: 'the transaction has already been committed or rolled back and its connection returned to the pool',
+        }),
+      )
+    }
+    return this.lease.run(work)
+  }
+
+  commit(): Promise<void> {
+    return this.#end((conn) => conn.commit())
+  }
+
+  rollback(): Promise<void> {
+    return this.#end((conn) => conn.rollback())
+  }
+
+  /** Ends the transaction once: a second call (a timeout racing a commit) waits for the first and never releases twice. */
+  #end(action: (conn: EngineConnection) => Promise<void>): Promise<void> {
+    if (this.#ending) return this.#ending.catch(() => {})
+    this.#ending = this.lease.run(action).finally(() => this.pool.release(this.lease.pc, this.lease.lost))
+    return this.#ending
+  }
+
+  createSavepoint(name: string): Promise<void> {
+    return this.withConnection((conn) => conn.createSavepoint(checkSavepointName(name)))
+  }
+
+  rollbackToSavepoint(name: string): Promise<void> {
+    return this.withConnection((conn) => conn.rollbackToSavepoint(checkSavepointName(name)))
+  }
+
+  releaseSavepoint(name: string): Promise<void> {
+    return this.withConnection(async (conn) => {
+      await conn.releaseSavepoint?.(checkSavepointName(name))
+    })
+  }
+}
+
+/** The `SqlDriverAdapter` Prisma talks to: every query checks a connection out of the pool and back in. */
+export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
+  constructor(
+    driver: EngineDriver,
+    readonly pool: QueuePool,
+    private readonly onDispose: () => Promise<void>,
+  ) {
+    super(driver)
+  }
+
+  async #checkout(): Promise<Lease> {
+    try {
+      return new Lease(this.driver, await this.pool.acquire())
+    } catch (error) {
+      throw toAdapterError(this.driver, error)
+    }
+  }
+
+  protected async withConnection<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
+    const lease = await this.#checkout()
+    try {
+      return await lease.run(work)
+    } finally {
+      await this.pool.release(lease.pc, lease.lost)
+    }
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.withConnection((conn) => conn.executeScript(script))
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    if (isolationLevel !== undefined && !this.driver.isolationLevels.includes(isolationLevel)) {
+      throw new DriverAdapterError({ kind: 'InvalidIsolationLevel', level: isolationLevel })
+    }
+    const lease = await this.#checkout()
+    try {
+      await lease.run((conn) => conn.begin(isolationLevel))
+    } catch (error) {
+      await this.pool.release(lease.pc, lease.lost)
+      throw error
+    }
+    return new PoolTransaction(this.driver, this.pool, lease)
+  }
+
+  getConnectionInfo(): ConnectionInfo {
+    return this.driver.connectionInfo()
+  }
+
+  dispose(): Promise<void> {
+    return this.onDispose()
+  }
+}
+
+/**
+ * The factory users pass to `new PrismaClient({ adapter })`. One pool per factory, shared by every
+ * client connected through it and closed when the last of them disconnects; a later query opens a new one.
+ */
+export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider: EngineDriver['provider']
+  readonly adapterName: string
+  readonly poolOptions: ResolvedPoolOptions
+  #pool: QueuePool | undefined
+  #clients = 0
+
+  constructor(
+    protected readonly driver: EngineDriver,
+    pool: PoolOptions | undefined,
+  ) {
+    this.provider = driver.provider
+    this.adapterName = driver.adapterName
+    this.poolOptions = resolvePoolOptions(validatePoolOptions(pool))
+  }
+
+  /** The live pool, if a client is connected. */
+  get pool(): QueuePool | undefined {
+    return this.#pool
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    if (!this.#pool || this.#pool.closed) {
+      this.#pool = new QueuePool(this.driver, this.poolOptions)
+      this.#clients = 0
+    }
+    const pool = this.#pool
+    this.#clients++
+    let disposed = false
+    return new PoolAdapter(this.driver, pool, async () => {
+      if (disposed) return
+      disposed = true
+      if (pool === this.#pool && --this.#clients > 0) return
+      await pool.dispose()
+    })
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    if (!this.driver.createShadowDatabase) {
+      throw new Error(`${this.adapterName} cannot create a shadow database for Prisma Migrate`)
+    }
+    const shadow = await this.driver.createShadowDatabase()
+    const pool = new QueuePool(shadow.driver, { ...this.poolOptions, size: 1, maxOverflow: 1 })
+    return new PoolAdapter(shadow.driver, pool, async () => {
+      await pool.dispose()
+      await shadow.drop()
+    })
+  }
+
+  /** The pool's figures; all zero while no client is connected. */
+  stats(): PoolStats {
+    return this.#pool?.stats() ?? new QueuePool(this.driver, this.poolOptions).stats()
+  }
+
+  /** One line describing the pool, like SQLAlchemy's `Pool.status()`. */
+  status(): string {
+    return this.#pool?.status() ?? `QueuePool ${this.driver.target}: not connected`
+  }
+}

@@ -1,0 +1,67 @@
+import type {
+  ConnectionInfo,
+  Error as AdapterErrorPayload,
+  IsolationLevel,
+  Provider,
+  SqlQuery,
+  SqlResultSet,
+} from '@prisma/driver-adapter-utils'
+
+/**
+ * One open connection of an engine (PostgreSQL, MySQL, JDBC, Oracle). The pool owns it; the engine
+ * only knows how to talk to its server. Every method may throw the driver's own errors: the core
+ * passes them to `EngineDriver.convertError`.
+ */
+export interface EngineConnection {
+  /** Runs a query and converts its result to Prisma's encodings. */
+  query(query: SqlQuery): Promise<SqlResultSet>
+  /** Runs a statement and returns the number of affected rows. */
+  execute(query: SqlQuery): Promise<number>
+  /** Runs a script of several statements, in order. */
+  executeScript(script: string): Promise<void>
+  /** The cheapest round trip that proves the connection works. */
+  ping(): Promise<void>
+
+  /** Starts a transaction at the given level; the engine knows its SQL and its order. */
+  begin(isolationLevel?: IsolationLevel): Promise<void>
+  commit(): Promise<void>
+  rollback(): Promise<void>
+  createSavepoint(name: string): Promise<void>
+  rollbackToSavepoint(name: string): Promise<void>
+  /** Absent where the engine has no RELEASE SAVEPOINT (Oracle). */
+  releaseSavepoint?(name: string): Promise<void>
+
+  /**
+   * Whether the server session is inside a transaction, as the protocol last reported it;
+   * `undefined` when the engine cannot tell (the pool then resets every returned connection).
+   */
+  inTransaction(): boolean | undefined
+  /** True once the driver has seen the connection die (socket closed, fatal server error). */
+  isBroken(): boolean
+  close(): Promise<void>
+}
+
+/** What an engine package gives the core: how to open connections and how to read its errors. */
+export interface EngineDriver {
+  readonly provider: Provider
+  readonly adapterName: string
+  /** Where connections go, for messages: `postgres://host:port/db`, never with a password. */
+  readonly target: string
+  /** Isolation levels this engine accepts in `begin()`. */
+  readonly isolationLevels: readonly IsolationLevel[]
+
+  /** Opens one connection; `timeoutMs` is the pool's connect timeout, for the driver's own socket timer. */
+  connect(timeoutMs: number): Promise<EngineConnection>
+  /** Maps a driver error to Prisma's error kinds; `undefined` leaves the error to reach the user unchanged. */
+  convertError(error: unknown): AdapterErrorPayload | undefined
+  /** True when an error means the connection it came from can no longer be used. */
+  isConnectionLost(error: unknown): boolean
+  connectionInfo(): ConnectionInfo
+  /** Creates a scratch database for Prisma Migrate; the returned driver connects to it. */
+  createShadowDatabase?(): Promise<ShadowDatabase>
+}
+
+export interface ShadowDatabase {
+  driver: EngineDriver
+  drop(): Promise<void>
+}

@@ -1,0 +1,28 @@
+export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
+export type { EngineConnection, EngineDriver, ShadowDatabase } from './engine.js'
+export {
+  ConnectTimeoutError,
+  PoolClosedError,
+  PoolOptionError,
+  PoolTimeoutError,
+  PrismaPoolError,
+  type PoolTimeoutDetails,
+} from './errors.js'
+export {
+  maxConnections,
+  poolDefaults,
+  resolvePoolOptions,
+  setup,
+  validatePoolOptions,
+  type PoolOptions,
+  type ResetOnReturn,
+  type ResolvedPoolOptions,
+} from './options.js'
+export {
+  QueuePool,
+  type CloseReason,
+  type PoolEvents,
+  type PoolStats,
+  type PoolTotals,
+  type PooledConnection,
+} from './pool.js'

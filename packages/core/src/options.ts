@@ -1,0 +1,158 @@
+import { PoolOptionError } from './errors.js'
+
+export type ResetOnReturn = 'rollback' | 'commit' | 'none'
+
+/** Pool options, named after SQLAlchemy's QueuePool / django-db-connection-pool. Times are in seconds. */
+export interface PoolOptions {
+  /** Connections kept open once created (created lazily). `POOL_SIZE`. Default 10. */
+  size?: number
+  /** Extra connections allowed under load, closed again when idle; -1 = no limit. `MAX_OVERFLOW`. Default 10. */
+  maxOverflow?: number
+  /** Longest wait for a connection before a `PoolTimeoutError`, in seconds. `TIMEOUT`. Default 30. */
+  timeout?: number
+  /** Connections older than this (seconds) are replaced, never handed out; -1 = never. `RECYCLE`. Default 900. */
+  recycle?: number
+  /** Check a connection before it is handed out, replacing dead ones. `pre_ping`. Default true. */
+  prePing?: boolean
+  /** What happens to a connection returned inside an open transaction. `reset_on_return`. Default 'rollback'. */
+  resetOnReturn?: ResetOnReturn
+  /** Seconds an overflow connection may stay idle before it is closed. Default 10. */
+  overflowIdleTimeout?: number
+  /** Longest wait for the server to accept a new connection, in seconds. Default 10. */
+  connectTimeout?: number
+}
+
+export type ResolvedPoolOptions = Required<PoolOptions>
+
+const BUILT_IN_DEFAULTS: ResolvedPoolOptions = Object.freeze({
+  size: 10,
+  maxOverflow: 10,
+  timeout: 30,
+  recycle: 900,
+  prePing: true,
+  resetOnReturn: 'rollback',
+  overflowIdleTimeout: 10,
+  connectTimeout: 10,
+})
+
+const MAX_CONNECTIONS = 100_000
+const MAX_SECONDS = 365 * 24 * 3600 // keeps every timer within setTimeout's range
+
+type Rule = { allowed: string; check: (value: unknown) => boolean }
+
+const isInt = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+const isSeconds = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_SECONDS
+
+const RULES: Record<keyof PoolOptions, Rule> = {
+  size: { allowed: `an integer from 0 to ${MAX_CONNECTIONS}`, check: (v) => isInt(v, 0, MAX_CONNECTIONS) },
+  maxOverflow: {
+    allowed: `an integer from 0 to ${MAX_CONNECTIONS}, or -1 for no limit`,
+    check: (v) => isInt(v, -1, MAX_CONNECTIONS),
+  },
+  timeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
+  recycle: {
+    allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS}), or -1 for never`,
+    check: (v) => v === -1 || isSeconds(v),
+  },
+  prePing: { allowed: 'true or false', check: (v) => typeof v === 'boolean' },
+  resetOnReturn: {
+    allowed: "'rollback', 'commit' or 'none'",
+    check: (v) => v === 'rollback' || v === 'commit' || v === 'none',
+  },
+  overflowIdleTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
+  connectTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
+}
+
+/** Names users bring from django-db-connection-pool, SQLAlchemy, pg-pool or Prisma 6. */
+const KNOWN_ALIASES: Record<string, keyof PoolOptions> = {
+  pool_size: 'size',
+  poolsize: 'size',
+  max: 'size',
+  connection_limit: 'size',
+  connectionlimit: 'size',
+  max_overflow: 'maxOverflow',
+  pool_timeout: 'timeout',
+  pooltimeout: 'timeout',
+  acquiretimeout: 'timeout',
+  acquiretimeoutmillis: 'timeout',
+  pool_recycle: 'recycle',
+  maxlifetime: 'recycle',
+  maxlifetimeseconds: 'recycle',
+  pool_pre_ping: 'prePing',
+  pre_ping: 'prePing',
+  reset_on_return: 'resetOnReturn',
+  idletimeout: 'overflowIdleTimeout',
+  idletimeoutmillis: 'overflowIdleTimeout',
+  connect_timeout: 'connectTimeout',
+  connectiontimeoutmillis: 'connectTimeout',
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  return typeof value
+}
+
+/** Checks user-supplied pool options: unknown keys and bad values are errors that name the key and the allowed range. */
+export function validatePoolOptions(options: unknown, where = 'pool'): PoolOptions {
+  if (options === undefined) return {}
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new PoolOptionError(`${where} options must be an object, got ${describe(options)}`)
+  }
+  const result: PoolOptions = {}
+  for (const [key, value] of Object.entries(options)) {
+    if (!Object.hasOwn(RULES, key)) {
+      const alias = KNOWN_ALIASES[key.toLowerCase()] ?? KNOWN_ALIASES[key.toLowerCase().replace(/^pool_/, '')]
+      const hint = alias ? ` Did you mean "${alias}"?` : ''
+      throw new PoolOptionError(
+        `unknown ${where} option "${key}".${hint} Known options: ${Object.keys(RULES).join(', ')}.`,
+      )
+    }
+    if (value === undefined) continue
+    const rule = RULES[key as keyof PoolOptions]
+    if (!rule.check(value)) {
+      throw new PoolOptionError(`invalid ${where} option "${key}": expected ${rule.allowed}, got ${describe(value)}.`)
+    }
+    ;(result as Record<string, unknown>)[key] = value
+  }
+  return result
+}
+
+const DEFAULTS_KEY = Symbol.for('prisma-pool.defaults')
+type GlobalWithDefaults = typeof globalThis & { [DEFAULTS_KEY]?: ResolvedPoolOptions }
+
+/** The defaults pools created now will use (built-in values changed by `setup()`). */
+export function poolDefaults(): ResolvedPoolOptions {
+  return (globalThis as GlobalWithDefaults)[DEFAULTS_KEY] ?? BUILT_IN_DEFAULTS
+}
+
+/**
+ * Changes the defaults for pools created afterwards in this process, like `dj_db_conn_pool.setup()`.
+ * Returns the previous defaults, so `setup(previous)` restores them.
+ */
+export function setup(defaults: PoolOptions): ResolvedPoolOptions {
+  const previous = poolDefaults()
+  const next = resolvePoolOptions(validatePoolOptions(defaults, 'setup()'), previous, 'setup()')
+  ;(globalThis as GlobalWithDefaults)[DEFAULTS_KEY] = Object.freeze(next)
+  return previous
+}
+
+/** Merges options over the defaults and checks what only makes sense of the whole. */
+export function resolvePoolOptions(
+  options: PoolOptions,
+  defaults: ResolvedPoolOptions = poolDefaults(),
+  where = 'pool',
+): ResolvedPoolOptions {
+  const resolved: ResolvedPoolOptions = { ...defaults, ...options }
+  if (resolved.size === 0 && resolved.maxOverflow === 0) {
+    throw new PoolOptionError(
+      `invalid ${where} options: size 0 with maxOverflow 0 allows no connection at all; set size to 1 or more.`,
+    )
+  }
+  return resolved
+}
+
+/** The most connections the pool may hold at once. */
+export function maxConnections(options: ResolvedPoolOptions): number {
+  return options.maxOverflow === -1 ? Infinity : options.size + options.maxOverflow
+}

@@ -1,0 +1,176 @@
+import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
+
+/** What pg puts on a server error (a `DatabaseError`). */
+interface PgServerError {
+  code: string
+  message: string
+  severity: string
+  detail?: string
+  hint?: string
+  column?: string
+  constraint?: string
+  table?: string
+}
+
+/** What Node puts on a socket error. */
+interface SocketError {
+  code: string
+  message: string
+  syscall: string
+  address?: string
+  hostname?: string
+  port?: number
+}
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_CRL', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CRL_SIGNATURE', 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY', 'CERT_SIGNATURE_FAILURE',
+  'CRL_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED', 'CRL_NOT_YET_VALID', 'CRL_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD', 'ERROR_IN_CERT_NOT_AFTER_FIELD', 'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+  'ERROR_IN_CRL_NEXT_UPDATE_FIELD', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_CHAIN_TOO_LONG', 'CERT_REVOKED',
+  'INVALID_CA', 'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_FORMAT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
+])
+const TLS_MESSAGES = new Set([
+  'The server does not support SSL connections',
+  'There was an error establishing an SSL connection',
+])
+/** pg's own messages when the socket goes away under it. */
+const LOST_MESSAGES = [
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+]
+const QUERY_TIMEOUT_MESSAGE = 'Query read timeout'
+
+const isObject = (e: unknown): e is Record<string, unknown> => typeof e === 'object' && e !== null
+
+function isServerError(e: unknown): e is PgServerError {
+  return isObject(e) && typeof e.code === 'string' && typeof e.severity === 'string' && typeof e.message === 'string'
+}
+
+function isSocketError(e: unknown): e is SocketError {
+  return isObject(e) && typeof e.code === 'string' && typeof e.syscall === 'string'
+}
+
+/** Quoted names in a message: `relation "public.User" does not exist` → `public.User`. */
+function quoted(message: string): string | undefined {
+  return /"((?:[^"]|"")*)"/.exec(message)?.[1]?.replaceAll('""', '"')
+}
+
+/** `Key (email, tenant)=(…)` → `['email', 'tenant']`. */
+function keyFields(detail: string | undefined): string[] | undefined {
+  return detail
+    ?.match(/Key \((.+?)\)=/)?.[1]
+    ?.split(', ')
+    .map((field) => field.replace(/^"(.*)"$/, '$1'))
+}
+
+function mapServerError(e: PgServerError): MappedError {
+  switch (e.code) {
+    case '22001':
+      return { kind: 'LengthMismatch', column: e.column }
+    case '22003':
+      return { kind: 'ValueOutOfRange', cause: e.message }
+    case '22P02':
+    case '22007':
+    case '22008':
+      return { kind: 'InvalidInputValue', message: e.message }
+    case '23505': {
+      const fields = keyFields(e.detail)
+      return {
+        kind: 'UniqueConstraintViolation',
+        constraint: fields ? { fields } : e.constraint ? { index: e.constraint } : undefined,
+        table: e.table,
+      }
+    }
+    case '23502':
+      return { kind: 'NullConstraintViolation', constraint: e.column ? { fields: [e.column] } : undefined }
+    case '23503':
+    case '23001': {
+      const fields = keyFields(e.detail)
+      const constraint = fields ? { fields } : e.constraint ? { index: e.constraint } : undefined
+      return { kind: e.code === '23503' ? 'ForeignKeyConstraintViolation' : 'RestrictViolation', constraint }
+    }
+    case '3D000':
+      return { kind: 'DatabaseDoesNotExist', db: quoted(e.message) }
+    case '42P04':
+      return { kind: 'DatabaseAlreadyExists', db: quoted(e.message) }
+    case '28000':
+      return { kind: 'DatabaseAccessDenied', db: /database "([^"]+)"/.exec(e.message)?.[1] }
+    case '28P01':
+      return { kind: 'AuthenticationFailed', user: quoted(e.message) }
+    case '40001':
+    case '40P01':
+      return { kind: 'TransactionWriteConflict' }
+    case '42P01':
+      return { kind: 'TableDoesNotExist', table: quoted(e.message) }
+    case '42703':
+      return { kind: 'ColumnNotFound', column: /^column (.+) does not exist$/.exec(e.message)?.[1]?.replaceAll('"', '') }
+    case '53300':
+      return { kind: 'TooManyConnections', cause: e.message }
+    case '57P01': // admin_shutdown: pg_terminate_backend, server shutting down
+    case '57P02': // crash_shutdown
+      return { kind: 'ConnectionClosed' }
+    case '57P03': // cannot_connect_now: the server is starting up or shutting down
+      return { kind: 'DatabaseNotReachable' }
+    default:
+      return {
+        kind: 'postgres',
+        code: e.code,
+        severity: e.severity,
+        message: e.message,
+        detail: e.detail,
+        column: e.column,
+        hint: e.hint,
+      }
+  }
+}
+
+function mapSocketError(e: SocketError): MappedError | undefined {
+  switch (e.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'ECONNREFUSED':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return { kind: 'DatabaseNotReachable', host: e.address ?? e.hostname, port: e.port }
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { kind: 'ConnectionClosed' }
+    case 'ETIMEDOUT':
+      return { kind: 'SocketTimeout' }
+    default:
+      return undefined
+  }
+}
+
+/** Maps a pg or socket error to Prisma's kinds, keeping the original code and message. */
+export function convertPgError(error: unknown): AdapterError | undefined {
+  if (!isObject(error) || typeof error.message !== 'string') return undefined
+  if (isServerError(error)) {
+    return { ...mapServerError(error), originalCode: error.code, originalMessage: error.message }
+  }
+  if (isSocketError(error)) {
+    const mapped = mapSocketError(error)
+    if (mapped) return { ...mapped, originalCode: error.code, originalMessage: error.message }
+  }
+  if ((typeof error.code === 'string' && TLS_CODES.has(error.code)) || TLS_MESSAGES.has(error.message)) {
+    return { kind: 'TlsConnectionError', reason: error.message }
+  }
+  if (error.message === QUERY_TIMEOUT_MESSAGE) return { kind: 'SocketTimeout', originalMessage: error.message }
+  if (LOST_MESSAGES.some((message) => (error.message as string).startsWith(message))) {
+    return { kind: 'ConnectionClosed', originalMessage: error.message }
+  }
+  return undefined
+}
+
+/** Errors after which the connection cannot be trusted again. */
+export function isPgConnectionLost(error: unknown): boolean {
+  if (!isObject(error)) return false
+  if (isServerError(error)) return error.code.startsWith('08') || error.code === '57P01' || error.code === '57P02' || error.severity === 'FATAL'
+  const mapped = convertPgError(error)
+  return mapped?.kind === 'ConnectionClosed' || mapped?.kind === 'SocketTimeout' || mapped?.kind === 'DatabaseNotReachable'
+}

@@ -1,0 +1,34 @@
+import { PoolAdapterFactory } from '@prisma-pool/core'
+import { PgDriver } from './driver.js'
+import { resolvePgOptions, type PrismaPoolPgOptions } from './options.js'
+
+/**
+ * Prisma driver adapter for PostgreSQL with a QueuePool: pass it to `new PrismaClient({ adapter })`.
+ *
+ * ```ts
+ * const adapter = new PrismaPoolPg({ connectionString: process.env.DATABASE_URL, pool: { size: 10, maxOverflow: 5 } })
+ * ```
+ */
+export class PrismaPoolPg extends PoolAdapterFactory {
+  /** Set when the connection string says `pgbouncer=true`. */
+  readonly pgbouncer: boolean
+
+  constructor(options?: PrismaPoolPgOptions | string) {
+    const resolved = resolvePgOptions(options)
+    super(new PgDriver(resolved), resolved.pool)
+    this.pgbouncer = resolved.pgbouncer
+  }
+}
+
+export type { PrismaPoolPgOptions } from './options.js'
+export { splitStatements } from './script.js'
+export {
+  ConnectTimeoutError,
+  PoolClosedError,
+  PoolOptionError,
+  PoolTimeoutError,
+  PrismaPoolError,
+  setup,
+  type PoolOptions,
+  type PoolStats,
+} from '@prisma-pool/core'

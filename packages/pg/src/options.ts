@@ -1,0 +1,189 @@
+import { PoolOptionError, validatePoolOptions, type PoolOptions } from '@prisma-pool/core'
+import type pg from 'pg'
+
+/** The pg connection fields we pass through to `pg.Client` (`types` and `stream` are ours to control). */
+export type PgConnectionFields = Omit<pg.ClientConfig, 'types' | 'stream'>
+
+export interface PrismaPoolPgOptions extends PgConnectionFields {
+  /** `postgres://user:password@host:5432/database?schema=app&connection_limit=5` */
+  connectionString?: string
+  /** Pool options: size, maxOverflow, timeout, recycle, prePing, resetOnReturn … */
+  pool?: PoolOptions
+  /** The PostgreSQL schema Prisma's tables live in; also set as each connection's `search_path`. */
+  schema?: string
+}
+
+/** What the adapter works from once the options are checked. */
+export interface ResolvedPgOptions {
+  client: pg.ClientConfig
+  pool: PoolOptions
+  schema: string | undefined
+  /** The server is reached through PgBouncer in transaction mode: no session state may be relied on. */
+  pgbouncer: boolean
+  /** `postgres://host:port/database`, for messages. Never holds the password. */
+  target: string
+}
+
+const CLIENT_FIELDS = new Set<string>([
+  'user', 'database', 'password', 'port', 'host', 'connectionString', 'keepAlive', 'statement_timeout', 'ssl',
+  'enableChannelBinding', 'sslnegotiation', 'query_timeout', 'lock_timeout', 'keepAliveInitialDelayMillis',
+  'idle_in_transaction_session_timeout', 'application_name', 'fallback_application_name',
+  'connectionTimeoutMillis', 'options', 'client_encoding',
+])
+
+/** Options of `pg.Pool` users tend to bring along, and what to write instead. */
+const PG_POOL_FIELDS: Record<string, string> = {
+  max: 'pool.size and pool.maxOverflow',
+  min: 'pool.size (connections are created lazily)',
+  idleTimeoutMillis: 'pool.overflowIdleTimeout (seconds)',
+  maxLifetimeSeconds: 'pool.recycle (seconds)',
+  allowExitOnIdle: 'prisma.$disconnect()',
+  maxUses: 'pool.recycle',
+}
+
+/** URL parameters pg itself understands. */
+const PG_URL_PARAMS = new Set([
+  'host', 'port', 'user', 'password', 'dbname', 'database', 'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert',
+  'sslnegotiation', 'uselibpqcompat', 'options', 'application_name', 'fallback_application_name',
+  'client_encoding', 'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'query_timeout',
+  'keepalives', 'keepalives_idle',
+])
+
+/** Prisma 6 parameters that have no counterpart here, and what to do instead. */
+const REFUSED_URL_PARAMS: Record<string, string> = {
+  statement_cache_size: 'this adapter sends unnamed statements and keeps no statement cache; remove it',
+  sslidentity: 'pass the client certificate through the `ssl` option (key, cert) instead',
+  sslpassword: 'pass the key passphrase through the `ssl` option (passphrase) instead',
+  sslaccept: "use sslmode=no-verify, or the `ssl` option { rejectUnauthorized: false }, instead",
+  single_use_connections: 'use pool.recycle or pool.size instead',
+}
+
+function secondsParam(name: string, value: string, option: string): number {
+  const seconds = Number(value)
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new PoolOptionError(`connection string parameter ${name}=${value} must be a number of seconds.`)
+  }
+  if (seconds === 0) {
+    throw new PoolOptionError(
+      `connection string parameter ${name}=0 (wait forever) is not supported: a wait without end hides the problem. ` +
+        `Remove it to use the default, or set ${option} to the longest wait you accept.`,
+    )
+  }
+  return seconds
+}
+
+/** Reads the connection string: Prisma 6 parameters become pool options, the rest is left for pg. */
+function parseConnectionString(connectionString: string) {
+  let url: URL
+  try {
+    url = new URL(connectionString)
+  } catch {
+    throw new PoolOptionError(
+      'connectionString is not a valid URL; expected postgres://user:password@host:5432/database',
+    )
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new PoolOptionError(
+      `connectionString must start with postgres:// or postgresql://, not ${url.protocol}// (use the adapter for that engine).`,
+    )
+  }
+  const pool: PoolOptions = {}
+  const client: pg.ClientConfig = {}
+  let schema: string | undefined
+  let pgbouncer = false
+  for (const [name, value] of [...url.searchParams]) {
+    switch (name) {
+      case 'connection_limit': {
+        const limit = Number(value)
+        if (!Number.isInteger(limit) || limit < 1) {
+          throw new PoolOptionError(`connection string parameter connection_limit=${value} must be a whole number of at least 1.`)
+        }
+        pool.size = limit
+        pool.maxOverflow = 0
+        break
+      }
+      case 'pool_timeout':
+        pool.timeout = secondsParam(name, value, 'pool.timeout')
+        break
+      case 'connect_timeout':
+        pool.connectTimeout = secondsParam(name, value, 'pool.connectTimeout')
+        break
+      case 'socket_timeout':
+        client.query_timeout = secondsParam(name, value, 'socket_timeout') * 1000
+        break
+      case 'schema':
+        schema = value
+        break
+      case 'pgbouncer':
+        if (value !== 'true' && value !== 'false') {
+          throw new PoolOptionError(`connection string parameter pgbouncer=${value} must be true or false.`)
+        }
+        pgbouncer = value === 'true'
+        break
+      default:
+        if (REFUSED_URL_PARAMS[name]) {
+          throw new PoolOptionError(`connection string parameter ${name} is not supported: ${REFUSED_URL_PARAMS[name]}.`)
+        }
+        if (!PG_URL_PARAMS.has(name)) {
+          throw new PoolOptionError(
+            `unknown connection string parameter "${name}". Known: connection_limit, pool_timeout, connect_timeout, ` +
+              `socket_timeout, schema, pgbouncer, and pg's own (${[...PG_URL_PARAMS].join(', ')}).`,
+          )
+        }
+        continue
+    }
+    url.searchParams.delete(name)
+  }
+  return { url, pool, client, schema, pgbouncer }
+}
+
+/** Checks the options of `PrismaPoolPg` and works out the pg client config and the pool options. */
+export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefined): ResolvedPgOptions {
+  const input: PrismaPoolPgOptions = typeof options === 'string' ? { connectionString: options } : (options ?? {})
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new PoolOptionError('PrismaPoolPg expects an options object or a connection string.')
+  }
+  const { pool: poolInput, schema: schemaInput, connectionString, ...fields } = input
+  for (const key of Object.keys(fields)) {
+    if (PG_POOL_FIELDS[key]) {
+      throw new PoolOptionError(`"${key}" is a pg.Pool option; this adapter has its own pool: use ${PG_POOL_FIELDS[key]}.`)
+    }
+    if (!CLIENT_FIELDS.has(key)) {
+      throw new PoolOptionError(
+        `unknown option "${key}". Known: connectionString, pool, schema, and pg's connection fields (${[...CLIENT_FIELDS].join(', ')}).`,
+      )
+    }
+  }
+  const pool = validatePoolOptions(poolInput)
+  const client: pg.ClientConfig = { ...fields }
+  let schema = schemaInput
+  let pgbouncer = false
+  let url: URL | undefined
+  if (connectionString !== undefined) {
+    if (typeof connectionString !== 'string') throw new PoolOptionError('connectionString must be a string.')
+    const parsed = parseConnectionString(connectionString)
+    url = parsed.url
+    pgbouncer = parsed.pgbouncer
+    for (const [key, value] of Object.entries(parsed.pool) as [keyof PoolOptions, never][]) {
+      if (pool[key] !== undefined && pool[key] !== value) {
+        throw new PoolOptionError(
+          `pool.${key} is set both in the pool options (${String(pool[key])}) and by the connection string (${String(value)}); keep one.`,
+        )
+      }
+      pool[key] = value
+    }
+    if (parsed.schema !== undefined && schema !== undefined && parsed.schema !== schema) {
+      throw new PoolOptionError(`schema is set both as an option ("${schema}") and in the connection string ("${parsed.schema}"); keep one.`)
+    }
+    schema ??= parsed.schema
+    client.query_timeout ??= parsed.client.query_timeout
+    client.connectionString = url.toString()
+  }
+  if (schema !== undefined && (typeof schema !== 'string' || schema === '')) {
+    throw new PoolOptionError('schema must be a non-empty string.')
+  }
+  const host = client.host ?? ((url && (url.searchParams.get('host') ?? decodeURIComponent(url.hostname))) || process.env.PGHOST || 'localhost')
+  const port = client.port ?? (url?.port ? Number(url.port) : undefined) ?? (Number(process.env.PGPORT) || 5432)
+  const database = client.database ?? ((url && decodeURIComponent(url.pathname.slice(1))) || process.env.PGDATABASE || '')
+  return { client, pool, schema, pgbouncer, target: `postgres://${host}:${port}/${database}` }
+}

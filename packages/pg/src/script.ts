@@ -1,0 +1,104 @@
+/**
+ * Splits a PostgreSQL script into statements at the semicolons that end them, leaving alone those inside
+ * quoted strings ('…', E'…' with backslash escapes), quoted identifiers ("…"), comments (-- and nested
+ * /* … *\/) and dollar-quoted bodies ($$ … $$, $fn$ … $fn$). Empty statements are dropped.
+ */
+export function splitStatements(script: string): string[] {
+  const statements: string[] = []
+  let start = 0
+  let i = 0
+  const n = script.length
+
+  const push = (end: number) => {
+    const statement = script.slice(start, end).trim()
+    if (statement && !isOnlyComments(statement)) statements.push(statement)
+  }
+
+  while (i < n) {
+    const ch = script[i]!
+    const next = script[i + 1]
+    if (ch === ';') {
+      push(i)
+      start = ++i
+    } else if (ch === '-' && next === '-') {
+      i = endOfLine(script, i)
+    } else if (ch === '/' && next === '*') {
+      i = endOfBlockComment(script, i)
+    } else if (ch === "'") {
+      const escapes = isEscapeStringPrefix(script, i)
+      i = endOfQuoted(script, i, "'", escapes)
+    } else if (ch === '"') {
+      i = endOfQuoted(script, i, '"', false)
+    } else if (ch === '$') {
+      const tag = dollarTag(script, i)
+      if (tag) {
+        const close = script.indexOf(tag, i + tag.length)
+        i = close === -1 ? n : close + tag.length
+      } else {
+        i++
+      }
+    } else {
+      i++
+    }
+  }
+  push(n)
+  return statements
+}
+
+function endOfLine(s: string, i: number): number {
+  const newline = s.indexOf('\n', i)
+  return newline === -1 ? s.length : newline + 1
+}
+
+/** Block comments nest in PostgreSQL. */
+function endOfBlockComment(s: string, i: number): number {
+  let depth = 0
+  while (i < s.length) {
+    if (s[i] === '/' && s[i + 1] === '*') {
+      depth++
+      i += 2
+    } else if (s[i] === '*' && s[i + 1] === '/') {
+      depth--
+      i += 2
+      if (depth === 0) return i
+    } else {
+      i++
+    }
+  }
+  return i
+}
+
+/** A doubled quote is an escaped quote; in E'…' strings a backslash escapes the next character too. */
+function endOfQuoted(s: string, i: number, quote: string, backslashEscapes: boolean): number {
+  i++
+  while (i < s.length) {
+    const ch = s[i]
+    if (backslashEscapes && ch === '\\') {
+      i += 2
+    } else if (ch === quote) {
+      if (s[i + 1] === quote) i += 2
+      else return i + 1
+    } else {
+      i++
+    }
+  }
+  return i
+}
+
+/** `E'…'` (not part of a longer identifier such as `name'`). */
+function isEscapeStringPrefix(s: string, quoteIndex: number): boolean {
+  const prefix = s[quoteIndex - 1]
+  if (prefix !== 'E' && prefix !== 'e') return false
+  return !/[A-Za-z0-9_$]/.test(s[quoteIndex - 2] ?? '')
+}
+
+/** `$$` or `$tag$` at i, where `$1` (a parameter) and `a$b` (part of an identifier) are not tags. */
+function dollarTag(s: string, i: number): string | undefined {
+  if (/[A-Za-z0-9_]/.test(s[i - 1] ?? '')) return undefined
+  const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(s.slice(i, i + 64))
+  return match?.[0]
+}
+
+function isOnlyComments(statement: string): boolean {
+  return statement.replace(/--[^\n]*(\n|$)/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === ''
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import pg from 'pg'
+
+/** The test server: the local PostgreSQL unless PG_TEST_URL points elsewhere. */
+export const PG_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+const SCHEMA_SQL = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')
+
+/** Runs one statement on a short-lived connection of its own. */
+export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: PG_URL })
+  await client.connect()
+  try {
+    return (await client.query<T>(text, values)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`
+
+/** A fresh schema holding the tables of test/prisma/schema.prisma; `drop()` removes it. */
+export async function createTestSchema(prefix: string) {
+  const name = uniqueName(`pp_${prefix}`)
+  const client = new pg.Client({ connectionString: PG_URL })
+  await client.connect()
+  try {
+    await client.query(`CREATE SCHEMA "${name}"`)
+    await client.query(`SET search_path TO "${name}"`)
+    await client.query(SCHEMA_SQL)
+  } finally {
+    await client.end()
+  }
+  return {
+    name,
+    drop: () => sql(`DROP SCHEMA IF EXISTS "${name}" CASCADE`),
+  }
+}
+
+/** Sessions the server holds for an application_name: the pool's real connection count. */
+export async function sessionCount(applicationName: string): Promise<number> {
+  const rows = await sql<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])
+  return Number(rows[0]!.n)
+}
