@@ -200,7 +200,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
     this.poolOptions = resolvePoolOptions(validatePoolOptions(pool))
   }
 
-  /** The live pool, if a client is connected. */
+  /** The pool of the connected clients; after the last disconnect, the disposed one until a new connect. */
   get pool(): QueuePool | undefined {
     return this.#pool
   }
@@ -233,12 +233,12 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
     })
   }
 
-  /** The pool's figures; all zero while no client is connected. */
+  /** The pool's figures (see `pool`); all zero before the first connect. */
   stats(): PoolStats {
     return this.#pool?.stats() ?? new QueuePool(this.driver, this.poolOptions).stats()
   }
 
-  /** One line describing the pool, like SQLAlchemy's `Pool.status()`. */
+  /** One line describing the pool (see `pool`), like SQLAlchemy's `Pool.status()`. */
   status(): string {
     return this.#pool?.status() ?? `QueuePool ${this.driver.target}: not connected`
   }

@@ -10,9 +10,11 @@ export type CloseReason = 'overflow' | 'recycle' | 'invalidated' | 'broken' | 'p
 /** A connection as the pool holds it. */
 export interface PooledConnection {
   readonly conn: EngineConnection
-  /** Creation order: a disconnect on connection n invalidates every connection up to n. */
+  /** Creation order: a disconnect invalidates every connection created before it was seen. */
   readonly seq: number
   readonly createdAt: number
+  /** Times handed out; a connection that was never used needs no ping. */
+  checkouts: number
   /** Set when the pool has decided to close it, with the reason counted in the totals. */
   retireReason?: CloseReason
 }
@@ -134,7 +136,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       // Our own timer in #open() names the cause; tarn's must not fire first.
       createTimeoutMillis: options.connectTimeout * 1000 + 1000,
       idleTimeoutMillis: idleMs,
-      reapIntervalMillis: Math.max(10, Math.min(1000, idleMs / 2, recycleMs / 4)),
+      reapIntervalMillis: Math.round(Math.max(10, Math.min(1000, idleMs / 2, recycleMs / 4))),
       // A wrong password or a stopped server must fail the caller now, not after `timeout` seconds of retries.
       propagateCreateError: true,
     })
@@ -155,6 +157,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       }
       throw error
     }
+    pc.checkouts++
     this.#totals.checkouts++
     this.emit('checkout', pc)
     return pc
@@ -244,7 +247,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     } finally {
       clearTimeout(timer)
     }
-    const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now() }
+    const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now(), checkouts: 0 }
     this.#totals.created++
     this.emit('connect', pc)
     return pc
@@ -261,14 +264,14 @@ export class QueuePool extends EventEmitter<PoolEvents> {
 
   async #validate(pc: PooledConnection): Promise<boolean> {
     if (this.#retireReason(pc)) return false
-    if (!this.options.prePing) return true
+    if (!this.options.prePing || pc.checkouts === 0) return true
     try {
       await pc.conn.ping()
       return true
     } catch {
       this.#totals.prePingFailures++
       pc.retireReason = 'pre-ping'
-      this.#invalidateUpTo(pc.seq)
+      this.#invalidateAll()
       return false
     }
   }
@@ -278,7 +281,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (pc.retireReason) return pc.retireReason
     if (pc.conn.isBroken()) {
       pc.retireReason = 'broken'
-      this.#invalidateUpTo(pc.seq)
+      this.#invalidateAll()
     } else if (pc.seq <= this.#invalidatedUpTo) {
       pc.retireReason = 'invalidated'
     } else if (this.options.recycle !== -1 && now() - pc.createdAt >= this.options.recycle * 1000) {
@@ -289,12 +292,16 @@ export class QueuePool extends EventEmitter<PoolEvents> {
 
   #discard(pc: PooledConnection, reason: CloseReason, invalidateOlder = reason === 'broken'): void {
     pc.retireReason ??= reason
-    if (invalidateOlder) this.#invalidateUpTo(pc.seq)
+    if (invalidateOlder) this.#invalidateAll()
     this.#tarn.destroyUsed(pc)
   }
 
-  /** A server that dropped one connection has usually dropped every older one too (a restart, a failover). */
-  #invalidateUpTo(seq: number): void {
+  /**
+   * A server that dropped one connection has usually dropped them all (a restart, a failover), so every
+   * connection opened before now is replaced, as SQLAlchemy's pool does, instead of failing one by one.
+   */
+  #invalidateAll(): void {
+    const seq = this.#seq
     if (seq <= this.#invalidatedUpTo) return
     this.#invalidatedUpTo = seq
     this.emit('invalidate', seq)

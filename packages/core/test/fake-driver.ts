@@ -1,0 +1,143 @@
+import type { EngineConnection, EngineDriver } from '@prisma-pool/core'
+import type { SqlQuery } from '@prisma/driver-adapter-utils'
+
+/**
+ * An engine whose faults a test can force: dead connections, failing pings and resets, slow or
+ * refused connects. Real servers are tested in the engine packages; this covers what they cannot
+ * produce on demand.
+ */
+export class FakeConnection implements EngineConnection {
+  static nextId = 1
+  readonly id = FakeConnection.nextId++
+  inTx = false
+  broken = false
+  closed = false
+  pingFails = false
+  rollbackFails = false
+  log: string[] = []
+  /** When set, the next query throws it. */
+  failNext: unknown
+
+  async query(query: SqlQuery) {
+    this.#use(query.sql)
+    return { columnNames: ['id'], columnTypes: [0 as const], rows: [[this.id]] }
+  }
+  async execute(query: SqlQuery) {
+    this.#use(query.sql)
+    return 1
+  }
+  async executeScript(script: string) {
+    this.#use(script)
+  }
+  async ping() {
+    this.log.push('ping')
+    if (this.pingFails || this.broken) throw new Error('ping failed')
+  }
+  async begin(level?: string) {
+    this.#use(level ? `BEGIN ${level}` : 'BEGIN')
+    this.inTx = true
+  }
+  async commit() {
+    this.#use('COMMIT')
+    this.inTx = false
+  }
+  async rollback() {
+    this.log.push('ROLLBACK')
+    if (this.rollbackFails) throw new Error('rollback failed')
+    this.inTx = false
+  }
+  async createSavepoint(name: string) {
+    this.#use(`SAVEPOINT ${name}`)
+  }
+  async rollbackToSavepoint(name: string) {
+    this.#use(`ROLLBACK TO ${name}`)
+  }
+  async releaseSavepoint(name: string) {
+    this.#use(`RELEASE ${name}`)
+  }
+  inTransaction() {
+    return this.inTx
+  }
+  isBroken() {
+    return this.broken
+  }
+  async close() {
+    this.closed = true
+  }
+  #use(sql: string) {
+    if (this.closed) throw new Error('query on a closed connection')
+    this.log.push(sql)
+    if (this.failNext !== undefined) {
+      const error = this.failNext
+      this.failNext = undefined
+      throw error
+    }
+    if (sql === 'BEGIN') this.inTx = true
+  }
+}
+
+/** Errors the fake engine maps, like a real one maps its server's codes. */
+export class FakeServerError extends Error {
+  constructor(
+    readonly code: string,
+    readonly lost = false,
+  ) {
+    super(`fake server error ${code}`)
+  }
+}
+
+export class FakeDriver implements EngineDriver {
+  readonly provider = 'postgres' as const
+  readonly adapterName = 'fake'
+  readonly target = 'fake://db'
+  readonly isolationLevels = ['READ COMMITTED', 'SERIALIZABLE'] as const
+  connections: FakeConnection[] = []
+  /** When set, connect() throws it. */
+  connectError: unknown
+  /** When set, connect() waits for this promise first. */
+  connectGate: Promise<void> | undefined
+
+  async connect() {
+    if (this.connectGate) await this.connectGate
+    if (this.connectError) throw this.connectError
+    const conn = new FakeConnection()
+    this.connections.push(conn)
+    return conn
+  }
+  convertError(error: unknown) {
+    if (error instanceof FakeServerError) {
+      return error.code === 'UNIQUE'
+        ? { kind: 'UniqueConstraintViolation' as const, constraint: { fields: ['email'] }, originalCode: error.code }
+        : { kind: 'ConnectionClosed' as const, originalCode: error.code }
+    }
+    return undefined
+  }
+  isConnectionLost(error: unknown) {
+    return error instanceof FakeServerError && error.lost
+  }
+  connectionInfo() {
+    return { supportsRelationJoins: true }
+  }
+  get open() {
+    return this.connections.filter((c) => !c.closed)
+  }
+}
+
+/** Resolves after the emitter has emitted `event` `count` times. */
+export function events<T extends unknown[]>(
+  emitter: { on(event: string, listener: (...args: T) => void): unknown; off(event: string, listener: (...args: T) => void): unknown },
+  event: string,
+  count: number,
+): Promise<T[]> {
+  return new Promise((resolve) => {
+    const seen: T[] = []
+    const listener = (...args: T) => {
+      seen.push(args)
+      if (seen.length === count) {
+        emitter.off(event, listener)
+        resolve(seen)
+      }
+    }
+    emitter.on(event, listener)
+  })
+}

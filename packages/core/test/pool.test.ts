@@ -1,0 +1,269 @@
+import { describe, expect, test } from 'vitest'
+import {
+  ConnectTimeoutError,
+  PoolClosedError,
+  PoolTimeoutError,
+  QueuePool,
+  resolvePoolOptions,
+  type CloseReason,
+  type PoolOptions,
+  type PooledConnection,
+} from '@prisma-pool/core'
+import { events, FakeConnection, FakeDriver } from './fake-driver.js'
+
+function makePool(options: PoolOptions = {}, driver = new FakeDriver()) {
+  const pool = new QueuePool(driver, resolvePoolOptions(options))
+  return { pool, driver }
+}
+
+const fake = (pc: PooledConnection) => pc.conn as FakeConnection
+
+describe('QueuePool', () => {
+  test('creates connections lazily and reuses an idle one', async () => {
+    const { pool, driver } = makePool({ size: 3 })
+    expect(pool.stats().open).toBe(0)
+    expect(driver.connections).toHaveLength(0)
+    const first = await pool.acquire()
+    await pool.release(first)
+    const second = await pool.acquire()
+    expect(second).toBe(first)
+    expect(pool.stats()).toMatchObject({ open: 1, checkedOut: 1, idle: 0, totals: { created: 1, checkouts: 2 } })
+    await pool.release(second)
+    await pool.dispose()
+  })
+
+  test('never opens more than size + maxOverflow; the rest wait in order', async () => {
+    const { pool, driver } = makePool({ size: 2, maxOverflow: 1 })
+    const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
+    const waiting = [pool.acquire(), pool.acquire()]
+    await Promise.resolve()
+    expect(pool.stats()).toMatchObject({ open: 3, checkedOut: 3, overflow: 1, waiting: 2 })
+    expect(driver.connections).toHaveLength(3)
+    await pool.release(held[0]!)
+    await expect(waiting[0]).resolves.toBe(held[0])
+    await pool.release(held[1]!)
+    await expect(waiting[1]).resolves.toBe(held[1])
+    expect(driver.connections).toHaveLength(3)
+    await Promise.all(held.map((pc) => pool.release(pc)))
+    await pool.dispose()
+  })
+
+  test('maxOverflow -1 means no limit', async () => {
+    const { pool } = makePool({ size: 1, maxOverflow: -1 })
+    const held = await Promise.all(Array.from({ length: 50 }, () => pool.acquire()))
+    expect(pool.stats()).toMatchObject({ open: 50, overflow: 49 })
+    await Promise.all(held.map((pc) => pool.release(pc)))
+    await pool.dispose()
+  })
+
+  test('closes overflow connections once idle, keeping size', async () => {
+    const { pool, driver } = makePool({ size: 1, maxOverflow: 2, overflowIdleTimeout: 0.02 })
+    const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
+    const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 2)
+    await Promise.all(held.map((pc) => pool.release(pc)))
+    expect((await closed).map(([, reason]) => reason)).toEqual(['overflow', 'overflow'])
+    expect(pool.stats()).toMatchObject({ open: 1, idle: 1, overflow: 0 })
+    expect(driver.open).toHaveLength(1)
+    await pool.dispose()
+  })
+
+  test('times out with a PoolTimeoutError that gives the figures and the options to change, then works again', async () => {
+    const { pool } = makePool({ size: 1, maxOverflow: 0, timeout: 0.05 })
+    const held = await pool.acquire()
+    const timedOut = events<[PoolTimeoutError]>(pool, 'timeout', 1)
+    const error = await pool.acquire().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PoolTimeoutError)
+    const message = (error as PoolTimeoutError).message
+    expect(message).toContain('timed out after 0.05 s')
+    expect(message).toContain('size 1 + maxOverflow 0 = 1 connections')
+    expect(message).toContain('1 checked out, 1 waiting')
+    expect(message).toMatch(/pool\.size.*pool\.maxOverflow.*pool\.timeout/)
+    expect((error as PoolTimeoutError).details).toEqual({ timeout: 0.05, size: 1, maxOverflow: 0, checkedOut: 1, waiting: 1 })
+    expect(await timedOut).toEqual([[error]])
+    expect(pool.stats().totals.timeouts).toBe(1)
+    await pool.release(held)
+    const again = await pool.acquire()
+    expect(again).toBe(held)
+    await pool.release(again)
+    await pool.dispose()
+  })
+
+  test('recycle: an idle connection past its age is closed in the background and never handed out', async () => {
+    const { pool, driver } = makePool({ recycle: 0.05 })
+    const first = await pool.acquire()
+    const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
+    await pool.release(first)
+    expect(await closed).toEqual([[first, 'recycle']])
+    const second = await pool.acquire()
+    expect(second).not.toBe(first)
+    expect(fake(first).closed).toBe(true)
+    expect(driver.connections).toHaveLength(2)
+    expect(pool.stats().totals).toMatchObject({ recycled: 1, created: 2, destroyed: 1 })
+    await pool.release(second)
+    await pool.dispose()
+  })
+
+  test('recycle: a checked-out connection that ages is closed when it comes back', async () => {
+    const { pool } = makePool({ recycle: 0.02 })
+    const pc = await pool.acquire()
+    const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
+    // Hold it past its age: wait for an unrelated pool's recycle to be sure time has passed.
+    const { pool: clock } = makePool({ recycle: 0.02 })
+    const tick = events(clock, 'close', 1)
+    await clock.release(await clock.acquire())
+    await tick
+    await pool.release(pc)
+    expect(await closed).toEqual([[pc, 'recycle']])
+    await Promise.all([pool.dispose(), clock.dispose()])
+  })
+
+  test('pre-ping replaces a dead connection without the caller seeing it, and invalidates the others', async () => {
+    const { pool, driver } = makePool({ size: 3 })
+    const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
+    for (const pc of held) await pool.release(pc)
+    // The server restarted: every connection is dead, but only the next one to be checked out is pinged.
+    for (const conn of driver.connections) conn.pingFails = true
+    const fresh = await pool.acquire()
+    expect(driver.connections).toHaveLength(4)
+    expect(fresh.conn).toBe(driver.connections[3])
+    expect(driver.connections.slice(0, 3).every((c) => c.closed)).toBe(true)
+    const pinged = driver.connections.slice(0, 3).filter((c) => c.log.includes('ping'))
+    expect(pinged).toHaveLength(1)
+    expect(pool.stats().totals).toMatchObject({ prePingFailures: 1, invalidated: 2, destroyed: 3 })
+    await pool.release(fresh)
+    await pool.dispose()
+  })
+
+  test('without prePing, connections are handed out unchecked', async () => {
+    const { pool } = makePool({ prePing: false })
+    const pc = await pool.acquire()
+    await pool.release(pc)
+    await pool.release(await pool.acquire())
+    expect(fake(pc).log).not.toContain('ping')
+    await pool.dispose()
+  })
+
+  test('a connection returned as lost invalidates every connection opened before, not those opened after', async () => {
+    const { pool, driver } = makePool({ size: 5 })
+    const [a, b, c] = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
+    await pool.release(a!)
+    const invalidated = events<[number]>(pool, 'invalidate', 1)
+    await pool.release(b!, true)
+    expect(await invalidated).toEqual([[3]])
+    expect(fake(a!).closed).toBe(true) // idle: closed at once
+    expect(fake(b!).closed).toBe(true)
+    expect(fake(c!).closed).toBe(false) // checked out: closed when it comes back
+    await pool.release(c!)
+    expect(fake(c!).closed).toBe(true)
+    const d = await pool.acquire()
+    expect(d.conn).toBe(driver.connections[3])
+    await pool.release(d)
+    expect(await pool.acquire()).toBe(d)
+    await pool.release(d)
+    await pool.dispose()
+  })
+
+  test('a connection the driver reports broken while idle is never handed out', async () => {
+    const { pool } = makePool({ prePing: false })
+    const pc = await pool.acquire()
+    await pool.release(pc)
+    fake(pc).broken = true
+    const next = await pool.acquire()
+    expect(next).not.toBe(pc)
+    expect(fake(pc).closed).toBe(true)
+    await pool.release(next)
+    await pool.dispose()
+  })
+
+  test.each([
+    ['rollback', ['ROLLBACK']],
+    ['commit', ['COMMIT']],
+    ['none', []],
+  ] as const)('resetOnReturn %s: a connection returned inside a transaction is reset before reuse', async (resetOnReturn, sent) => {
+    const { pool } = makePool({ resetOnReturn })
+    const pc = await pool.acquire()
+    await pc.conn.begin()
+    fake(pc).log = []
+    await pool.release(pc)
+    expect(fake(pc).log).toEqual(sent)
+    expect(pc.conn.inTransaction()).toBe(resetOnReturn === 'none')
+    expect(pool.stats().totals.resets).toBe(sent.length)
+    await pool.dispose()
+  })
+
+  test('a connection outside a transaction is returned without a round trip', async () => {
+    const { pool } = makePool()
+    const pc = await pool.acquire()
+    await pool.release(pc)
+    expect(fake(pc).log).toEqual([])
+    await pool.dispose()
+  })
+
+  test('a connection whose reset fails is closed, not reused', async () => {
+    const { pool } = makePool()
+    const pc = await pool.acquire()
+    await pc.conn.begin()
+    fake(pc).rollbackFails = true
+    const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
+    await pool.release(pc)
+    expect(await closed).toEqual([[pc, 'reset-failed']])
+    const next = await pool.acquire()
+    expect(next).not.toBe(pc)
+    expect(pool.stats().totals.resetFailures).toBe(1)
+    await pool.release(next)
+    await pool.dispose()
+  })
+
+  test('a connect error reaches the caller at once, and the pool recovers', async () => {
+    const driver = new FakeDriver()
+    driver.connectError = new Error('password authentication failed for user "app"')
+    const { pool } = makePool({ timeout: 30 }, driver)
+    await expect(pool.acquire()).rejects.toThrow('password authentication failed')
+    expect(pool.stats().totals.connectErrors).toBe(1)
+    driver.connectError = undefined
+    const pc = await pool.acquire()
+    await pool.release(pc)
+    await pool.dispose()
+  })
+
+  test('a connect that takes longer than connectTimeout fails with ConnectTimeoutError; the late connection is closed', async () => {
+    const driver = new FakeDriver()
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    const { pool } = makePool({ connectTimeout: 0.02 }, driver)
+    const error = await pool.acquire().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConnectTimeoutError)
+    expect((error as Error).message).toContain('could not connect to fake://db within 0.02 s')
+    expect((error as Error).message).toContain('pool.connectTimeout')
+    open()
+    await driver.connectGate
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(driver.connections).toHaveLength(1)
+    expect(driver.connections[0]!.closed).toBe(true)
+    await pool.dispose()
+  })
+
+  test('dispose refuses new callers, fails waiting ones, and closes connections as they come back', async () => {
+    const { pool, driver } = makePool({ size: 1, maxOverflow: 0 })
+    const held = await pool.acquire()
+    const waiting = pool.acquire()
+    const disposed = pool.dispose()
+    await expect(waiting).rejects.toBeInstanceOf(PoolClosedError)
+    await expect(pool.acquire()).rejects.toBeInstanceOf(PoolClosedError)
+    expect(fake(held).closed).toBe(false)
+    await pool.release(held)
+    await disposed
+    expect(driver.open).toHaveLength(0)
+    expect(pool.status()).toMatch(/disposed$/)
+  })
+
+  test('status() is one line with the figures', async () => {
+    const { pool } = makePool({ size: 2, maxOverflow: -1 })
+    const pc = await pool.acquire()
+    expect(pool.status()).toBe(
+      'QueuePool fake://db: size 2, maxOverflow unlimited, open 1 (checked out 1, idle 0, overflow 0), waiting 0',
+    )
+    await pool.release(pc)
+    await pool.dispose()
+  })
+})
