@@ -98,8 +98,12 @@ function mapServerError(e: PgServerError): MappedError {
       return { kind: 'DatabaseDoesNotExist', db: quoted(e.message) }
     case '42P04':
       return { kind: 'DatabaseAlreadyExists', db: quoted(e.message) }
-    case '28000':
+    case '28000': {
+      // Also raised for a login role that does not exist: that is a credentials problem, not a database one.
+      const role = /^role "(.+)" does not exist$/.exec(e.message)?.[1]
+      if (role !== undefined) return { kind: 'AuthenticationFailed', user: role }
       return { kind: 'DatabaseAccessDenied', db: /database "([^"]+)"/.exec(e.message)?.[1] }
+    }
     case '28P01':
       return { kind: 'AuthenticationFailed', user: quoted(e.message) }
     case '40001':

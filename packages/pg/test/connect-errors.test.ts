@@ -1,0 +1,68 @@
+// What users see when the server cannot be reached or refuses them: Prisma's P1xxx codes, fast, without leaks.
+import { createServer } from 'node:net'
+import { afterAll, describe, expect, test } from 'vitest'
+import { ConnectTimeoutError, PrismaPoolPg } from '@prisma-pool/pg'
+import { PrismaClient } from './generated/prisma/client.js'
+import { sessionCount, uniqueName } from './helpers.js'
+
+// Prisma quotes the calling source lines in its messages: the password must not be on those lines.
+const PASSWORD = 'sekret-pw'
+const clients: PrismaClient[] = []
+afterAll(() => Promise.all(clients.map((c) => c.$disconnect())))
+
+function client(connectionString: string, pool = {}) {
+  const adapter = new PrismaPoolPg({ connectionString, pool })
+  const prisma = new PrismaClient({ adapter })
+  clients.push(prisma)
+  return { adapter, prisma }
+}
+
+/** A port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('connection failures', () => {
+  test('an unreachable server is P1001, and the password is not in the message', async () => {
+    const { prisma, adapter } = client(`postgres://app:${PASSWORD}@127.0.0.1:${await closedPort()}/test`)
+    const error = await prisma.user.count().catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'P1001' })
+    expect((error as Error).message).toContain(`Can't reach database server at 127.0.0.1`)
+    expect((error as Error).message).not.toContain(PASSWORD)
+    expect(adapter.stats()).toMatchObject({ open: 0, totals: { connectErrors: 1 } })
+  })
+
+  test('a database that does not exist is P1003', async () => {
+    const { prisma } = client(`postgres://postgres@127.0.0.1:5432/${uniqueName('nodb')}`)
+    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1003' })
+  })
+
+  test('an unknown role is P1000, leaving no session behind', async () => {
+    const app = uniqueName('pp_badrole')
+    const { prisma } = client(`postgres://${uniqueName('nobody')}@127.0.0.1:5432/test?application_name=${app}`)
+    const error = await prisma.user.count().catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'P1000' })
+    expect((error as Error).message).toMatch(/credentials for `nobody_[0-9a-f]+` are not valid/)
+    expect(await sessionCount(app)).toBe(0)
+  })
+
+  test('a server that accepts TCP but never answers hits connectTimeout with a message naming the option', async () => {
+    const sockets: import('node:net').Socket[] = []
+    const silent = createServer((socket) => sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as { port: number }
+    try {
+      const { prisma } = client(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeout: 0.2 })
+      const error = await prisma.user.count().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ConnectTimeoutError)
+      expect((error as Error).message).toContain(`could not connect to postgres://127.0.0.1:${port}/test within 0.2 s`)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+})

@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest'
+import { PoolOptionError, PrismaPoolPg } from '@prisma-pool/pg'
+
+const url = 'postgres://app:sekret-pw@db.example:6432/shop'
+
+describe('PrismaPoolPg options', () => {
+  test('takes a connection string alone, or in the options', () => {
+    expect(new PrismaPoolPg(url).status()).toBe('QueuePool postgres://db.example:6432/shop: not connected')
+    expect(new PrismaPoolPg({ connectionString: url }).poolOptions.size).toBe(10)
+  })
+
+  test('Prisma 6 URL parameters become pool options', () => {
+    const adapter = new PrismaPoolPg(`${url}?connection_limit=4&pool_timeout=7&connect_timeout=3&schema=sales&pgbouncer=true`)
+    expect(adapter.poolOptions).toMatchObject({ size: 4, maxOverflow: 0, timeout: 7, connectTimeout: 3 })
+    expect(adapter.pgbouncer).toBe(true)
+  })
+
+  test('the schema parameter becomes the schema Prisma qualifies its tables with', async () => {
+    const adapter = new PrismaPoolPg(`${url}?schema=sales`)
+    const info = (await adapter.connect()).getConnectionInfo!()
+    expect(info).toEqual({ schemaName: 'sales', supportsRelationJoins: true })
+  })
+
+  test.each([
+    [`${url}?pool_timeout=0`, 'pool_timeout=0 (wait forever) is not supported'],
+    [`${url}?connect_timeout=abc`, 'connect_timeout=abc must be a number of seconds'],
+    [`${url}?connection_limit=0`, 'connection_limit=0 must be a whole number of at least 1'],
+    [`${url}?pgbouncer=yes`, 'pgbouncer=yes must be true or false'],
+    [`${url}?statement_cache_size=100`, 'statement_cache_size is not supported'],
+    [`${url}?sslaccept=accept_invalid_certs`, 'use sslmode=no-verify'],
+    [`${url}?poolsize=5`, 'unknown connection string parameter "poolsize"'],
+    ['mysql://root@localhost/test', 'must start with postgres:// or postgresql://, not mysql://'],
+    ['not a url', 'connectionString is not a valid URL'],
+  ])('refuses %s', (connectionString, message) => {
+    expect(() => new PrismaPoolPg(connectionString)).toThrow(PoolOptionError)
+    expect(() => new PrismaPoolPg(connectionString)).toThrow(message)
+  })
+
+  test('a setting given twice, differently, is an error rather than a silent choice', () => {
+    expect(() => new PrismaPoolPg({ connectionString: `${url}?connection_limit=4`, pool: { size: 8 } })).toThrow(
+      'pool.size is set both in the pool options (8) and by the connection string (4); keep one.',
+    )
+    expect(() => new PrismaPoolPg({ connectionString: `${url}?schema=a`, schema: 'b' })).toThrow('schema is set both')
+  })
+
+  test('pg.Pool options are refused with what to use instead; unknown keys are named', () => {
+    expect(() => new PrismaPoolPg({ connectionString: url, max: 20 } as never)).toThrow(
+      '"max" is a pg.Pool option; this adapter has its own pool: use pool.size and pool.maxOverflow.',
+    )
+    expect(() => new PrismaPoolPg({ connectionString: url, hots: 'x' } as never)).toThrow('unknown option "hots"')
+    expect(() => new PrismaPoolPg({ connectionString: url, pool: { size: -1 } })).toThrow('invalid pool option "size"')
+  })
+
+  test('no message carries the password', () => {
+    const messages: string[] = []
+    for (const bad of [`${url}?pool_timeout=0`, `${url}?bogus=1`, `${url}?connection_limit=x`]) {
+      try {
+        new PrismaPoolPg(bad)
+      } catch (error) {
+        messages.push((error as Error).message)
+      }
+    }
+    expect(messages).toHaveLength(3)
+    for (const message of messages) expect(message).not.toContain('sekret')
+    expect(new PrismaPoolPg(url).status()).not.toContain('sekret')
+  })
+})
