@@ -225,7 +225,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
     if (!this.driver.createShadowDatabase) {
       throw new Error(`${this.adapterName} cannot create a shadow database for Prisma Migrate`)
     }
-    const shadow = await this.driver.createShadowDatabase()
+    const shadow = await this.driver.createShadowDatabase(this.poolOptions.connectTimeout * 1000)
     const pool = new QueuePool(shadow.driver, { ...this.poolOptions, size: 1, maxOverflow: 1 })
     return new PoolAdapter(shadow.driver, pool, async () => {
       await pool.dispose()

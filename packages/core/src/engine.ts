@@ -58,7 +58,7 @@ export interface EngineDriver {
   isConnectionLost(error: unknown): boolean
   connectionInfo(): ConnectionInfo
   /** Creates a scratch database for Prisma Migrate; the returned driver connects to it. */
-  createShadowDatabase?(): Promise<ShadowDatabase>
+  createShadowDatabase?(timeoutMs: number): Promise<ShadowDatabase>
 }
 
 export interface ShadowDatabase {

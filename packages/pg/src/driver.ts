@@ -149,9 +149,9 @@ export class PgDriver implements EngineDriver {
     return { schemaName: this.options.schema, supportsRelationJoins: true }
   }
 
-  async createShadowDatabase(): Promise<ShadowDatabase> {
+  async createShadowDatabase(timeoutMs: number): Promise<ShadowDatabase> {
     const database = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID()}`
-    const admin = (await this.connect(30_000)) as PgConnection
+    const admin = (await this.connect(timeoutMs)) as PgConnection
     try {
       await admin.executeScript(`CREATE DATABASE ${quoteIdentifier(database)}`)
     } finally {
@@ -170,7 +170,7 @@ export class PgDriver implements EngineDriver {
     return {
       driver: new PgDriver(shadowOptions),
       drop: async () => {
-        const conn = (await this.connect(30_000)) as PgConnection
+        const conn = (await this.connect(timeoutMs)) as PgConnection
         try {
           await conn.executeScript(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)} WITH (FORCE)`)
         } finally {

@@ -1,0 +1,25 @@
+// Runs the vitest suite and ends with a plain "N passed, N failed" line that CI systems can read.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const dir = mkdtempSync(join(tmpdir(), 'prisma-pool-tests-'))
+const results = join(dir, 'results.json')
+const vitest = spawnSync(
+  'vitest',
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', shell: false },
+)
+let status = vitest.status ?? 1
+try {
+  const { numPassedTests, numFailedTests, numPendingTests, numTotalTests } = JSON.parse(readFileSync(results, 'utf8'))
+  if (numTotalTests === 0) status = 1
+  console.log(`\n${numPassedTests} passed, ${numFailedTests} failed` + (numPendingTests ? `, ${numPendingTests} skipped` : ''))
+} catch {
+  console.log('\n0 passed, 1 failed (vitest wrote no results)')
+  status = status || 1
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+process.exit(status)
