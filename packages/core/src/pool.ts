@@ -265,14 +265,21 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   async #validate(pc: PooledConnection): Promise<boolean> {
     if (this.#retireReason(pc)) return false
     if (!this.options.prePing || pc.checkouts === 0) return true
+    let timer: NodeJS.Timeout | undefined
     try {
-      await pc.conn.ping()
+      // A ping into a dead network path would otherwise hang until the caller's whole timeout is gone.
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timed out')), this.options.connectTimeout * 1000)
+      })
+      await Promise.race([pc.conn.ping(), silent])
       return true
     } catch {
       this.#totals.prePingFailures++
       pc.retireReason = 'pre-ping'
       this.#invalidateAll()
       return false
+    } finally {
+      clearTimeout(timer)
     }
   }
 

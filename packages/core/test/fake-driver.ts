@@ -13,6 +13,8 @@ export class FakeConnection implements EngineConnection {
   broken = false
   closed = false
   pingFails = false
+  /** When set, ping() never answers (a dead network path). */
+  pingHangs = false
   rollbackFails = false
   log: string[] = []
   /** When set, the next query throws it. */
@@ -31,6 +33,7 @@ export class FakeConnection implements EngineConnection {
   }
   async ping() {
     this.log.push('ping')
+    if (this.pingHangs) return new Promise<void>(() => {})
     if (this.pingFails || this.broken) throw new Error('ping failed')
   }
   async begin(level?: string) {

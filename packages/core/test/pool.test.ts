@@ -134,6 +134,19 @@ describe('QueuePool', () => {
     await pool.dispose()
   })
 
+  test('a ping that never answers counts as failed after connectTimeout, well before the caller times out', async () => {
+    const { pool, driver } = makePool({ connectTimeout: 0.02, timeout: 30 })
+    const pc = await pool.acquire()
+    await pool.release(pc)
+    fake(pc).pingHangs = true
+    const next = await pool.acquire()
+    expect(next.conn).toBe(driver.connections[1])
+    expect(fake(pc).closed).toBe(true)
+    expect(pool.stats().totals.prePingFailures).toBe(1)
+    await pool.release(next)
+    await pool.dispose()
+  })
+
   test('without prePing, connections are handed out unchecked', async () => {
     const { pool } = makePool({ prePing: false })
     const pc = await pool.acquire()
