@@ -9,7 +9,7 @@ export default defineConfig({
     alias: { '@prisma-pool/core': src('core'), '@prisma-pool/pg': src('pg') },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -11,7 +11,7 @@ import {
 } from '@prisma/driver-adapter-utils'
 import type { EngineConnection, EngineDriver } from './engine.js'
 import { resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
-import { QueuePool, type PoolStats, type PooledConnection } from './pool.js'
+import { QueuePool, zeroTotals, type PoolStats, type PooledConnection } from './pool.js'
 
 /** Turns an engine error into what Prisma expects; anything the engine does not recognise passes unchanged. */
 function toAdapterError(driver: EngineDriver, error: unknown): unknown {
@@ -235,7 +235,9 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
 
   /** The pool's figures (see `pool`); all zero before the first connect. */
   stats(): PoolStats {
-    return this.#pool?.stats() ?? new QueuePool(this.driver, this.poolOptions).stats()
+    if (this.#pool) return this.#pool.stats()
+    const { size, maxOverflow } = this.poolOptions
+    return { size, maxOverflow, open: 0, checkedOut: 0, idle: 0, overflow: 0, waiting: 0, connecting: 0, totals: zeroTotals() }
   }
 
   /** One line describing the pool (see `pool`), like SQLAlchemy's `Pool.status()`. */

@@ -1,3 +1,5 @@
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 /** Base class of the errors the pool itself raises (never a database error). */
 export class PrismaPoolError extends Error {
   override name = 'PrismaPoolError'
@@ -31,7 +33,7 @@ export class PoolTimeoutError extends PrismaPoolError {
     const limit =
       details.maxOverflow === -1
         ? `size ${details.size} + unlimited overflow`
-        : `size ${details.size} + maxOverflow ${details.maxOverflow} = ${details.size + details.maxOverflow} connections`
+        : `size ${details.size} + maxOverflow ${details.maxOverflow} = ${plural(details.size + details.maxOverflow, 'connection')}`
     super(
       `timed out after ${details.timeout} s waiting for a connection to ${target} ` +
         `(pool limit: ${limit}; ${details.checkedOut} checked out, ${details.waiting} waiting). ` +

@@ -32,6 +32,19 @@ export interface PoolTotals {
   connectErrors: number
 }
 
+export const zeroTotals = (): PoolTotals => ({
+  created: 0,
+  destroyed: 0,
+  recycled: 0,
+  invalidated: 0,
+  prePingFailures: 0,
+  resets: 0,
+  resetFailures: 0,
+  timeouts: 0,
+  checkouts: 0,
+  connectErrors: 0,
+})
+
 export interface PoolStats {
   size: number
   maxOverflow: number
@@ -105,18 +118,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   #invalidatedUpTo = 0
   #closed = false
   #disposing: Promise<void> | undefined
-  #totals: PoolTotals = {
-    created: 0,
-    destroyed: 0,
-    recycled: 0,
-    invalidated: 0,
-    prePingFailures: 0,
-    resets: 0,
-    resetFailures: 0,
-    timeouts: 0,
-    checkouts: 0,
-    connectErrors: 0,
-  }
+  #totals = zeroTotals()
 
   constructor(driver: EngineDriver, options: ResolvedPoolOptions) {
     super()

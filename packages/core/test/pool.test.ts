@@ -75,7 +75,7 @@ describe('QueuePool', () => {
     expect(error).toBeInstanceOf(PoolTimeoutError)
     const message = (error as PoolTimeoutError).message
     expect(message).toContain('timed out after 0.05 s')
-    expect(message).toContain('size 1 + maxOverflow 0 = 1 connections')
+    expect(message).toContain('size 1 + maxOverflow 0 = 1 connection')
     expect(message).toContain('1 checked out, 1 waiting')
     expect(message).toMatch(/pool\.size.*pool\.maxOverflow.*pool\.timeout/)
     expect((error as PoolTimeoutError).details).toEqual({ timeout: 0.05, size: 1, maxOverflow: 0, checkedOut: 1, waiting: 1 })

@@ -93,7 +93,7 @@ describe('PrismaPoolPg pool on the real server', () => {
     await holding
     const error = await prisma.user.count().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(PoolTimeoutError)
-    expect((error as Error).message).toContain('size 1 + maxOverflow 0 = 1 connections; 1 checked out')
+    expect((error as Error).message).toContain('size 1 + maxOverflow 0 = 1 connection; 1 checked out')
     finish()
     await transaction
     await expect(Promise.all(Array.from({ length: 5 }, () => prisma.user.count()))).resolves.toEqual([0, 0, 0, 0, 0])
