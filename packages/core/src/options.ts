@@ -14,6 +14,11 @@ export interface PoolOptions {
   recycle?: number
   /** Check a connection before it is handed out, replacing dead ones. `pre_ping`. Default true. */
   prePing?: boolean
+  /**
+   * Only connections idle at least this long (seconds) are pinged; one that finished a query more recently
+   * is known to be alive (HikariCP's alive-bypass window). 0 = ping at every checkout. Default 1.
+   */
+  prePingAfterIdle?: number
   /** What happens to a connection returned inside an open transaction. `reset_on_return`. Default 'rollback'. */
   resetOnReturn?: ResetOnReturn
   /** Seconds an overflow connection may stay idle before it is closed. Default 10. */
@@ -30,6 +35,7 @@ const BUILT_IN_DEFAULTS: ResolvedPoolOptions = Object.freeze({
   timeout: 30,
   recycle: 900,
   prePing: true,
+  prePingAfterIdle: 1,
   resetOnReturn: 'rollback',
   overflowIdleTimeout: 10,
   connectTimeout: 10,
@@ -55,6 +61,10 @@ const RULES: Record<keyof PoolOptions, Rule> = {
     check: (v) => v === -1 || isSeconds(v),
   },
   prePing: { allowed: 'true or false', check: (v) => typeof v === 'boolean' },
+  prePingAfterIdle: {
+    allowed: `a number of seconds from 0 to ${MAX_SECONDS}`,
+    check: (v) => v === 0 || isSeconds(v),
+  },
   resetOnReturn: {
     allowed: "'rollback', 'commit' or 'none'",
     check: (v) => v === 'rollback' || v === 'commit' || v === 'none',

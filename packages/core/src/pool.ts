@@ -13,8 +13,8 @@ export interface PooledConnection {
   /** Creation order: a disconnect invalidates every connection created before it was seen. */
   readonly seq: number
   readonly createdAt: number
-  /** Times handed out; a connection that was never used needs no ping. */
-  checkouts: number
+  /** When it last came back to the pool; a connection never used, or used just now, needs no ping. */
+  returnedAt: number | undefined
   /** Set when the pool has decided to close it, with the reason counted in the totals. */
   retireReason?: CloseReason
 }
@@ -159,7 +159,6 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       }
       throw error
     }
-    pc.checkouts++
     this.#totals.checkouts++
     this.emit('checkout', pc)
     return pc
@@ -184,6 +183,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     }
     const reason = this.#retireReason(pc)
     if (reason) return this.#discard(pc, reason)
+    pc.returnedAt = now()
     this.emit('checkin', pc)
     this.#tarn.release(pc)
   }
@@ -249,7 +249,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     } finally {
       clearTimeout(timer)
     }
-    const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now(), checkouts: 0 }
+    const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now(), returnedAt: undefined }
     this.#totals.created++
     this.emit('connect', pc)
     return pc
@@ -266,7 +266,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
 
   async #validate(pc: PooledConnection): Promise<boolean> {
     if (this.#retireReason(pc)) return false
-    if (!this.options.prePing || pc.checkouts === 0) return true
+    if (!this.options.prePing || pc.returnedAt === undefined) return true
+    if (now() - pc.returnedAt < this.options.prePingAfterIdle * 1000) return true
     let timer: NodeJS.Timeout | undefined
     try {
       // A ping into a dead network path would otherwise hang until the caller's whole timeout is gone.

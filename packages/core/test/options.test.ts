@@ -14,6 +14,7 @@ describe('pool options', () => {
       timeout: 30,
       recycle: 900,
       prePing: true,
+      prePingAfterIdle: 1,
       resetOnReturn: 'rollback',
       overflowIdleTimeout: 10,
       connectTimeout: 10,
@@ -47,7 +48,7 @@ describe('pool options', () => {
 
   test('an unknown key without a likely meaning lists the known options', () => {
     expect(() => validatePoolOptions({ colour: 'blue' })).toThrow(
-      'unknown pool option "colour". Known options: size, maxOverflow, timeout, recycle, prePing, resetOnReturn, overflowIdleTimeout, connectTimeout.',
+      'unknown pool option "colour". Known options: size, maxOverflow, timeout, recycle, prePing, prePingAfterIdle, resetOnReturn, overflowIdleTimeout, connectTimeout.',
     )
   })
 

@@ -118,7 +118,7 @@ describe('QueuePool', () => {
   })
 
   test('pre-ping replaces a dead connection without the caller seeing it, and invalidates the others', async () => {
-    const { pool, driver } = makePool({ size: 3 })
+    const { pool, driver } = makePool({ size: 3, prePingAfterIdle: 0 })
     const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
     for (const pc of held) await pool.release(pc)
     // The server restarted: every connection is dead, but only the next one to be checked out is pinged.
@@ -135,7 +135,7 @@ describe('QueuePool', () => {
   })
 
   test('a ping that never answers counts as failed after connectTimeout, well before the caller times out', async () => {
-    const { pool, driver } = makePool({ connectTimeout: 0.02, timeout: 30 })
+    const { pool, driver } = makePool({ connectTimeout: 0.02, timeout: 30, prePingAfterIdle: 0 })
     const pc = await pool.acquire()
     await pool.release(pc)
     fake(pc).pingHangs = true
@@ -147,8 +147,23 @@ describe('QueuePool', () => {
     await pool.dispose()
   })
 
+  test('pre-ping skips a connection that was never used or came back within prePingAfterIdle', async () => {
+    const { pool } = makePool({ prePingAfterIdle: 60 })
+    const pc = await pool.acquire()
+    await pool.release(pc)
+    await pool.release(await pool.acquire())
+    expect(fake(pc).log).not.toContain('ping')
+    const { pool: always } = makePool({ prePingAfterIdle: 0 })
+    const other = await always.acquire()
+    expect(fake(other).log).not.toContain('ping') // brand new
+    await always.release(other)
+    await always.release(await always.acquire())
+    expect(fake(other).log).toEqual(['ping'])
+    await Promise.all([pool.dispose(), always.dispose()])
+  })
+
   test('without prePing, connections are handed out unchecked', async () => {
-    const { pool } = makePool({ prePing: false })
+    const { pool } = makePool({ prePing: false, prePingAfterIdle: 0 })
     const pc = await pool.acquire()
     await pool.release(pc)
     await pool.release(await pool.acquire())
