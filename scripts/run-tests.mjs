@@ -2,15 +2,18 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const dir = mkdtempSync(join(tmpdir(), 'prisma-pool-tests-'))
 const results = join(dir, 'results.json')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const vitest = spawnSync(
-  'vitest',
+  join(root, 'node_modules', '.bin', 'vitest'),
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', shell: false },
+  { stdio: 'inherit', cwd: root },
 )
+if (vitest.error) console.error(vitest.error)
 let status = vitest.status ?? 1
 try {
   const { numPassedTests, numFailedTests, numPendingTests, numTotalTests } = JSON.parse(readFileSync(results, 'utf8'))

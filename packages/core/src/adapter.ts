@@ -28,9 +28,13 @@ function checkSavepointName(name: string): string {
   return name
 }
 
+const closedError = (what: string) =>
+  new DriverAdapterError({ kind: 'TransactionAlreadyClosed', cause: `the transaction ${what}` })
+
 /** Runs engine calls on one checked-out connection, mapping errors and noticing lost connections. */
 class Lease {
   #lost = false
+  #running = 0
   constructor(
     readonly driver: EngineDriver,
     readonly pc: PooledConnection,
@@ -40,12 +44,20 @@ class Lease {
     return this.#lost
   }
 
+  /** Whether a statement is under way on the connection. */
+  get busy(): boolean {
+    return this.#running > 0
+  }
+
   async run<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
+    this.#running++
     try {
       return await work(this.pc.conn)
     } catch (error) {
       if (this.driver.isConnectionLost(error)) this.#lost = true
       throw toAdapterError(this.driver, error)
+    } finally {
+      this.#running--
     }
   }
 }
@@ -75,6 +87,7 @@ class PoolTransaction extends PoolQueryable implements Transaction {
   // The adapter sends COMMIT / ROLLBACK itself, so it always knows how the transaction ended.
   readonly options: TransactionOptions = { usePhantomQuery: true }
   #ending: Promise<void> | undefined
+  #interrupted = false
 
   constructor(
     driver: EngineDriver,
@@ -84,16 +97,15 @@ class PoolTransaction extends PoolQueryable implements Transaction {
     super(driver)
   }
 
-  protected withConnection<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
-    if (this.#ending) {
-      return Promise.reject(
-        new DriverAdapterError({
-          kind: 'TransactionAlreadyClosed',
-          cause: 'the transaction has already been committed or rolled back and its connection returned to the pool',
-        }),
-      )
+  protected async withConnection<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
+    if (this.#ending) throw closedError('has already been committed or rolled back and its connection returned to the pool')
+    try {
+      return await this.lease.run(work)
+    } catch (error) {
+      // The statement was interrupted because the transaction was being rolled back under it.
+      if (this.#interrupted) throw closedError('was rolled back (by its timeout, or a rollback) while this statement ran; the statement was cancelled')
+      throw error
     }
-    return this.lease.run(work)
   }
 
   commit(): Promise<void> {
@@ -101,7 +113,16 @@ class PoolTransaction extends PoolQueryable implements Transaction {
   }
 
   rollback(): Promise<void> {
-    return this.#end((conn) => conn.rollback())
+    const { conn } = this.lease.pc
+    if (this.#ending || !this.lease.busy || !conn.cancel) return this.#end(() => conn.rollback())
+    // Prisma rolls back on a timeout, possibly while a statement waits for a lock: interrupt it, or the
+    // ROLLBACK would queue behind it and the transaction keep its locks until the lock holder lets go.
+    this.#interrupted = true
+    const interrupting = conn.cancel().catch(() => {})
+    return this.#end(async () => {
+      await interrupting
+      await conn.rollback()
+    })
   }
 
   /** Ends the transaction once: a second call (a timeout racing a commit) waits for the first and never releases twice. */

@@ -30,6 +30,12 @@ export interface EngineConnection {
   rollbackToSavepoint(name: string): Promise<void>
   /** Absent where the engine has no RELEASE SAVEPOINT (Oracle). */
   releaseSavepoint?(name: string): Promise<void>
+  /**
+   * Interrupts the statement running on this connection, if any, from outside it (PostgreSQL's cancel
+   * request, MySQL's KILL QUERY). Used when a transaction is rolled back while a statement of it still
+   * waits, for a lock say: without it the ROLLBACK would queue behind that statement.
+   */
+  cancel?(): Promise<void>
 
   /**
    * Whether the server session is inside a transaction, as the protocol last reported it;

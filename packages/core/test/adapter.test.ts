@@ -75,6 +75,21 @@ describe('PoolAdapter', () => {
     await adapter.dispose()
   })
 
+  test('a rollback while a statement of the transaction still runs interrupts it first', async () => {
+    const { adapter, driver } = await connect({ size: 1, maxOverflow: 0 })
+    const tx = await adapter.startTransaction()
+    driver.connections[0]!.hangNext = true
+    const blocked = tx.queryRaw(q('UPDATE locked')).catch((e: DriverAdapterError) => e.cause)
+    await tx.rollback()
+    expect(await blocked).toEqual({
+      kind: 'TransactionAlreadyClosed',
+      cause: 'the transaction was rolled back (by its timeout, or a rollback) while this statement ran; the statement was cancelled',
+    })
+    expect(driver.connections[0]!.log).toEqual(['BEGIN', 'UPDATE locked', 'CANCEL', 'ROLLBACK'])
+    expect(adapter.pool.stats()).toMatchObject({ checkedOut: 0, idle: 1 })
+    await adapter.dispose()
+  })
+
   test('a finished transaction refuses further queries instead of using a connection someone else may hold', async () => {
     const { adapter } = await connect()
     const tx = await adapter.startTransaction()

@@ -20,8 +20,16 @@ export class FakeConnection implements EngineConnection {
   /** When set, the next query throws it. */
   failNext: unknown
 
+  /** When set, the next query waits until cancel() is called (a statement blocked on a lock). */
+  hangNext = false
+  #interrupt: ((error: Error) => void) | undefined
+
   async query(query: SqlQuery) {
     this.#use(query.sql)
+    if (this.hangNext) {
+      this.hangNext = false
+      await new Promise((_, reject) => (this.#interrupt = reject))
+    }
     return { columnNames: ['id'], columnTypes: [0 as const], rows: [[this.id]] }
   }
   async execute(query: SqlQuery) {
@@ -57,6 +65,10 @@ export class FakeConnection implements EngineConnection {
   }
   async releaseSavepoint(name: string) {
     this.#use(`RELEASE ${name}`)
+  }
+  async cancel() {
+    this.log.push('CANCEL')
+    this.#interrupt?.(new Error('canceling statement due to user request'))
   }
   inTransaction() {
     return this.inTx

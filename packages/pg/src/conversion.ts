@@ -10,7 +10,7 @@ const OID = {
   json: 114, xml: 142, cidr: 650, float4: 700, float8: 701, money: 790, inet: 869, bpchar: 1042,
   varchar: 1043, date: 1082, time: 1083, timestamp: 1114, timestamptz: 1184, timetz: 1266,
   bit: 1560, varbit: 1562, numeric: 1700, uuid: 2950, jsonb: 3802,
-  _bool: 1000, _bytea: 1001, _char: 1002, _int2: 1005, _int4: 1007, _text: 1009, _bpchar: 1014,
+  _bool: 1000, _bytea: 1001, _char: 1002, _name: 1003, _int2: 1005, _int4: 1007, _text: 1009, _bpchar: 1014,
   _varchar: 1015, _int8: 1016, _float4: 1021, _float8: 1022, _oid: 1028, _inet: 1041, _cidr: 651,
   _xml: 143, _json: 199, _money: 791, _date: 1182, _time: 1183, _timestamp: 1115, _timestamptz: 1185,
   _timetz: 1270, _numeric: 1231, _bit: 1561, _varbit: 1563, _uuid: 2951, _jsonb: 3807,
@@ -32,7 +32,8 @@ const COLUMN_TYPES = new Map<number, ColumnType>([
   [OID._date, C.DateArray], [OID._time, C.TimeArray], [OID._timetz, C.TimeArray],
   [OID._timestamp, C.DateTimeArray], [OID._timestamptz, C.DateTimeArray], [OID._json, C.JsonArray],
   [OID._jsonb, C.JsonArray], [OID._bytea, C.BytesArray], [OID._uuid, C.UuidArray],
-  ...[OID._text, OID._varchar, OID._bpchar, OID._bit, OID._varbit, OID._inet, OID._cidr, OID._xml].map(
+  // name[] is what catalog queries return (array_agg(tablename) …).
+  ...[OID._text, OID._varchar, OID._bpchar, OID._name, OID._bit, OID._varbit, OID._inet, OID._cidr, OID._xml].map(
     (oid) => [oid, C.TextArray] as [number, ColumnType],
   ),
 ])
@@ -50,6 +51,9 @@ export async function typeName(client: pg.Client, oid: number): Promise<string> 
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
+/** A year as JavaScript's Date reads it: `YYYY`, or `±YYYYYY` outside 0000–9999 (44 BC is year -43). */
+const isoYear = (year: number) => (year >= 0 && year <= 9999 ? pad(year, 4) : `${year < 0 ? '-' : '+'}${pad(Math.abs(year), 6)}`)
+
 /** `±HH[:MM[:SS]]` to seconds east of UTC. */
 function offsetSeconds(sign: string, hh: string, mm = '0', ss = '0'): number {
   return (sign === '-' ? -1 : 1) * (Number(hh) * 3600 + Number(mm) * 60 + Number(ss))
@@ -64,16 +68,24 @@ function normalizeTimestamp(text: string): string {
   if (!m) return text // 'infinity', '-infinity'
   const [, y, mo, d, h, mi, s, fraction = '', sign, oh, om, os, bc] = m
   const offset = sign ? offsetSeconds(sign, oh!, om, os) : 0
-  if (offset === 0 && !bc) return `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction}+00:00`
+  if (offset === 0 && !bc && y!.length === 4) return `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction}+00:00`
   const date = new Date(0)
   date.setUTCFullYear(bc ? 1 - Number(y) : Number(y), Number(mo) - 1, Number(d))
   date.setUTCHours(Number(h), Number(mi), Number(s) - offset)
-  const year = date.getUTCFullYear()
-  const yearText = year < 0 ? `-${pad(-year, 6)}` : pad(year, 4)
   return (
-    `${yearText}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T` +
+    `${isoYear(date.getUTCFullYear())}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T` +
     `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${fraction}+00:00`
   )
+}
+
+const DATE = /^(\d{4,})-(\d\d)-(\d\d)( BC)?$/
+
+/** `2024-05-01` stays; `0044-03-15 BC` and `12345-06-15` get the signed year JavaScript reads. */
+function normalizeDate(text: string): string {
+  const m = DATE.exec(text)
+  if (!m || (m[1]!.length === 4 && !m[4])) return text // also 'infinity', '-infinity'
+  const [, y, mo, d, bc] = m
+  return `${isoYear(bc ? 1 - Number(y) : Number(y))}-${mo}-${d}`
 }
 
 const TIMETZ = /^(\d\d):(\d\d):(\d\d)(\.\d+)?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/
@@ -107,17 +119,17 @@ const parseBool = (text: string) => text === 't'
  * strings (in UTC), JSON stays a string, numerics keep their precision, arrays are parsed element-wise.
  */
 const PARSERS = new Map<number, (text: string) => unknown>([
-  [OID.date, identity], [OID.time, identity], [OID.timetz, normalizeTimetz],
+  [OID.date, normalizeDate], [OID.time, identity], [OID.timetz, normalizeTimetz],
   [OID.timestamp, normalizeTimestamp], [OID.timestamptz, normalizeTimestamp],
   [OID.json, identity], [OID.jsonb, identity], [OID.money, normalizeMoney], [OID.numeric, identity],
   [OID._int2, arrayOf(parseInt32)], [OID._int4, arrayOf(parseInt32)], [OID._oid, arrayOf(identity)],
   [OID._int8, arrayOf(identity)], [OID._float4, arrayOf(parseFloat)], [OID._float8, arrayOf(parseFloat)],
   [OID._numeric, arrayOf(identity)], [OID._money, arrayOf(normalizeMoney)], [OID._bool, arrayOf(parseBool)],
-  [OID._date, arrayOf(identity)], [OID._time, arrayOf(identity)], [OID._timetz, arrayOf(normalizeTimetz)],
+  [OID._date, arrayOf(normalizeDate)], [OID._time, arrayOf(identity)], [OID._timetz, arrayOf(normalizeTimetz)],
   [OID._timestamp, arrayOf(normalizeTimestamp)], [OID._timestamptz, arrayOf(normalizeTimestamp)],
   [OID._json, arrayOf(identity)], [OID._jsonb, arrayOf(identity)], [OID._bytea, arrayOf(parseBytea)],
   [OID._uuid, arrayOf(identity)],
-  ...[OID._char, OID._text, OID._varchar, OID._bpchar, OID._bit, OID._varbit, OID._inet, OID._cidr, OID._xml].map(
+  ...[OID._char, OID._text, OID._varchar, OID._bpchar, OID._name, OID._bit, OID._varbit, OID._inet, OID._cidr, OID._xml].map(
     (oid) => [oid, arrayOf(identity)] as [number, (text: string) => unknown],
   ),
 ])
@@ -142,17 +154,19 @@ function formatDate(date: Date, dbType: string | undefined): string {
     `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
     (ms ? `.${pad(ms, 3)}` : '')
   const year = date.getUTCFullYear()
-  const day = `${year < 0 ? `-${pad(-year, 6)}` : pad(year, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
+  // PostgreSQL reads years before 1 with a BC suffix, not as negative numbers (JavaScript's year 0 is 1 BC).
+  const era = year < 1 ? ' BC' : ''
+  const day = `${pad(year < 1 ? 1 - year : year, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
   switch (dbType?.toUpperCase()) {
     case 'DATE':
-      return day
+      return `${day}${era}`
     case 'TIME':
       return time
     case 'TIMETZ':
       return `${time}+00`
     default:
       // The offset makes timestamptz values exact; plain timestamp ignores it.
-      return `${day} ${time}+00`
+      return `${day} ${time}+00${era}`
   }
 }
 

@@ -23,7 +23,10 @@ const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`
 class PgConnection implements EngineConnection {
   #broken = false
 
-  constructor(private readonly client: pg.Client) {
+  constructor(
+    private readonly client: pg.Client,
+    private readonly config: pg.ClientConfig,
+  ) {
     // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
     client.on('error', () => {
       this.#broken = true
@@ -92,6 +95,20 @@ class PgConnection implements EngineConnection {
     await this.client.query(`RELEASE SAVEPOINT ${name}`)
   }
 
+  /** Cancels the running statement with pg_cancel_backend() from a short-lived session of the same role. */
+  async cancel(): Promise<void> {
+    const side = new pg.Client(this.config)
+    side.on('error', () => {})
+    try {
+      await side.connect()
+      // processID (from BackendKeyData) is public in pg but missing from its type declarations.
+      const { processID } = this.client as pg.Client & { processID: number }
+      await side.query('SELECT pg_cancel_backend($1)', [processID])
+    } finally {
+      await side.end().catch(() => {})
+    }
+  }
+
   /** From the last ReadyForQuery message: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
   inTransaction(): boolean | undefined {
     const status = this.client.getTransactionStatus?.()
@@ -120,7 +137,9 @@ export class PgDriver implements EngineDriver {
   }
 
   async connect(timeoutMs: number): Promise<EngineConnection> {
-    const client = new pg.Client({ connectionTimeoutMillis: timeoutMs, ...this.options.client })
+    // The pool's own timer (timeoutMs) reports the timeout; pg's, a little later, closes the socket.
+    const config = { connectionTimeoutMillis: timeoutMs + 1000, ...this.options.client }
+    const client = new pg.Client(config)
     // Until PgConnection listens, a socket error must not become an uncaught 'error' event.
     const onConnectError = () => {}
     client.on('error', onConnectError)
@@ -134,7 +153,7 @@ export class PgDriver implements EngineDriver {
     } finally {
       client.removeListener('error', onConnectError)
     }
-    return new PgConnection(client)
+    return new PgConnection(client, config)
   }
 
   convertError(error: unknown) {

@@ -161,7 +161,7 @@ describe('PrismaPoolPg pool on the real server', () => {
     }
   })
 
-  test('an interactive transaction that times out leaves no open transaction behind', async () => {
+  test('an interactive transaction that times out is cancelled and leaves no open transaction behind', async () => {
     const { app, prisma } = connect({ size: 1, maxOverflow: 0 })
     const error = await prisma
       .$transaction(
@@ -172,7 +172,8 @@ describe('PrismaPoolPg pool on the real server', () => {
         { timeout: 100 },
       )
       .catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'P2028' })
+    // The statement still running when the timeout struck is cancelled, and says so.
+    expect((error as Error).message).toContain('was rolled back (by its timeout, or a rollback) while this statement ran; the statement was cancelled')
     await expect(prisma.tag.count()).resolves.toBe(0)
     const states = await sql<{ state: string }>('SELECT state FROM pg_stat_activity WHERE application_name = $1', [app])
     expect(states.map((s) => s.state)).not.toContain('idle in transaction')
