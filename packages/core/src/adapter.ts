@@ -9,9 +9,9 @@ import {
   type Transaction,
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils'
-import type { EngineConnection, EngineDriver } from './engine.js'
+import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
 import { resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
-import { QueuePool, zeroTotals, type PoolStats, type PooledConnection } from './pool.js'
+import { QueuePool, zeroTotals, type Checkout, type PoolStats } from './pool.js'
 
 /** Turns an engine error into what Prisma expects; anything the engine does not recognise passes unchanged. */
 function toAdapterError(driver: EngineDriver, error: unknown): unknown {
@@ -31,17 +31,17 @@ function checkSavepointName(name: string): string {
 const closedError = (what: string) =>
   new DriverAdapterError({ kind: 'TransactionAlreadyClosed', cause: `the transaction ${what}` })
 
-/** Runs engine calls on one checked-out connection, mapping errors and noticing lost connections. */
+/** Runs engine calls on one checked-out connection, mapping errors and noticing a lost connection. */
 class Lease {
-  #lost = false
+  #loss: ConnectionLoss | undefined
   #running = 0
   constructor(
     readonly driver: EngineDriver,
-    readonly pc: PooledConnection,
+    readonly checkout: Checkout,
   ) {}
 
-  get lost(): boolean {
-    return this.#lost
+  get conn(): EngineConnection {
+    return this.checkout.connection.conn
   }
 
   /** Whether a statement is under way on the connection. */
@@ -52,13 +52,18 @@ class Lease {
   async run<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
     this.#running++
     try {
-      return await work(this.pc.conn)
+      return await work(this.conn)
     } catch (error) {
-      if (this.driver.isConnectionLost(error)) this.#lost = true
+      const loss = this.driver.connectionLoss(error)
+      if (loss === 'server' || (loss && !this.#loss)) this.#loss = loss
       throw toAdapterError(this.driver, error)
     } finally {
       this.#running--
     }
+  }
+
+  release(pool: QueuePool): Promise<void> {
+    return pool.release(this.checkout, this.#loss)
   }
 }
 
@@ -86,7 +91,7 @@ abstract class PoolQueryable {
 class PoolTransaction extends PoolQueryable implements Transaction {
   // The adapter sends COMMIT / ROLLBACK itself, so it always knows how the transaction ended.
   readonly options: TransactionOptions = { usePhantomQuery: true }
-  #ending: Promise<void> | undefined
+  #ending: { action: 'commit' | 'rollback'; done: Promise<void> } | undefined
   #interrupted = false
 
   constructor(
@@ -98,7 +103,7 @@ class PoolTransaction extends PoolQueryable implements Transaction {
   }
 
   protected async withConnection<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
-    if (this.#ending) throw closedError('has already been committed or rolled back and its connection returned to the pool')
+    if (this.#ending) throw closedError(`has already been ${this.#ending.action === 'commit' ? 'committed' : 'rolled back'}; its connection is back in the pool`)
     try {
       return await this.lease.run(work)
     } catch (error) {
@@ -109,27 +114,35 @@ class PoolTransaction extends PoolQueryable implements Transaction {
   }
 
   commit(): Promise<void> {
-    return this.#end((conn) => conn.commit())
+    return this.#end('commit', () => this.lease.conn.commit())
   }
 
   rollback(): Promise<void> {
-    const { conn } = this.lease.pc
-    if (this.#ending || !this.lease.busy || !conn.cancel) return this.#end(() => conn.rollback())
+    const { conn } = this.lease
+    if (this.#ending || !this.lease.busy || !conn.cancel) return this.#end('rollback', () => conn.rollback())
     // Prisma rolls back on a timeout, possibly while a statement waits for a lock: interrupt it, or the
     // ROLLBACK would queue behind it and the transaction keep its locks until the lock holder lets go.
     this.#interrupted = true
     const interrupting = conn.cancel().catch(() => {})
-    return this.#end(async () => {
+    return this.#end('rollback', async () => {
       await interrupting
       await conn.rollback()
     })
   }
 
-  /** Ends the transaction once: a second call (a timeout racing a commit) waits for the first and never releases twice. */
-  #end(action: (conn: EngineConnection) => Promise<void>): Promise<void> {
-    if (this.#ending) return this.#ending.catch(() => {})
-    this.#ending = this.lease.run(action).finally(() => this.pool.release(this.lease.pc, this.lease.lost))
-    return this.#ending
+  /**
+   * Ends the transaction once and returns its connection once. The same call again (a timeout racing a
+   * commit) waits for the first; the other one is refused, since a commit cannot follow a rollback.
+   */
+  #end(action: 'commit' | 'rollback', work: () => Promise<void>): Promise<void> {
+    if (this.#ending) {
+      if (this.#ending.action === action) return this.#ending.done
+      const ended = this.#ending.action === 'commit' ? 'been committed' : 'been rolled back'
+      return Promise.reject(closedError(`has already ${ended}`))
+    }
+    const done = this.lease.run(work).finally(() => this.lease.release(this.pool))
+    this.#ending = { action, done }
+    return done
   }
 
   createSavepoint(name: string): Promise<void> {
@@ -170,7 +183,7 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
     try {
       return await lease.run(work)
     } finally {
-      await this.pool.release(lease.pc, lease.lost)
+      await lease.release(this.pool)
     }
   }
 
@@ -186,7 +199,7 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
     try {
       await lease.run((conn) => conn.begin(isolationLevel))
     } catch (error) {
-      await this.pool.release(lease.pc, lease.lost)
+      await lease.release(this.pool)
       throw error
     }
     return new PoolTransaction(this.driver, this.pool, lease)
@@ -208,7 +221,7 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
 export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider: EngineDriver['provider']
   readonly adapterName: string
-  readonly poolOptions: ResolvedPoolOptions
+  readonly #poolInput: PoolOptions
   #pool: QueuePool | undefined
   #clients = 0
 
@@ -218,7 +231,16 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   ) {
     this.provider = driver.provider
     this.adapterName = driver.adapterName
-    this.poolOptions = resolvePoolOptions(validatePoolOptions(pool))
+    this.#poolInput = validatePoolOptions(pool)
+    resolvePoolOptions(this.#poolInput) // fail now, not at the first query
+  }
+
+  /**
+   * The options of the live pool; before a connect, those the next pool would get: the ones given here
+   * over the defaults in force (`setup()` may still change those until the pool is created).
+   */
+  get poolOptions(): ResolvedPoolOptions {
+    return this.#pool?.options ?? resolvePoolOptions(this.#poolInput)
   }
 
   /** The pool of the connected clients; after the last disconnect, the disposed one until a new connect. */
@@ -228,7 +250,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
 
   async connect(): Promise<SqlDriverAdapter> {
     if (!this.#pool || this.#pool.closed) {
-      this.#pool = new QueuePool(this.driver, this.poolOptions)
+      this.#pool = new QueuePool(this.driver, resolvePoolOptions(this.#poolInput))
       this.#clients = 0
     }
     const pool = this.#pool
@@ -246,8 +268,9 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
     if (!this.driver.createShadowDatabase) {
       throw new Error(`${this.adapterName} cannot create a shadow database for Prisma Migrate`)
     }
-    const shadow = await this.driver.createShadowDatabase(this.poolOptions.connectTimeout * 1000)
-    const pool = new QueuePool(shadow.driver, { ...this.poolOptions, size: 1, maxOverflow: 1 })
+    const options = { ...resolvePoolOptions(this.#poolInput), size: 1, maxOverflow: 1 }
+    const shadow = await this.driver.createShadowDatabase(Math.ceil(options.connectTimeout * 1000))
+    const pool = new QueuePool(shadow.driver, options)
     return new PoolAdapter(shadow.driver, pool, async () => {
       await pool.dispose()
       await shadow.drop()

@@ -47,6 +47,8 @@ export interface EngineConnection {
   close(): Promise<void>
 }
 
+export type ConnectionLoss = 'connection' | 'server'
+
 /** What an engine package gives the core: how to open connections and how to read its errors. */
 export interface EngineDriver {
   readonly provider: Provider
@@ -60,8 +62,12 @@ export interface EngineDriver {
   connect(timeoutMs: number): Promise<EngineConnection>
   /** Maps a driver error to Prisma's error kinds; `undefined` leaves the error to reach the user unchanged. */
   convertError(error: unknown): AdapterErrorPayload | undefined
-  /** True when an error means the connection it came from can no longer be used. */
-  isConnectionLost(error: unknown): boolean
+  /**
+   * Whether an error ends the connection it came from: `'connection'` for that one alone (a query timeout,
+   * an idle-session timeout), `'server'` when the server has dropped its connections (a reset socket, an
+   * administrator's shutdown or terminate), so that every older connection is replaced too.
+   */
+  connectionLoss(error: unknown): ConnectionLoss | undefined
   connectionInfo(): ConnectionInfo
   /** Creates a scratch database for Prisma Migrate; the returned driver connects to it. */
   createShadowDatabase?(timeoutMs: number): Promise<ShadowDatabase>

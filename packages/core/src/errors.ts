@@ -20,8 +20,12 @@ export interface PoolTimeoutDetails {
   maxOverflow: number
   /** Connections checked out when the wait ran out. */
   checkedOut: number
+  /** Connections being opened when the wait ran out. */
+  connecting: number
   /** Callers still waiting, this one included. */
   waiting: number
+  /** Why the last attempt to open a connection failed, if it did. */
+  lastConnectError: string | undefined
 }
 
 /** No connection became free within `timeout` seconds (SQLAlchemy's `TimeoutError`: "QueuePool limit … reached"). */
@@ -34,9 +38,11 @@ export class PoolTimeoutError extends PrismaPoolError {
       details.maxOverflow === -1
         ? `size ${details.size} + unlimited overflow`
         : `size ${details.size} + maxOverflow ${details.maxOverflow} = ${plural(details.size + details.maxOverflow, 'connection')}`
+    const connecting = details.connecting ? `, ${details.connecting} connecting` : ''
+    const lastError = details.lastConnectError ? ` The last attempt to connect failed: ${details.lastConnectError}.` : ''
     super(
       `timed out after ${details.timeout} s waiting for a connection to ${target} ` +
-        `(pool limit: ${limit}; ${details.checkedOut} checked out, ${details.waiting} waiting). ` +
+        `(pool limit: ${limit}; ${details.checkedOut} checked out${connecting}, ${details.waiting} waiting).${lastError} ` +
         `Raise pool.size or pool.maxOverflow if the server has room for more connections, ` +
         `raise pool.timeout to wait longer, or finish transactions and long queries sooner so connections come back.`,
     )

@@ -1,5 +1,5 @@
 export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
-export type { EngineConnection, EngineDriver, ShadowDatabase } from './engine.js'
+export type { ConnectionLoss, EngineConnection, EngineDriver, ShadowDatabase } from './engine.js'
 export {
   ConnectTimeoutError,
   PoolClosedError,
@@ -19,6 +19,7 @@ export {
   type ResolvedPoolOptions,
 } from './options.js'
 export {
+  Checkout,
   QueuePool,
   type CloseReason,
   type PoolEvents,

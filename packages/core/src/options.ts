@@ -42,7 +42,8 @@ const BUILT_IN_DEFAULTS: ResolvedPoolOptions = Object.freeze({
 })
 
 const MAX_CONNECTIONS = 100_000
-const MAX_SECONDS = 365 * 24 * 3600 // keeps every timer within setTimeout's range
+// 24 days: every timer must stay within setTimeout's range (2^31 - 1 ms, 24.8 days).
+const MAX_SECONDS = 24 * 24 * 3600
 
 type Rule = { allowed: string; check: (value: unknown) => boolean }
 

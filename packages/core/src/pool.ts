@@ -1,22 +1,43 @@
 import { EventEmitter } from 'node:events'
 import { Pool as TarnPool, TimeoutError as TarnTimeoutError } from 'tarn'
-import type { EngineConnection, EngineDriver } from './engine.js'
+import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
 import { ConnectTimeoutError, PoolClosedError, PoolTimeoutError } from './errors.js'
 import { maxConnections, type ResolvedPoolOptions } from './options.js'
 
 /** Why a connection was closed. */
-export type CloseReason = 'overflow' | 'recycle' | 'invalidated' | 'broken' | 'pre-ping' | 'reset-failed' | 'dispose'
+export type CloseReason =
+  | 'overflow'
+  | 'recycle'
+  | 'invalidated'
+  | 'broken'
+  | 'pre-ping'
+  | 'reset-failed'
+  | 'in-transaction'
+  | 'dispose'
 
 /** A connection as the pool holds it. */
 export interface PooledConnection {
   readonly conn: EngineConnection
-  /** Creation order: a disconnect invalidates every connection created before it was seen. */
+  /** Creation order: a server-wide disconnect invalidates every connection created before it was seen. */
   readonly seq: number
   readonly createdAt: number
   /** When it last came back to the pool; a connection never used, or used just now, needs no ping. */
   returnedAt: number | undefined
   /** Set when the pool has decided to close it, with the reason counted in the totals. */
   retireReason?: CloseReason
+}
+
+/** One checkout of a connection. Releasing it a second time does nothing, even after the connection moved on. */
+export class Checkout {
+  #released = false
+  constructor(readonly connection: PooledConnection) {}
+
+  /** Marks the checkout returned; false if it already was. */
+  settle(): boolean {
+    if (this.#released) return false
+    this.#released = true
+    return true
+  }
 }
 
 export interface PoolTotals {
@@ -73,12 +94,15 @@ export interface PoolEvents {
 
 /** tarn's pool, taught to close connections that are checked out or idle past their age. */
 class RetiringTarnPool extends TarnPool<PooledConnection> {
-  isRetired: (pc: PooledConnection) => boolean = () => false
+  retireReason: (pc: PooledConnection) => CloseReason | undefined = () => undefined
 
-  /** tarn's idle reaping, then the idle connections that are past their age or invalidated. */
+  /** tarn's idle reaping, then the idle connections that are past their age, broken or invalidated. */
   override check(): void {
     super.check()
-    const retired = this.free.filter((free) => this.isRetired(free.resource))
+    const retired = this.free.filter((free) => {
+      free.resource.retireReason ??= this.retireReason(free.resource)
+      return free.resource.retireReason !== undefined
+    })
     if (retired.length === 0) return
     this.free = this.free.filter((free) => !retired.includes(free))
     for (const free of retired) {
@@ -105,6 +129,20 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
 }
 
 const now = () => performance.now()
+const ms = (seconds: number) => Math.ceil(seconds * 1000)
+
+/** Settles with `work`, or rejects with `onTimeout()` after `timeoutMs`. */
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs)
+  })
+  try {
+    return await Promise.race([work, expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /**
  * A QueuePool: `size` connections kept, up to `maxOverflow` more under load, lazily created, checked
@@ -118,6 +156,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   #invalidatedUpTo = 0
   #closed = false
   #disposing: Promise<void> | undefined
+  #lastConnectError: string | undefined
   #totals = zeroTotals()
 
   constructor(driver: EngineDriver, options: ResolvedPoolOptions) {
@@ -125,8 +164,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.driver = driver
     this.options = options
     const max = maxConnections(options)
-    const idleMs = options.overflowIdleTimeout * 1000
-    const recycleMs = options.recycle === -1 ? Infinity : options.recycle * 1000
+    const idleMs = ms(options.overflowIdleTimeout)
+    const recycleMs = options.recycle === -1 ? Infinity : ms(options.recycle)
     this.#tarn = new RetiringTarnPool({
       min: options.size,
       max: Number.isFinite(max) ? max : Number.MAX_SAFE_INTEGER,
@@ -134,24 +173,23 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       destroy: (pc: PooledConnection) => this.#close(pc),
       // tarn awaits a promise here although its types say boolean: that is how pre-ping stays off the caller's path.
       validate: ((pc: PooledConnection) => this.#validate(pc)) as unknown as (pc: PooledConnection) => boolean,
-      acquireTimeoutMillis: options.timeout * 1000,
+      acquireTimeoutMillis: ms(options.timeout),
       // Our own timer in #open() names the cause; tarn's must not fire first.
-      createTimeoutMillis: options.connectTimeout * 1000 + 1000,
+      createTimeoutMillis: ms(options.connectTimeout) + 1000,
       idleTimeoutMillis: idleMs,
-      reapIntervalMillis: Math.round(Math.max(10, Math.min(1000, idleMs / 2, recycleMs / 4))),
+      reapIntervalMillis: Math.ceil(Math.max(10, Math.min(1000, idleMs / 2, recycleMs / 4))),
       // A wrong password or a stopped server must fail the caller now, not after `timeout` seconds of retries.
       propagateCreateError: true,
     })
-    this.#tarn.isRetired = (pc) => this.#retireReason(pc) !== undefined
+    this.#tarn.retireReason = (pc) => this.#retireReason(pc)
   }
 
   /** Checks out a connection, waiting up to `timeout` seconds. */
-  async acquire(): Promise<PooledConnection> {
+  async acquire(): Promise<Checkout> {
     if (this.#closed) throw new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`)
-    const waiting = this.#tarn.acquire()
     let pc: PooledConnection
     try {
-      pc = await waiting.promise
+      pc = await this.#tarn.acquire().promise
     } catch (error) {
       if (error instanceof TarnTimeoutError) throw this.#timeoutError()
       if (this.#closed && error instanceof Error && error.message === 'aborted') {
@@ -160,38 +198,50 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       throw error
     }
     this.#totals.checkouts++
-    this.emit('checkout', pc)
-    return pc
+    this.#emit('checkout', pc)
+    return new Checkout(pc)
   }
 
   /**
-   * Returns a connection. A connection that is broken, or whose reset fails, is closed; one inside an
-   * open transaction is rolled back (or committed) first, so the next caller never inherits it.
+   * Returns a connection. One inside an open transaction is rolled back (or committed) first, so the next
+   * caller never inherits it; one that is broken, lost (`loss`), or whose reset fails is closed instead.
+   * A `'server'` loss means the server dropped its connections: every connection opened so far is replaced.
    */
-  async release(pc: PooledConnection, lost = false): Promise<void> {
-    if (lost || pc.conn.isBroken()) return this.#discard(pc, 'broken')
-    const resetAction = this.options.resetOnReturn
-    if (resetAction !== 'none' && pc.conn.inTransaction() !== false) {
-      try {
-        await (resetAction === 'commit' ? pc.conn.commit() : pc.conn.rollback())
-        this.#totals.resets++
-        this.emit('reset', pc, resetAction)
-      } catch (error) {
-        this.#totals.resetFailures++
-        return this.#discard(pc, 'reset-failed', this.driver.isConnectionLost(error))
+  async release(checkout: Checkout, loss?: ConnectionLoss): Promise<void> {
+    if (!checkout.settle()) return
+    const pc = checkout.connection
+    if (loss === 'server') this.#invalidateAll()
+    if (loss || pc.conn.isBroken()) return this.#discard(pc, 'broken')
+    if (pc.conn.inTransaction() !== false) {
+      const action = this.options.resetOnReturn
+      if (action === 'none') {
+        // No reset round trip; but a connection known to be mid-transaction is not handed to someone else.
+        if (pc.conn.inTransaction()) return this.#discard(pc, 'in-transaction')
+      } else {
+        try {
+          const reset = action === 'commit' ? pc.conn.commit() : pc.conn.rollback()
+          await withTimeout(reset, ms(this.options.timeout), () => new Error('reset timed out'))
+          this.#totals.resets++
+          this.#emit('reset', pc, action)
+        } catch (error) {
+          this.#totals.resetFailures++
+          if (this.driver.connectionLoss(error) === 'server') this.#invalidateAll()
+          return this.#discard(pc, 'reset-failed')
+        }
       }
     }
     const reason = this.#retireReason(pc)
     if (reason) return this.#discard(pc, reason)
     pc.returnedAt = now()
-    this.emit('checkin', pc)
     this.#tarn.release(pc)
+    this.#emit('checkin', pc)
   }
 
   stats(): PoolStats {
-    const checkedOut = this.#tarn.numUsed() - this.#tarn.numPendingValidations()
+    const validating = this.#tarn.numPendingValidations()
+    const checkedOut = this.#tarn.numUsed() - validating
     const idle = this.#tarn.numFree()
-    const open = checkedOut + idle + this.#tarn.numPendingValidations()
+    const open = this.#tarn.numUsed() + idle
     return {
       size: this.options.size,
       maxOverflow: this.options.maxOverflow,
@@ -231,27 +281,32 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     return this.#disposing
   }
 
+  /** Emits without letting a throwing listener break the pool's bookkeeping. */
+  #emit<E extends keyof PoolEvents>(event: E, ...args: PoolEvents[E]): void {
+    try {
+      ;(this.emit as (event: E, ...args: PoolEvents[E]) => boolean)(event, ...args)
+    } catch (error) {
+      process.emitWarning(`a '${event}' listener of the pool threw: ${String(error)}`, 'PrismaPoolWarning')
+    }
+  }
+
   async #open(): Promise<PooledConnection> {
-    const timeoutMs = this.options.connectTimeout * 1000
+    const timeoutMs = ms(this.options.connectTimeout)
     const connecting = this.driver.connect(timeoutMs)
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ConnectTimeoutError(this.options.connectTimeout, this.driver.target)), timeoutMs)
-    })
     let conn: EngineConnection
     try {
-      conn = await Promise.race([connecting, timedOut])
+      conn = await withTimeout(connecting, timeoutMs, () => new ConnectTimeoutError(this.options.connectTimeout, this.driver.target))
     } catch (error) {
       this.#totals.connectErrors++
+      this.#lastConnectError = error instanceof Error ? error.message : String(error)
       // A connection that arrives after we gave up on it must not leak.
       connecting.then((late) => late.close()).catch(() => {})
       throw error
-    } finally {
-      clearTimeout(timer)
     }
+    this.#lastConnectError = undefined
     const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now(), returnedAt: undefined }
     this.#totals.created++
-    this.emit('connect', pc)
+    this.#emit('connect', pc)
     return pc
   }
 
@@ -260,62 +315,48 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#totals.destroyed++
     if (reason === 'recycle') this.#totals.recycled++
     if (reason === 'invalidated') this.#totals.invalidated++
-    this.emit('close', pc, reason)
     await pc.conn.close().catch(() => {})
+    this.#emit('close', pc, reason)
   }
 
   async #validate(pc: PooledConnection): Promise<boolean> {
-    if (this.#retireReason(pc)) return false
+    pc.retireReason ??= this.#retireReason(pc)
+    if (pc.retireReason) return false
     if (!this.options.prePing || pc.returnedAt === undefined) return true
-    if (now() - pc.returnedAt < this.options.prePingAfterIdle * 1000) return true
-    let timer: NodeJS.Timeout | undefined
+    if (now() - pc.returnedAt < ms(this.options.prePingAfterIdle)) return true
     try {
       // A ping into a dead network path would otherwise hang until the caller's whole timeout is gone.
-      const silent = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('ping timed out')), this.options.connectTimeout * 1000)
-      })
-      await Promise.race([pc.conn.ping(), silent])
+      await withTimeout(pc.conn.ping(), ms(this.options.connectTimeout), () => new Error('ping timed out'))
       return true
     } catch {
       this.#totals.prePingFailures++
       pc.retireReason = 'pre-ping'
+      // As SQLAlchemy does: a connection that died while idle usually means they all did (a restart, a failover).
       this.#invalidateAll()
       return false
-    } finally {
-      clearTimeout(timer)
     }
   }
 
-  /** Why this connection must not be handed out again, if it must not. Records the reason on it. */
+  /** Why this connection must not be handed out again, if it must not. */
   #retireReason(pc: PooledConnection): CloseReason | undefined {
     if (pc.retireReason) return pc.retireReason
-    if (pc.conn.isBroken()) {
-      pc.retireReason = 'broken'
-      this.#invalidateAll()
-    } else if (pc.seq <= this.#invalidatedUpTo) {
-      pc.retireReason = 'invalidated'
-    } else if (this.options.recycle !== -1 && now() - pc.createdAt >= this.options.recycle * 1000) {
-      pc.retireReason = 'recycle'
-    }
-    return pc.retireReason
+    if (pc.conn.isBroken()) return 'broken'
+    if (pc.seq <= this.#invalidatedUpTo) return 'invalidated'
+    if (this.options.recycle !== -1 && now() - pc.createdAt >= ms(this.options.recycle)) return 'recycle'
+    return undefined
   }
 
-  #discard(pc: PooledConnection, reason: CloseReason, invalidateOlder = reason === 'broken'): void {
+  #discard(pc: PooledConnection, reason: CloseReason): void {
     pc.retireReason ??= reason
-    if (invalidateOlder) this.#invalidateAll()
     this.#tarn.destroyUsed(pc)
   }
 
-  /**
-   * A server that dropped one connection has usually dropped them all (a restart, a failover), so every
-   * connection opened before now is replaced, as SQLAlchemy's pool does, instead of failing one by one.
-   */
+  /** Replaces every connection opened so far: idle ones are closed now, checked-out ones when they come back. */
   #invalidateAll(): void {
     const seq = this.#seq
     if (seq <= this.#invalidatedUpTo) return
     this.#invalidatedUpTo = seq
-    this.emit('invalidate', seq)
-    // Close the idle ones now rather than on their next checkout.
+    this.#emit('invalidate', seq)
     this.#tarn.check()
   }
 
@@ -327,12 +368,14 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         size: s.size,
         maxOverflow: s.maxOverflow,
         checkedOut: s.checkedOut,
+        connecting: s.connecting,
         waiting: s.waiting + 1,
+        lastConnectError: this.#lastConnectError,
       },
       this.driver.target,
     )
     this.#totals.timeouts++
-    this.emit('timeout', error)
+    this.#emit('timeout', error)
     return error
   }
 }

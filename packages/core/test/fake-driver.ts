@@ -1,4 +1,4 @@
-import type { EngineConnection, EngineDriver } from '@prisma-pool/core'
+import type { ConnectionLoss, EngineConnection, EngineDriver } from '@prisma-pool/core'
 import type { SqlQuery } from '@prisma/driver-adapter-utils'
 
 /**
@@ -16,6 +16,8 @@ export class FakeConnection implements EngineConnection {
   /** When set, ping() never answers (a dead network path). */
   pingHangs = false
   rollbackFails = false
+  /** When set, rollback() never answers (a silent network path). */
+  rollbackHangs = false
   log: string[] = []
   /** When set, the next query throws it. */
   failNext: unknown
@@ -54,6 +56,7 @@ export class FakeConnection implements EngineConnection {
   }
   async rollback() {
     this.log.push('ROLLBACK')
+    if (this.rollbackHangs) return new Promise<void>(() => {})
     if (this.rollbackFails) throw new Error('rollback failed')
     this.inTx = false
   }
@@ -95,7 +98,7 @@ export class FakeConnection implements EngineConnection {
 export class FakeServerError extends Error {
   constructor(
     readonly code: string,
-    readonly lost = false,
+    readonly loss?: ConnectionLoss,
   ) {
     super(`fake server error ${code}`)
   }
@@ -127,8 +130,8 @@ export class FakeDriver implements EngineDriver {
     }
     return undefined
   }
-  isConnectionLost(error: unknown) {
-    return error instanceof FakeServerError && error.lost
+  connectionLoss(error: unknown) {
+    return error instanceof FakeServerError ? error.loss : undefined
   }
   connectionInfo() {
     return { supportsRelationJoins: true }

@@ -26,12 +26,12 @@ describe('pool options', () => {
     [{ size: 2.5 }, 'invalid pool option "size": expected an integer from 0 to 100000, got 2.5.'],
     [{ size: '10' }, 'invalid pool option "size": expected an integer from 0 to 100000, got "10".'],
     [{ maxOverflow: -2 }, 'invalid pool option "maxOverflow": expected an integer from 0 to 100000, or -1 for no limit, got -2.'],
-    [{ timeout: 0 }, 'invalid pool option "timeout": expected a number of seconds greater than 0 (at most 31536000), got 0.'],
-    [{ timeout: Number.NaN }, 'invalid pool option "timeout": expected a number of seconds greater than 0 (at most 31536000), got NaN.'],
-    [{ recycle: 0 }, 'invalid pool option "recycle": expected a number of seconds greater than 0 (at most 31536000), or -1 for never, got 0.'],
+    [{ timeout: 0 }, 'invalid pool option "timeout": expected a number of seconds greater than 0 (at most 2073600), got 0.'],
+    [{ timeout: Number.NaN }, 'invalid pool option "timeout": expected a number of seconds greater than 0 (at most 2073600), got NaN.'],
+    [{ recycle: 0 }, 'invalid pool option "recycle": expected a number of seconds greater than 0 (at most 2073600), or -1 for never, got 0.'],
     [{ prePing: 'yes' }, 'invalid pool option "prePing": expected true or false, got "yes".'],
     [{ resetOnReturn: 'discard' }, `invalid pool option "resetOnReturn": expected 'rollback', 'commit' or 'none', got "discard".`],
-    [{ connectTimeout: Infinity }, 'invalid pool option "connectTimeout": expected a number of seconds greater than 0 (at most 31536000), got Infinity.'],
+    [{ connectTimeout: Infinity }, 'invalid pool option "connectTimeout": expected a number of seconds greater than 0 (at most 2073600), got Infinity.'],
   ])('rejects %o naming the key and the allowed range', (options, message) => {
     expect(() => validatePoolOptions(options)).toThrow(new PoolOptionError(message))
   })

@@ -8,6 +8,7 @@ import {
   type CloseReason,
   type PoolOptions,
   type PooledConnection,
+  type Checkout,
 } from '@prisma-pool/core'
 import { events, FakeConnection, FakeDriver } from './fake-driver.js'
 
@@ -16,7 +17,7 @@ function makePool(options: PoolOptions = {}, driver = new FakeDriver()) {
   return { pool, driver }
 }
 
-const fake = (pc: PooledConnection) => pc.conn as FakeConnection
+const fake = (checkout: Checkout) => checkout.connection.conn as FakeConnection
 
 describe('QueuePool', () => {
   test('creates connections lazily and reuses an idle one', async () => {
@@ -26,7 +27,7 @@ describe('QueuePool', () => {
     const first = await pool.acquire()
     await pool.release(first)
     const second = await pool.acquire()
-    expect(second).toBe(first)
+    expect(second.connection).toBe(first.connection)
     expect(pool.stats()).toMatchObject({ open: 1, checkedOut: 1, idle: 0, totals: { created: 1, checkouts: 2 } })
     await pool.release(second)
     await pool.dispose()
@@ -40,11 +41,16 @@ describe('QueuePool', () => {
     expect(pool.stats()).toMatchObject({ open: 3, checkedOut: 3, overflow: 1, waiting: 2 })
     expect(driver.connections).toHaveLength(3)
     await pool.release(held[0]!)
-    await expect(waiting[0]).resolves.toBe(held[0])
+    const first = await waiting[0]!
+    expect(first.connection).toBe(held[0]!.connection)
     await pool.release(held[1]!)
-    await expect(waiting[1]).resolves.toBe(held[1])
+    const second = await waiting[1]!
+    expect(second.connection).toBe(held[1]!.connection)
     expect(driver.connections).toHaveLength(3)
-    await Promise.all(held.map((pc) => pool.release(pc)))
+    // A stale second release of a checkout does nothing, even though its connection has a new holder.
+    await pool.release(held[0]!)
+    expect(pool.stats()).toMatchObject({ checkedOut: 3, idle: 0 })
+    await Promise.all([first, second, held[2]!].map((checkout) => pool.release(checkout)))
     await pool.dispose()
   })
 
@@ -78,12 +84,20 @@ describe('QueuePool', () => {
     expect(message).toContain('size 1 + maxOverflow 0 = 1 connection')
     expect(message).toContain('1 checked out, 1 waiting')
     expect(message).toMatch(/pool\.size.*pool\.maxOverflow.*pool\.timeout/)
-    expect((error as PoolTimeoutError).details).toEqual({ timeout: 0.05, size: 1, maxOverflow: 0, checkedOut: 1, waiting: 1 })
+    expect((error as PoolTimeoutError).details).toEqual({
+      timeout: 0.05,
+      size: 1,
+      maxOverflow: 0,
+      checkedOut: 1,
+      connecting: 0,
+      waiting: 1,
+      lastConnectError: undefined,
+    })
     expect(await timedOut).toEqual([[error]])
     expect(pool.stats().totals.timeouts).toBe(1)
     await pool.release(held)
     const again = await pool.acquire()
-    expect(again).toBe(held)
+    expect(again.connection).toBe(held.connection)
     await pool.release(again)
     await pool.dispose()
   })
@@ -93,9 +107,9 @@ describe('QueuePool', () => {
     const first = await pool.acquire()
     const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
     await pool.release(first)
-    expect(await closed).toEqual([[first, 'recycle']])
+    expect(await closed).toEqual([[first.connection, 'recycle']])
     const second = await pool.acquire()
-    expect(second).not.toBe(first)
+    expect(second.connection).not.toBe(first.connection)
     expect(fake(first).closed).toBe(true)
     expect(driver.connections).toHaveLength(2)
     expect(pool.stats().totals).toMatchObject({ recycled: 1, created: 2, destroyed: 1 })
@@ -113,7 +127,7 @@ describe('QueuePool', () => {
     await clock.release(await clock.acquire())
     await tick
     await pool.release(pc)
-    expect(await closed).toEqual([[pc, 'recycle']])
+    expect(await closed).toEqual([[pc.connection, 'recycle']])
     await Promise.all([pool.dispose(), clock.dispose()])
   })
 
@@ -125,7 +139,7 @@ describe('QueuePool', () => {
     for (const conn of driver.connections) conn.pingFails = true
     const fresh = await pool.acquire()
     expect(driver.connections).toHaveLength(4)
-    expect(fresh.conn).toBe(driver.connections[3])
+    expect(fresh.connection.conn).toBe(driver.connections[3])
     expect(driver.connections.slice(0, 3).every((c) => c.closed)).toBe(true)
     const pinged = driver.connections.slice(0, 3).filter((c) => c.log.includes('ping'))
     expect(pinged).toHaveLength(1)
@@ -140,7 +154,7 @@ describe('QueuePool', () => {
     await pool.release(pc)
     fake(pc).pingHangs = true
     const next = await pool.acquire()
-    expect(next.conn).toBe(driver.connections[1])
+    expect(next.connection.conn).toBe(driver.connections[1])
     expect(fake(pc).closed).toBe(true)
     expect(pool.stats().totals.prePingFailures).toBe(1)
     await pool.release(next)
@@ -176,7 +190,7 @@ describe('QueuePool', () => {
     const [a, b, c] = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
     await pool.release(a!)
     const invalidated = events<[number]>(pool, 'invalidate', 1)
-    await pool.release(b!, true)
+    await pool.release(b!, 'server')
     expect(await invalidated).toEqual([[3]])
     expect(fake(a!).closed).toBe(true) // idle: closed at once
     expect(fake(b!).closed).toBe(true)
@@ -184,10 +198,11 @@ describe('QueuePool', () => {
     await pool.release(c!)
     expect(fake(c!).closed).toBe(true)
     const d = await pool.acquire()
-    expect(d.conn).toBe(driver.connections[3])
+    expect(d.connection.conn).toBe(driver.connections[3])
     await pool.release(d)
-    expect(await pool.acquire()).toBe(d)
-    await pool.release(d)
+    const again = await pool.acquire()
+    expect(again.connection).toBe(d.connection)
+    await pool.release(again)
     await pool.dispose()
   })
 
@@ -197,7 +212,7 @@ describe('QueuePool', () => {
     await pool.release(pc)
     fake(pc).broken = true
     const next = await pool.acquire()
-    expect(next).not.toBe(pc)
+    expect(next.connection).not.toBe(pc.connection)
     expect(fake(pc).closed).toBe(true)
     await pool.release(next)
     await pool.dispose()
@@ -207,15 +222,19 @@ describe('QueuePool', () => {
     ['rollback', ['ROLLBACK']],
     ['commit', ['COMMIT']],
     ['none', []],
-  ] as const)('resetOnReturn %s: a connection returned inside a transaction is reset before reuse', async (resetOnReturn, sent) => {
+  ] as const)('resetOnReturn %s: a connection returned inside a transaction is never reused as it is', async (resetOnReturn, sent) => {
     const { pool } = makePool({ resetOnReturn })
     const pc = await pool.acquire()
-    await pc.conn.begin()
+    await fake(pc).begin()
     fake(pc).log = []
     await pool.release(pc)
     expect(fake(pc).log).toEqual(sent)
-    expect(pc.conn.inTransaction()).toBe(resetOnReturn === 'none')
     expect(pool.stats().totals.resets).toBe(sent.length)
+    // 'none' spends no round trip, but does not hand a connection that is mid-transaction to the next caller.
+    expect(fake(pc).closed).toBe(resetOnReturn === 'none')
+    const next = await pool.acquire()
+    expect(fake(next).inTransaction()).toBe(false)
+    await pool.release(next)
     await pool.dispose()
   })
 
@@ -230,16 +249,98 @@ describe('QueuePool', () => {
   test('a connection whose reset fails is closed, not reused', async () => {
     const { pool } = makePool()
     const pc = await pool.acquire()
-    await pc.conn.begin()
+    await fake(pc).begin()
     fake(pc).rollbackFails = true
     const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
     await pool.release(pc)
-    expect(await closed).toEqual([[pc, 'reset-failed']])
+    expect(await closed).toEqual([[pc.connection, 'reset-failed']])
     const next = await pool.acquire()
-    expect(next).not.toBe(pc)
+    expect(next.connection).not.toBe(pc.connection)
     expect(pool.stats().totals.resetFailures).toBe(1)
     await pool.release(next)
     await pool.dispose()
+  })
+
+  test('a reset that never answers is given up after `timeout`; the connection is closed, not reused', async () => {
+    const { pool } = makePool({ timeout: 0.05 })
+    const pc = await pool.acquire()
+    await fake(pc).begin()
+    fake(pc).rollbackHangs = true
+    await pool.release(pc)
+    expect(fake(pc).closed).toBe(true)
+    expect(pool.stats()).toMatchObject({ open: 0, totals: { resetFailures: 1 } })
+    await pool.dispose()
+  })
+
+  test('a connection lost on its own is closed alone; the others stay', async () => {
+    const { pool } = makePool()
+    const [a, b] = await Promise.all([pool.acquire(), pool.acquire()])
+    await pool.release(a!)
+    await pool.release(b!, 'connection')
+    expect(fake(b!).closed).toBe(true)
+    expect(fake(a!).closed).toBe(false)
+    expect(pool.stats()).toMatchObject({ open: 1, totals: { destroyed: 1, invalidated: 0 } })
+    await pool.dispose()
+  })
+
+  test('a broken idle connection is closed once, alone', async () => {
+    const { pool } = makePool({ size: 3, recycle: 3600 })
+    const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
+    for (const checkout of held) await pool.release(checkout)
+    const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
+    fake(held[1]!).broken = true
+    // The background sweep finds it without anyone checking it out.
+    expect(await closed).toEqual([[held[1]!.connection, 'broken']])
+    expect(pool.stats()).toMatchObject({ open: 2, idle: 2, totals: { destroyed: 1, invalidated: 0 } })
+    await pool.dispose()
+  })
+
+  test('a listener that throws does not break the pool', async () => {
+    const { pool } = makePool({ size: 1, maxOverflow: 0 })
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.message)
+    process.on('warning', onWarning)
+    pool.on('checkin', () => {
+      throw new Error('metrics exporter crashed')
+    })
+    try {
+      await pool.release(await pool.acquire())
+      await pool.release(await pool.acquire())
+      expect(pool.stats()).toMatchObject({ checkedOut: 0, idle: 1 })
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).toContain("a 'checkin' listener of the pool threw: Error: metrics exporter crashed")
+    } finally {
+      process.off('warning', onWarning)
+      await pool.dispose()
+    }
+  })
+
+  test('times in seconds may have any fraction', async () => {
+    const { pool } = makePool({ timeout: 1.001, overflowIdleTimeout: 1.005, connectTimeout: 0.0015, recycle: 2.0001 })
+    await pool.release(await pool.acquire())
+    await pool.dispose()
+  })
+
+  test('a pool timeout while connections are still being opened says so, with the last connect error', async () => {
+    const driver = new FakeDriver()
+    driver.connectGate = new Promise(() => {})
+    const { pool } = makePool({ timeout: 0.05, connectTimeout: 10 }, driver)
+    const error = (await pool.acquire().catch((e: unknown) => e)) as PoolTimeoutError
+    expect(error).toBeInstanceOf(PoolTimeoutError)
+    expect(error.message).toContain('0 checked out, 1 connecting, 1 waiting')
+    void pool.dispose()
+
+    // The server refused once, then stopped answering: the next caller's timeout names the refusal.
+    const flaky = new FakeDriver()
+    flaky.connectError = new Error('connect ECONNREFUSED 10.0.0.9:5432')
+    const { pool: refused } = makePool({ timeout: 0.05, connectTimeout: 10 }, flaky)
+    await expect(refused.acquire()).rejects.toThrow('ECONNREFUSED')
+    flaky.connectError = undefined
+    flaky.connectGate = new Promise(() => {})
+    const second = (await refused.acquire().catch((e: unknown) => e)) as PoolTimeoutError
+    expect(second).toBeInstanceOf(PoolTimeoutError)
+    expect(second.message).toContain('The last attempt to connect failed: connect ECONNREFUSED 10.0.0.9:5432.')
+    void refused.dispose()
   })
 
   test('a connect error reaches the caller at once, and the pool recovers', async () => {

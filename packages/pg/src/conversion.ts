@@ -113,16 +113,20 @@ const parseBytea = pg.types.getTypeParser(OID.bytea, 'text') as (text: string) =
 const parseInt32 = (text: string) => Number.parseInt(text, 10)
 const parseFloat = (text: string) => Number.parseFloat(text)
 const parseBool = (text: string) => text === 't'
+/** oid values go up to 2^32 - 1: a number, but not an int32. */
+const parseOid = (text: string) => Number(text)
 
 /**
- * Text parsers for every type whose pg default is not what Prisma expects: dates and times stay
- * strings (in UTC), JSON stays a string, numerics keep their precision, arrays are parsed element-wise.
+ * A parser for every type Prisma reads. Dates and times stay strings (in UTC), JSON stays a string,
+ * int8 and numeric keep their precision as strings, arrays are parsed element-wise. pg's global registry
+ * (`pg.types.setTypeParser`, which an application may have changed for its own use) is never consulted.
  */
 const PARSERS = new Map<number, (text: string) => unknown>([
+  [OID.int2, parseInt32], [OID.int4, parseInt32], [OID.oid, parseOid], [OID.float4, parseFloat],
+  [OID.float8, parseFloat], [OID.bool, parseBool], [OID.bytea, parseBytea],
   [OID.date, normalizeDate], [OID.time, identity], [OID.timetz, normalizeTimetz],
-  [OID.timestamp, normalizeTimestamp], [OID.timestamptz, normalizeTimestamp],
-  [OID.json, identity], [OID.jsonb, identity], [OID.money, normalizeMoney], [OID.numeric, identity],
-  [OID._int2, arrayOf(parseInt32)], [OID._int4, arrayOf(parseInt32)], [OID._oid, arrayOf(identity)],
+  [OID.timestamp, normalizeTimestamp], [OID.timestamptz, normalizeTimestamp], [OID.money, normalizeMoney],
+  [OID._int2, arrayOf(parseInt32)], [OID._int4, arrayOf(parseInt32)], [OID._oid, arrayOf(parseOid)],
   [OID._int8, arrayOf(identity)], [OID._float4, arrayOf(parseFloat)], [OID._float8, arrayOf(parseFloat)],
   [OID._numeric, arrayOf(identity)], [OID._money, arrayOf(normalizeMoney)], [OID._bool, arrayOf(parseBool)],
   [OID._date, arrayOf(normalizeDate)], [OID._time, arrayOf(identity)], [OID._timetz, arrayOf(normalizeTimetz)],
@@ -134,18 +138,10 @@ const PARSERS = new Map<number, (text: string) => unknown>([
   ),
 ])
 
-/** The `types` option of every query: our parsers first, pg's built-ins for the rest (int4, bool, bytea …). */
+/** The `types` option of every query: text in, Prisma's encodings out; anything else stays text. */
 export const resultTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (format !== 'binary') {
-      const parser = PARSERS.get(oid)
-      if (parser) return parser
-      // User-defined types (enums …) arrive as text; pg would hand them over unparsed anyway.
-      if (oid >= FIRST_USER_OID) return identity
-    }
-    return pg.types.getTypeParser(oid, format ?? 'text')
-  },
-} as pg.CustomTypesConfig
+  getTypeParser: (oid: number) => PARSERS.get(oid) ?? identity,
+} as unknown as pg.CustomTypesConfig
 
 /** Writes a Date the way PostgreSQL reads it, in UTC whatever the session's `TimeZone`. */
 function formatDate(date: Date, dbType: string | undefined): string {
@@ -170,11 +166,15 @@ function formatDate(date: Date, dbType: string | undefined): string {
   }
 }
 
+/** A time zone at the end of an ISO date-time: `Z`, `+02:00`, `-0500`; a date alone counts as having one. */
+const HAS_ZONE = /(?:[zZ]|[+-]\d\d(?::?\d\d)?|^\d{4,}-\d\d-\d\d)$/
+
 /** Converts one Prisma argument to what pg sends. */
 export function toPgValue(arg: unknown, argType: ArgType | undefined): unknown {
   if (arg === null || arg === undefined) return null
   if (Array.isArray(arg) && argType?.arity === 'list') return arg.map((value) => toPgValue(value, argType))
-  if (typeof arg === 'string' && argType?.scalarType === 'datetime') arg = new Date(arg)
+  // Prisma sends ISO strings with a Z; one without an offset is UTC too, not the process's time zone.
+  if (typeof arg === 'string' && argType?.scalarType === 'datetime') arg = new Date(HAS_ZONE.test(arg) ? arg : `${arg}Z`)
   if (arg instanceof Date) {
     if (Number.isNaN(arg.getTime())) throw new TypeError('invalid Date passed as a query argument')
     return formatDate(arg, argType?.dbType)

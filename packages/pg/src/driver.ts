@@ -1,3 +1,4 @@
+import { connect as connectSocket } from 'node:net'
 import type { EngineConnection, EngineDriver, ShadowDatabase } from '@prisma-pool/core'
 import {
   DriverAdapterError,
@@ -9,7 +10,7 @@ import {
 } from '@prisma/driver-adapter-utils'
 import pg from 'pg'
 import { columnType, resultTypes, toPgValue, typeName } from './conversion.js'
-import { convertPgError, isPgConnectionLost } from './errors.js'
+import { convertPgError, pgConnectionLoss } from './errors.js'
 import type { ResolvedPgOptions } from './options.js'
 import { splitStatements } from './script.js'
 
@@ -19,14 +20,21 @@ const ISOLATION_LEVELS: readonly IsolationLevel[] = ['READ UNCOMMITTED', 'READ C
 
 const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`
 
+/** Statements that open or close a transaction themselves. */
+const TRANSACTION_CONTROL = /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b/i
+
+const CANCEL_TIMEOUT_MS = 5000
+
+/** What pg keeps of the server's BackendKeyData, public on the client but missing from its types. */
+type KeyedClient = pg.Client & { processID: number; secretKey: number }
+
 /** One pg client, as the pool holds it. */
 class PgConnection implements EngineConnection {
+  readonly #client: pg.Client
   #broken = false
 
-  constructor(
-    private readonly client: pg.Client,
-    private readonly config: pg.ClientConfig,
-  ) {
+  constructor(client: pg.Client) {
+    this.#client = client
     // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
     client.on('error', () => {
       this.#broken = true
@@ -37,7 +45,7 @@ class PgConnection implements EngineConnection {
   }
 
   async #run(query: SqlQuery) {
-    return this.client.query({
+    return this.#client.query({
       text: query.sql,
       values: query.args.map((arg, i) => toPgValue(arg, query.argTypes[i])),
       rowMode: 'array',
@@ -52,7 +60,7 @@ class PgConnection implements EngineConnection {
     for (const field of fields) {
       const type = columnType(field.dataTypeID)
       if (type === undefined) {
-        throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: await typeName(this.client, field.dataTypeID) })
+        throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: await typeName(this.#client, field.dataTypeID) })
       }
       columnTypes.push(type)
     }
@@ -63,55 +71,75 @@ class PgConnection implements EngineConnection {
     return (await this.#run(query)).rowCount ?? 0
   }
 
+  /**
+   * Sends the script as one simple query, which PostgreSQL runs as one implicit transaction: a failing
+   * migration leaves nothing half-done. Statements that refuse to run in a transaction (CREATE DATABASE,
+   * CREATE INDEX CONCURRENTLY, VACUUM) make it fail with 25001; then, if the script does not manage
+   * transactions itself, it is run again one statement at a time.
+   */
   async executeScript(script: string): Promise<void> {
-    for (const statement of splitStatements(script)) await this.client.query(statement)
+    try {
+      await this.#client.query(script)
+    } catch (error) {
+      const statements = splitStatements(script)
+      const refusedTransaction = (error as { code?: unknown }).code === '25001' && statements.length > 1
+      if (!refusedTransaction || statements.some((statement) => TRANSACTION_CONTROL.test(statement))) throw error
+      for (const statement of statements) await this.#client.query(statement)
+    }
   }
 
   async ping(): Promise<void> {
-    await this.client.query(';')
+    await this.#client.query(';')
   }
 
   async begin(isolationLevel?: IsolationLevel): Promise<void> {
-    await this.client.query(isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel}` : 'BEGIN')
+    await this.#client.query(isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel}` : 'BEGIN')
   }
 
   async commit(): Promise<void> {
-    await this.client.query('COMMIT')
+    await this.#client.query('COMMIT')
   }
 
   async rollback(): Promise<void> {
-    await this.client.query('ROLLBACK')
+    await this.#client.query('ROLLBACK')
   }
 
   async createSavepoint(name: string): Promise<void> {
-    await this.client.query(`SAVEPOINT ${name}`)
+    await this.#client.query(`SAVEPOINT ${name}`)
   }
 
   async rollbackToSavepoint(name: string): Promise<void> {
-    await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`)
+    await this.#client.query(`ROLLBACK TO SAVEPOINT ${name}`)
   }
 
   async releaseSavepoint(name: string): Promise<void> {
-    await this.client.query(`RELEASE SAVEPOINT ${name}`)
+    await this.#client.query(`RELEASE SAVEPOINT ${name}`)
   }
 
-  /** Cancels the running statement with pg_cancel_backend() from a short-lived session of the same role. */
+  /**
+   * Sends the protocol's CancelRequest for this session on a socket of its own, as libpq's PQcancel does:
+   * no login and no free connection slot needed, and PgBouncer forwards it to the right server.
+   */
   async cancel(): Promise<void> {
-    const side = new pg.Client(this.config)
-    side.on('error', () => {})
-    try {
-      await side.connect()
-      // processID (from BackendKeyData) is public in pg but missing from its type declarations.
-      const { processID } = this.client as pg.Client & { processID: number }
-      await side.query('SELECT pg_cancel_backend($1)', [processID])
-    } finally {
-      await side.end().catch(() => {})
-    }
+    const { processID, secretKey, host, port } = this.#client as KeyedClient
+    const request = Buffer.alloc(16)
+    request.writeInt32BE(16, 0)
+    request.writeInt32BE(80877102, 4) // the CancelRequest code
+    request.writeInt32BE(processID, 8)
+    request.writeInt32BE(secretKey, 12)
+    const socket = host.startsWith('/') ? connectSocket(`${host}/.s.PGSQL.${port}`) : connectSocket(port, host)
+    socket.setTimeout(CANCEL_TIMEOUT_MS, () => socket.destroy())
+    await new Promise<void>((resolve) => {
+      socket.once('connect', () => socket.end(request))
+      // The server closes the socket once it has read the request and signalled the session.
+      socket.once('close', () => resolve())
+      socket.once('error', () => resolve())
+    })
   }
 
   /** From the last ReadyForQuery message: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
   inTransaction(): boolean | undefined {
-    const status = this.client.getTransactionStatus?.()
+    const status = this.#client.getTransactionStatus?.()
     return status ? status !== 'I' : undefined
   }
 
@@ -121,7 +149,7 @@ class PgConnection implements EngineConnection {
 
   async close(): Promise<void> {
     this.#broken = true
-    await this.client.end()
+    await this.#client.end()
   }
 }
 
@@ -131,41 +159,60 @@ export class PgDriver implements EngineDriver {
   readonly adapterName = ADAPTER_NAME
   readonly isolationLevels = ISOLATION_LEVELS
   readonly target: string
+  // Private (#) so that printing the adapter never shows the password inside.
+  readonly #options: ResolvedPgOptions
 
-  constructor(private readonly options: ResolvedPgOptions) {
+  constructor(options: ResolvedPgOptions) {
+    this.#options = options
     this.target = options.target
   }
 
   async connect(timeoutMs: number): Promise<EngineConnection> {
     // The pool's own timer (timeoutMs) reports the timeout; pg's, a little later, closes the socket.
-    const config = { connectionTimeoutMillis: timeoutMs + 1000, ...this.options.client }
-    const client = new pg.Client(config)
+    const client = new pg.Client({ connectionTimeoutMillis: timeoutMs + 1000, keepAlive: true, ...this.#options.client })
+    const serverSettings = new Map<string, string>()
+    client.connection.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
+      serverSettings.set(message.parameterName, message.parameterValue)
+    })
     // Until PgConnection listens, a socket error must not become an uncaught 'error' event.
     const onConnectError = () => {}
     client.on('error', onConnectError)
     try {
       await client.connect()
-      // Behind PgBouncer in transaction mode a SET would leak to other clients; Prisma qualifies its own queries anyway.
-      if (this.options.schema !== undefined && !this.options.pgbouncer) await client.query(`SET search_path TO ${quoteIdentifier(this.options.schema)}`)
+      const setup = this.#sessionSetup(serverSettings.get('DateStyle'))
+      if (setup) await client.query(setup)
     } catch (error) {
       await client.end().catch(() => {})
       throw error
     } finally {
       client.removeListener('error', onConnectError)
     }
-    return new PgConnection(client, config)
+    return new PgConnection(client)
+  }
+
+  /** The SET statements a new session needs, if any: one round trip, only when the defaults do not fit. */
+  #sessionSetup(dateStyle: string | undefined): string | undefined {
+    const statements: string[] = []
+    // Dates and times are parsed from the ISO output style; a database or role may have set another.
+    if (dateStyle !== undefined && !dateStyle.startsWith('ISO')) statements.push('SET DateStyle TO ISO')
+    // Behind PgBouncer in transaction mode a SET search_path would leak to other clients; Prisma qualifies
+    // its own queries with the schema anyway.
+    if (this.#options.schema !== undefined && !this.#options.pgbouncer) {
+      statements.push(`SET search_path TO ${quoteIdentifier(this.#options.schema)}`)
+    }
+    return statements.length ? statements.join('; ') : undefined
   }
 
   convertError(error: unknown) {
     return convertPgError(error)
   }
 
-  isConnectionLost(error: unknown): boolean {
-    return isPgConnectionLost(error)
+  connectionLoss(error: unknown) {
+    return pgConnectionLoss(error)
   }
 
   connectionInfo(): ConnectionInfo {
-    return { schemaName: this.options.schema, supportsRelationJoins: true }
+    return { schemaName: this.#options.schema, supportsRelationJoins: true }
   }
 
   async createShadowDatabase(timeoutMs: number): Promise<ShadowDatabase> {
@@ -177,9 +224,9 @@ export class PgDriver implements EngineDriver {
       await admin.close()
     }
     const shadowOptions: ResolvedPgOptions = {
-      ...this.options,
-      client: { ...this.options.client, database },
-      target: this.options.target.replace(/\/[^/]*$/, `/${database}`),
+      ...this.#options,
+      client: { ...this.#options.client, database },
+      target: this.#options.target.replace(/\/[^/]*$/, `/${database}`),
     }
     if (shadowOptions.client.connectionString) {
       const url = new URL(shadowOptions.client.connectionString)

@@ -1,3 +1,4 @@
+import type { ConnectionLoss } from '@prisma-pool/core'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
 /** What pg puts on a server error (a `DatabaseError`). */
@@ -51,8 +52,15 @@ function isServerError(e: unknown): e is PgServerError {
   return isObject(e) && typeof e.code === 'string' && typeof e.severity === 'string' && typeof e.message === 'string'
 }
 
-function isSocketError(e: unknown): e is SocketError {
-  return isObject(e) && typeof e.code === 'string' && typeof e.syscall === 'string'
+/**
+ * A Node socket error. When a host name resolves to several addresses, Node 20 tries each and reports an
+ * AggregateError that carries the code but no syscall: its first error has the details.
+ */
+function socketError(e: unknown): SocketError | undefined {
+  if (!isObject(e) || typeof e.code !== 'string') return undefined
+  if (typeof e.syscall === 'string') return e as unknown as SocketError
+  const [first] = Array.isArray(e.errors) ? e.errors : []
+  return isObject(first) && typeof first.syscall === 'string' ? (first as unknown as SocketError) : undefined
 }
 
 /** Quoted names in a message: `relation "public.User" does not exist` → `public.User`. */
@@ -60,12 +68,25 @@ function quoted(message: string): string | undefined {
   return /"((?:[^"]|"")*)"/.exec(message)?.[1]?.replaceAll('""', '"')
 }
 
-/** `Key (email, tenant)=(…)` → `['email', 'tenant']`. */
+/** One column of a key list: a plain or a quoted identifier, then `, ` or the end. */
+const KEY_FIELD = /("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(, |$)/y
+
+/**
+ * `Key (email, "Tenant Id")=(…)` → `['email', 'Tenant Id']`; `undefined` when the key is not a plain list
+ * of columns (an expression index such as `lower(email)`), so that the index name is reported instead.
+ */
 function keyFields(detail: string | undefined): string[] | undefined {
-  return detail
-    ?.match(/Key \((.+?)\)=/)?.[1]
-    ?.split(', ')
-    .map((field) => field.replace(/^"(.*)"$/, '$1'))
+  const list = /^Key \((.+?)\)=/.exec(detail ?? '')?.[1]
+  if (list === undefined) return undefined
+  const fields: string[] = []
+  KEY_FIELD.lastIndex = 0
+  while (KEY_FIELD.lastIndex < list.length) {
+    const m = KEY_FIELD.exec(list)
+    if (!m) return undefined
+    fields.push(m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!)
+    if (m[2] === '') break
+  }
+  return KEY_FIELD.lastIndex === list.length ? fields : undefined
 }
 
 function mapServerError(e: PgServerError): MappedError {
@@ -111,8 +132,11 @@ function mapServerError(e: PgServerError): MappedError {
       return { kind: 'TransactionWriteConflict' }
     case '42P01':
       return { kind: 'TableDoesNotExist', table: quoted(e.message) }
-    case '42703':
-      return { kind: 'ColumnNotFound', column: /^column (.+) does not exist$/.exec(e.message)?.[1]?.replaceAll('"', '') }
+    case '42703': {
+      // `column "nope" does not exist`, `column t.nope does not exist`, `column "nope" of relation "t" does not exist`
+      const m = /^column (?:"((?:[^"]|"")+)"|(\S+)) (?:of relation .* )?does not exist$/.exec(e.message)
+      return { kind: 'ColumnNotFound', column: m?.[1]?.replaceAll('""', '"') ?? m?.[2] }
+    }
     case '53300':
       return { kind: 'TooManyConnections', cause: e.message }
     case '57P01': // admin_shutdown: pg_terminate_backend, server shutting down
@@ -157,10 +181,9 @@ export function convertPgError(error: unknown): AdapterError | undefined {
   if (isServerError(error)) {
     return { ...mapServerError(error), originalCode: error.code, originalMessage: error.message }
   }
-  if (isSocketError(error)) {
-    const mapped = mapSocketError(error)
-    if (mapped) return { ...mapped, originalCode: error.code, originalMessage: error.message }
-  }
+  const socket = socketError(error)
+  const mapped = socket && mapSocketError(socket)
+  if (socket && mapped) return { ...mapped, originalCode: socket.code, originalMessage: socket.message }
   if ((typeof error.code === 'string' && TLS_CODES.has(error.code)) || TLS_MESSAGES.has(error.message)) {
     return { kind: 'TlsConnectionError', reason: error.message }
   }
@@ -171,10 +194,27 @@ export function convertPgError(error: unknown): AdapterError | undefined {
   return undefined
 }
 
-/** Errors after which the connection cannot be trusted again. */
-export function isPgConnectionLost(error: unknown): boolean {
-  if (!isObject(error)) return false
-  if (isServerError(error)) return error.code.startsWith('08') || error.code === '57P01' || error.code === '57P02' || error.severity === 'FATAL'
-  const mapped = convertPgError(error)
-  return mapped?.kind === 'ConnectionClosed' || mapped?.kind === 'SocketTimeout' || mapped?.kind === 'DatabaseNotReachable'
+/** SQLSTATEs that mean the server is dropping its sessions: shutdown, crash, restart (or pg_terminate_backend). */
+const SERVER_GONE = new Set(['57P01', '57P02', '57P03'])
+
+/**
+ * Whether an error ends its connection: `'server'` when the server has dropped its connections (a reset
+ * socket, a shutdown), `'connection'` when only this session is gone (a query timeout, a FATAL error such
+ * as idle_session_timeout), `undefined` when the connection is fine (constraint errors …).
+ */
+export function pgConnectionLoss(error: unknown): ConnectionLoss | undefined {
+  if (!isObject(error)) return undefined
+  if (isServerError(error)) {
+    if (SERVER_GONE.has(error.code) || error.code.startsWith('08')) return 'server'
+    return error.severity === 'FATAL' || error.severity === 'PANIC' ? 'connection' : undefined
+  }
+  switch (convertPgError(error)?.kind) {
+    case 'ConnectionClosed':
+    case 'DatabaseNotReachable':
+      return 'server'
+    case 'SocketTimeout':
+      return 'connection'
+    default:
+      return undefined
+  }
 }

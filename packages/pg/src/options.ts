@@ -43,10 +43,9 @@ const PG_POOL_FIELDS: Record<string, string> = {
 
 /** URL parameters pg itself understands. */
 const PG_URL_PARAMS = new Set([
-  'host', 'port', 'user', 'password', 'dbname', 'database', 'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert',
+  'host', 'port', 'user', 'password', 'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert',
   'sslnegotiation', 'uselibpqcompat', 'options', 'application_name', 'fallback_application_name',
   'client_encoding', 'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'query_timeout',
-  'keepalives', 'keepalives_idle',
 ])
 
 /** Prisma 6 parameters that have no counterpart here, and what to do instead. */
@@ -164,6 +163,7 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     const parsed = parseConnectionString(connectionString)
     url = parsed.url
     pgbouncer = parsed.pgbouncer
+    validatePoolOptions(parsed.pool, 'pool (from the connection string)')
     for (const [key, value] of Object.entries(parsed.pool) as [keyof PoolOptions, never][]) {
       if (pool[key] !== undefined && pool[key] !== value) {
         throw new PoolOptionError(
@@ -182,8 +182,9 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   if (schema !== undefined && (typeof schema !== 'string' || schema === '')) {
     throw new PoolOptionError('schema must be a non-empty string.')
   }
-  const host = client.host ?? ((url && (url.searchParams.get('host') ?? decodeURIComponent(url.hostname))) || process.env.PGHOST || 'localhost')
-  const port = client.port ?? (url?.port ? Number(url.port) : undefined) ?? (Number(process.env.PGPORT) || 5432)
-  const database = client.database ?? ((url && decodeURIComponent(url.pathname.slice(1))) || process.env.PGDATABASE || '')
+  // Where pg will connect: the connection string wins over the separate fields, as in pg itself.
+  const host = (url && (url.searchParams.get('host') ?? decodeURIComponent(url.hostname))) || client.host || process.env.PGHOST || 'localhost'
+  const port = (url?.port ? Number(url.port) : undefined) ?? client.port ?? (Number(process.env.PGPORT) || 5432)
+  const database = (url && decodeURIComponent(url.pathname.slice(1))) || client.database || process.env.PGDATABASE || ''
   return { client, pool, schema, pgbouncer, target: `postgres://${host}:${port}/${database}` }
 }

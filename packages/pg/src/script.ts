@@ -1,13 +1,17 @@
 /**
  * Splits a PostgreSQL script into statements at the semicolons that end them, leaving alone those inside
  * quoted strings ('…', E'…' with backslash escapes), quoted identifiers ("…"), comments (-- and nested
- * /* … *\/) and dollar-quoted bodies ($$ … $$, $fn$ … $fn$). Empty statements are dropped.
+ * /* … *\/), dollar-quoted bodies ($$ … $$, $fn$ … $fn$) and SQL-standard function bodies
+ * (BEGIN ATOMIC … END, with CASE … END inside). Empty statements are dropped.
  */
 export function splitStatements(script: string): string[] {
   const statements: string[] = []
   let start = 0
   let i = 0
   const n = script.length
+  // Inside BEGIN ATOMIC … END: each CASE opens another END.
+  let atomicDepth = 0
+  let previousWord = ''
 
   const push = (end: number) => {
     const statement = script.slice(start, end).trim()
@@ -18,8 +22,18 @@ export function splitStatements(script: string): string[] {
     const ch = script[i]!
     const next = script[i + 1]
     if (ch === ';') {
-      push(i)
-      start = ++i
+      if (atomicDepth === 0) {
+        push(i)
+        start = i + 1
+      }
+      i++
+    } else if (/[A-Za-z_]/.test(ch) && !/[A-Za-z0-9_$]/.test(script[i - 1] ?? '')) {
+      const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(script.slice(i, i + 64))![0].toUpperCase()
+      if (word === 'ATOMIC' && previousWord === 'BEGIN') atomicDepth++
+      else if (atomicDepth > 0 && word === 'CASE') atomicDepth++
+      else if (atomicDepth > 0 && word === 'END') atomicDepth--
+      previousWord = word
+      i += word.length
     } else if (ch === '-' && next === '-') {
       i = endOfLine(script, i)
     } else if (ch === '/' && next === '*') {

@@ -29,6 +29,8 @@ describe('PrismaPoolPg options', () => {
     [`${url}?statement_cache_size=100`, 'statement_cache_size is not supported'],
     [`${url}?sslaccept=accept_invalid_certs`, 'use sslmode=no-verify'],
     [`${url}?poolsize=5`, 'unknown connection string parameter "poolsize"'],
+    [`${url}?pool_timeout=3000000`, 'invalid pool (from the connection string) option "timeout": expected a number of seconds greater than 0 (at most 2073600), got 3000000.'],
+    [`${url}?keepalives=1`, 'unknown connection string parameter "keepalives"'],
     ['mysql://root@localhost/test', 'must start with postgres:// or postgresql://, not mysql://'],
     ['not a url', 'connectionString is not a valid URL'],
   ])('refuses %s', (connectionString, message) => {
@@ -49,6 +51,17 @@ describe('PrismaPoolPg options', () => {
     )
     expect(() => new PrismaPoolPg({ connectionString: url, hots: 'x' } as never)).toThrow('unknown option "hots"')
     expect(() => new PrismaPoolPg({ connectionString: url, pool: { size: -1 } })).toThrow('invalid pool option "size"')
+  })
+
+  test('the target in messages is where pg connects: the connection string wins over separate fields', () => {
+    expect(new PrismaPoolPg({ connectionString: url, host: 'elsewhere', port: 1 }).status()).toContain('postgres://db.example:6432/shop')
+    expect(new PrismaPoolPg({ host: 'db2', port: 5433, database: 'app' }).status()).toContain('postgres://db2:5433/app')
+  })
+
+  test('printing the adapter does not show the password', async () => {
+    const { inspect } = await import('node:util')
+    const adapter = new PrismaPoolPg({ connectionString: url, password: 'field-secret' })
+    expect(inspect(adapter, { depth: 10 })).not.toMatch(/sekret|field-secret/)
   })
 
   test('no message carries the password', () => {

@@ -16,6 +16,11 @@ describe('splitStatements', () => {
     ['SELECT $1::int; SELECT a$b FROM t', ['SELECT $1::int', 'SELECT a$b FROM t']],
     ['  ;; \n -- only a comment\n ; /* and another */', []],
     ["SELECT name' FROM t; SELECT 2", ["SELECT name' FROM t; SELECT 2"]],
+    [
+      'CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 2 END; SELECT 3; END; SELECT f(1)',
+      ['CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 2 END; SELECT 3; END', 'SELECT f(1)'],
+    ],
+    ['BEGIN; SELECT 1; END; SELECT backend, atomic_end FROM t', ['BEGIN', 'SELECT 1', 'END', 'SELECT backend, atomic_end FROM t']],
   ])('%j', (script, expected) => {
     expect(splitStatements(script)).toEqual(expected)
   })
@@ -59,6 +64,13 @@ describe('executeScript on the real server', () => {
     const database = uniqueName('pp_script_db')
     await adapter.executeScript(`CREATE DATABASE "${database}"; DROP DATABASE "${database}";`)
     expect(await sql('SELECT 1 FROM pg_database WHERE datname = $1', [database])).toEqual([])
+  })
+
+  test('a script that fails part-way leaves nothing behind', async () => {
+    await expect(
+      adapter.executeScript(`CREATE TABLE "${schema}".half (id int); INSERT INTO "${schema}".half VALUES (1); SELECT 1/0`),
+    ).rejects.toMatchObject({ cause: { originalCode: '22012' } })
+    expect(await sql('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, 'half'])).toEqual([])
   })
 
   test('stops at the first failing statement with the mapped error', async () => {
