@@ -10,7 +10,7 @@ import {
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
-import { resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
+import { ms, resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
 import { QueuePool, zeroTotals, type Checkout, type PoolStats } from './pool.js'
 
 /** Turns an engine error into what Prisma expects; anything the engine does not recognise passes unchanged. */
@@ -30,6 +30,8 @@ function checkSavepointName(name: string): string {
 
 const closedError = (what: string) =>
   new DriverAdapterError({ kind: 'TransactionAlreadyClosed', cause: `the transaction ${what}` })
+
+const ENDED = { commit: 'has already been committed', rollback: 'has already been rolled back' } as const
 
 /** Runs engine calls on one checked-out connection, mapping errors and noticing a lost connection. */
 class Lease {
@@ -103,7 +105,7 @@ class PoolTransaction extends PoolQueryable implements Transaction {
   }
 
   protected async withConnection<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
-    if (this.#ending) throw closedError(`has already been ${this.#ending.action === 'commit' ? 'committed' : 'rolled back'}; its connection is back in the pool`)
+    if (this.#ending) throw closedError(`${ENDED[this.#ending.action]}; its connection is back in the pool`)
     try {
       return await this.lease.run(work)
     } catch (error) {
@@ -137,8 +139,7 @@ class PoolTransaction extends PoolQueryable implements Transaction {
   #end(action: 'commit' | 'rollback', work: () => Promise<void>): Promise<void> {
     if (this.#ending) {
       if (this.#ending.action === action) return this.#ending.done
-      const ended = this.#ending.action === 'commit' ? 'been committed' : 'been rolled back'
-      return Promise.reject(closedError(`has already ${ended}`))
+      return Promise.reject(closedError(ENDED[this.#ending.action]))
     }
     const done = this.lease.run(work).finally(() => this.lease.release(this.pool))
     this.#ending = { action, done }
@@ -269,7 +270,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
       throw new Error(`${this.adapterName} cannot create a shadow database for Prisma Migrate`)
     }
     const options = { ...resolvePoolOptions(this.#poolInput), size: 1, maxOverflow: 1 }
-    const shadow = await this.driver.createShadowDatabase(Math.ceil(options.connectTimeout * 1000))
+    const shadow = await this.driver.createShadowDatabase(ms(options.connectTimeout))
     const pool = new QueuePool(shadow.driver, options)
     return new PoolAdapter(shadow.driver, pool, async () => {
       await pool.dispose()

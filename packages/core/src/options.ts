@@ -163,6 +163,9 @@ export function resolvePoolOptions(
   return resolved
 }
 
+/** Seconds (as the options give them) to whole milliseconds (as timers want them). */
+export const ms = (seconds: number) => Math.ceil(seconds * 1000)
+
 /** The most connections the pool may hold at once. */
 export function maxConnections(options: ResolvedPoolOptions): number {
   return options.maxOverflow === -1 ? Infinity : options.size + options.maxOverflow

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { Pool as TarnPool, TimeoutError as TarnTimeoutError } from 'tarn'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
 import { ConnectTimeoutError, PoolClosedError, PoolTimeoutError } from './errors.js'
-import { maxConnections, type ResolvedPoolOptions } from './options.js'
+import { maxConnections, ms, type ResolvedPoolOptions } from './options.js'
 
 /** Why a connection was closed. */
 export type CloseReason =
@@ -129,7 +129,6 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
 }
 
 const now = () => performance.now()
-const ms = (seconds: number) => Math.ceil(seconds * 1000)
 
 /** Settles with `work`, or rejects with `onTimeout()` after `timeoutMs`. */
 async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
@@ -212,11 +211,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     const pc = checkout.connection
     if (loss === 'server') this.#invalidateAll()
     if (loss || pc.conn.isBroken()) return this.#discard(pc, 'broken')
-    if (pc.conn.inTransaction() !== false) {
+    const inTransaction = pc.conn.inTransaction()
+    if (inTransaction !== false) {
       const action = this.options.resetOnReturn
       if (action === 'none') {
         // No reset round trip; but a connection known to be mid-transaction is not handed to someone else.
-        if (pc.conn.inTransaction()) return this.#discard(pc, 'in-transaction')
+        if (inTransaction) return this.#discard(pc, 'in-transaction')
       } else {
         try {
           const reset = action === 'commit' ? pc.conn.commit() : pc.conn.rollback()

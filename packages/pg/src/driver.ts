@@ -215,14 +215,19 @@ export class PgDriver implements EngineDriver {
     return { schemaName: this.#options.schema, supportsRelationJoins: true }
   }
 
+  /** Runs one statement on a connection of its own, outside the pool (CREATE / DROP DATABASE). */
+  async #runAlone(statement: string, timeoutMs: number): Promise<void> {
+    const conn = await this.connect(timeoutMs)
+    try {
+      await conn.executeScript(statement)
+    } finally {
+      await conn.close()
+    }
+  }
+
   async createShadowDatabase(timeoutMs: number): Promise<ShadowDatabase> {
     const database = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID()}`
-    const admin = (await this.connect(timeoutMs)) as PgConnection
-    try {
-      await admin.executeScript(`CREATE DATABASE ${quoteIdentifier(database)}`)
-    } finally {
-      await admin.close()
-    }
+    await this.#runAlone(`CREATE DATABASE ${quoteIdentifier(database)}`, timeoutMs)
     const shadowOptions: ResolvedPgOptions = {
       ...this.#options,
       client: { ...this.#options.client, database },
@@ -235,14 +240,7 @@ export class PgDriver implements EngineDriver {
     }
     return {
       driver: new PgDriver(shadowOptions),
-      drop: async () => {
-        const conn = (await this.connect(timeoutMs)) as PgConnection
-        try {
-          await conn.executeScript(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)} WITH (FORCE)`)
-        } finally {
-          await conn.close()
-        }
-      },
+      drop: () => this.#runAlone(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)} WITH (FORCE)`, timeoutMs),
     }
   }
 }
