@@ -1,4 +1,4 @@
-import type { ConnectionLoss } from '@prisma-pool/core'
+import { isObject, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
 /** What pg puts on a server error (a `DatabaseError`). */
@@ -13,26 +13,6 @@ interface PgServerError {
   table?: string
 }
 
-/** What Node puts on a socket error. */
-interface SocketError {
-  code: string
-  message: string
-  syscall: string
-  address?: string
-  hostname?: string
-  port?: number
-}
-
-const TLS_CODES = new Set([
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_CRL', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
-  'UNABLE_TO_DECRYPT_CRL_SIGNATURE', 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY', 'CERT_SIGNATURE_FAILURE',
-  'CRL_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED', 'CRL_NOT_YET_VALID', 'CRL_HAS_EXPIRED',
-  'ERROR_IN_CERT_NOT_BEFORE_FIELD', 'ERROR_IN_CERT_NOT_AFTER_FIELD', 'ERROR_IN_CRL_LAST_UPDATE_FIELD',
-  'ERROR_IN_CRL_NEXT_UPDATE_FIELD', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_CHAIN_TOO_LONG', 'CERT_REVOKED',
-  'INVALID_CA', 'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
-  'ERR_TLS_CERT_ALTNAME_FORMAT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
-])
 const TLS_MESSAGES = new Set([
   'The server does not support SSL connections',
   'There was an error establishing an SSL connection',
@@ -46,21 +26,8 @@ const LOST_MESSAGES = [
 ]
 const QUERY_TIMEOUT_MESSAGE = 'Query read timeout'
 
-const isObject = (e: unknown): e is Record<string, unknown> => typeof e === 'object' && e !== null
-
 function isServerError(e: unknown): e is PgServerError {
   return isObject(e) && typeof e.code === 'string' && typeof e.severity === 'string' && typeof e.message === 'string'
-}
-
-/**
- * A Node socket error. When a host name resolves to several addresses, Node 20 tries each and reports an
- * AggregateError that carries the code but no syscall: its first error has the details.
- */
-function socketError(e: unknown): SocketError | undefined {
-  if (!isObject(e) || typeof e.code !== 'string') return undefined
-  if (typeof e.syscall === 'string') return e as unknown as SocketError
-  const [first] = Array.isArray(e.errors) ? e.errors : []
-  return isObject(first) && typeof first.syscall === 'string' ? (first as unknown as SocketError) : undefined
 }
 
 /** Quoted names in a message: `relation "public.User" does not exist` → `public.User`. */
@@ -154,24 +121,6 @@ function mapServerError(e: PgServerError): MappedError {
         column: e.column,
         hint: e.hint,
       }
-  }
-}
-
-function mapSocketError(e: SocketError): MappedError | undefined {
-  switch (e.code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'ECONNREFUSED':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return { kind: 'DatabaseNotReachable', host: e.address ?? e.hostname, port: e.port }
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return { kind: 'ConnectionClosed' }
-    case 'ETIMEDOUT':
-      return { kind: 'SocketTimeout' }
-    default:
-      return undefined
   }
 }
 

@@ -1,4 +1,11 @@
-import { PoolOptionError, validatePoolOptions, type PoolOptions } from '@prisma-pool/core'
+import {
+  mergeUrlPoolOptions,
+  PoolOptionError,
+  readPoolUrlParam,
+  urlSeconds,
+  validatePoolOptions,
+  type PoolOptions,
+} from '@prisma-pool/core'
 import type pg from 'pg'
 
 /** The pg connection fields we pass through to `pg.Client` (`types` and `stream` are ours to control). */
@@ -57,20 +64,6 @@ const REFUSED_URL_PARAMS: Record<string, string> = {
   single_use_connections: 'use pool.recycle or pool.size instead',
 }
 
-function secondsParam(name: string, value: string, option: string): number {
-  const seconds = Number(value)
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new PoolOptionError(`connection string parameter ${name}=${value} must be a number of seconds.`)
-  }
-  if (seconds === 0) {
-    throw new PoolOptionError(
-      `connection string parameter ${name}=0 (wait forever) is not supported: a wait without end hides the problem. ` +
-        `Remove it to use the default, or set ${option} to the longest wait you accept.`,
-    )
-  }
-  return seconds
-}
-
 /** Reads the connection string: Prisma 6 parameters become pool options, the rest is left for pg. */
 function parseConnectionString(connectionString: string) {
   let url: URL
@@ -91,24 +84,13 @@ function parseConnectionString(connectionString: string) {
   let schema: string | undefined
   let pgbouncer = false
   for (const [name, value] of [...url.searchParams]) {
+    if (readPoolUrlParam(pool, name, value)) {
+      url.searchParams.delete(name)
+      continue
+    }
     switch (name) {
-      case 'connection_limit': {
-        const limit = Number(value)
-        if (!Number.isInteger(limit) || limit < 1) {
-          throw new PoolOptionError(`connection string parameter connection_limit=${value} must be a whole number of at least 1.`)
-        }
-        pool.size = limit
-        pool.maxOverflow = 0
-        break
-      }
-      case 'pool_timeout':
-        pool.timeout = secondsParam(name, value, 'pool.timeout')
-        break
-      case 'connect_timeout':
-        pool.connectTimeout = secondsParam(name, value, 'pool.connectTimeout')
-        break
       case 'socket_timeout':
-        client.query_timeout = secondsParam(name, value, 'socket_timeout') * 1000
+        client.query_timeout = urlSeconds(name, value, 'socket_timeout') * 1000
         break
       case 'schema':
         schema = value
@@ -153,7 +135,7 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
       )
     }
   }
-  const pool = validatePoolOptions(poolInput)
+  let pool = validatePoolOptions(poolInput)
   const client: pg.ClientConfig = { ...fields }
   let schema = schemaInput
   let pgbouncer = false
@@ -163,15 +145,7 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     const parsed = parseConnectionString(connectionString)
     url = parsed.url
     pgbouncer = parsed.pgbouncer
-    validatePoolOptions(parsed.pool, 'pool (from the connection string)')
-    for (const [key, value] of Object.entries(parsed.pool) as [keyof PoolOptions, never][]) {
-      if (pool[key] !== undefined && pool[key] !== value) {
-        throw new PoolOptionError(
-          `pool.${key} is set both in the pool options (${String(pool[key])}) and by the connection string (${String(value)}); keep one.`,
-        )
-      }
-      pool[key] = value
-    }
+    pool = mergeUrlPoolOptions(pool, parsed.pool)
     if (parsed.schema !== undefined && schema !== undefined && parsed.schema !== schema) {
       throw new PoolOptionError(`schema is set both as an option ("${schema}") and in the connection string ("${parsed.schema}"); keep one.`)
     }
