@@ -224,6 +224,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   readonly adapterName: string
   readonly #poolInput: PoolOptions
   #pool: QueuePool | undefined
+  #opening: Promise<QueuePool> | undefined
   #clients = 0
 
   constructor(
@@ -250,11 +251,10 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    if (!this.#pool || this.#pool.closed) {
-      this.#pool = new QueuePool(this.driver, resolvePoolOptions(this.#poolInput))
-      this.#clients = 0
-    }
-    const pool = this.#pool
+    const pool =
+      this.#pool && !this.#pool.closed
+        ? this.#pool
+        : await (this.#opening ??= this.#open().finally(() => (this.#opening = undefined)))
     this.#clients++
     let disposed = false
     return new PoolAdapter(this.driver, pool, async () => {
@@ -263,6 +263,24 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
       if (pool === this.#pool && --this.#clients > 0) return
       await pool.dispose()
     })
+  }
+
+  /**
+   * A new pool. For an engine whose connection info depends on the server, its first connection is opened
+   * now, before Prisma reads that info. If that fails the info falls back to its defaults, and the first
+   * query reports the failure: Prisma turns errors into its P1xxx codes for queries, not for `connect()`.
+   */
+  async #open(): Promise<QueuePool> {
+    const pool = new QueuePool(this.driver, resolvePoolOptions(this.#poolInput))
+    if (this.driver.connectionInfoFromServer) {
+      await pool.acquire().then(
+        (checkout) => pool.release(checkout),
+        () => {}, // left for the first query to report
+      )
+    }
+    this.#pool = pool
+    this.#clients = 0
+    return pool
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {

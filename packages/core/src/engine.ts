@@ -69,6 +69,11 @@ export interface EngineDriver {
    */
   connectionLoss(error: unknown): ConnectionLoss | undefined
   connectionInfo(): ConnectionInfo
+  /**
+   * True when `connectionInfo()` depends on the server (MySQL's relation joins on its version): the factory
+   * then opens the pool's first connection in `connect()`, before Prisma reads the info.
+   */
+  readonly connectionInfoFromServer?: boolean
   /** Creates a scratch database for Prisma Migrate; the returned driver connects to it. */
   createShadowDatabase?(timeoutMs: number): Promise<ShadowDatabase>
 }
