@@ -6,7 +6,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     // Tests run against the sources; test/dist.test.ts checks the built packages separately.
-    alias: { '@prisma-pool/core': src('core'), '@prisma-pool/pg': src('pg') },
+    alias: { '@prisma-pool/core': src('core'), '@prisma-pool/pg': src('pg'), '@prisma-pool/mysql': src('mysql') },
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],

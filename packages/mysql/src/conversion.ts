@@ -1,0 +1,267 @@
+import { ColumnTypeEnum, DriverAdapterError, type ArgType, type ColumnType } from '@prisma/driver-adapter-utils'
+import mysql, { type FieldPacket } from 'mysql2'
+
+/** Column type codes of the MySQL protocol (include/field_types.h). */
+export const T = {
+  DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
+  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, NEWDATE: 14, VARCHAR: 15, BIT: 16, JSON: 245, NEWDECIMAL: 246,
+  ENUM: 247, SET: 248, TINY_BLOB: 249, MEDIUM_BLOB: 250, LONG_BLOB: 251, BLOB: 252, VAR_STRING: 253, STRING: 254,
+  GEOMETRY: 255,
+} as const
+
+const UNSIGNED_FLAG = 32
+const ENUM_FLAG = 256
+const BINARY_CHARSET = 63
+
+/** What mysql2 reports of a result column (its typings leave out a few fields it sets). */
+export type Field = FieldPacket & { columnType: number; characterSet: number; flags: number; extendedFormat?: string }
+
+const C = ColumnTypeEnum
+
+/** The Prisma column type of a result column, or `undefined` for a type Prisma cannot read (VECTOR …). */
+export function columnType(field: Field): ColumnType | undefined {
+  switch (field.columnType) {
+    case T.TINY:
+    case T.SHORT:
+    case T.INT24:
+    case T.YEAR:
+    case T.NULL:
+      return C.Int32
+    case T.LONG:
+      return field.flags & UNSIGNED_FLAG ? C.Int64 : C.Int32
+    case T.LONGLONG:
+      return C.Int64
+    case T.FLOAT:
+      return C.Float
+    case T.DOUBLE:
+      return C.Double
+    case T.DECIMAL:
+    case T.NEWDECIMAL:
+      return C.Numeric
+    case T.TIMESTAMP:
+    case T.DATETIME:
+      return C.DateTime
+    case T.DATE:
+    case T.NEWDATE:
+      return C.Date
+    case T.TIME:
+      return C.Time
+    case T.JSON:
+      return C.Json
+    case T.BIT:
+    case T.GEOMETRY:
+      return C.Bytes
+    case T.ENUM:
+      return C.Enum
+    case T.SET:
+    case T.VARCHAR:
+    case T.VAR_STRING:
+    case T.STRING:
+    case T.TINY_BLOB:
+    case T.MEDIUM_BLOB:
+    case T.LONG_BLOB:
+    case T.BLOB:
+      // MariaDB sends JSON columns as LONGTEXT, marked as JSON in its extended metadata.
+      if (field.extendedFormat === 'json') return C.Json
+      if (field.characterSet === BINARY_CHARSET) return C.Bytes
+      return field.flags & ENUM_FLAG ? C.Enum : C.Text
+    default:
+      return undefined
+  }
+}
+
+/** The name of a column's type, for `UnsupportedNativeDataType` errors. */
+export function typeName(field: Field): string {
+  return (field as { type?: string }).type ?? Object.entries(T).find(([, code]) => code === field.columnType)?.[0] ?? `type ${field.columnType}`
+}
+
+const ZERO_DATE = '0000-00-00'
+
+function zeroDate(field: Field): never {
+  // Prisma 6's message for the same case.
+  throw new DriverAdapterError({
+    kind: 'ValueOutOfRange',
+    cause: `The column \`${field.name}\` contained an invalid datetime value with either day or month set to zero.`,
+  })
+}
+
+/** `YYYY-MM-DD HH:MM:SS[.ffffff]`, as the session (in UTC) prints it, to ISO 8601 with the UTC offset. */
+function readDateTime(value: string, field: Field): string {
+  if (value.startsWith(ZERO_DATE) || value.slice(5, 7) === '00' || value.slice(8, 10) === '00') zeroDate(field)
+  const time = value.length > 10 ? value.slice(11) : '00:00:00'
+  return `${value.slice(0, 10)}T${time}+00:00`
+}
+
+function readDate(value: string, field: Field): string {
+  if (value.startsWith(ZERO_DATE) || value.slice(5, 7) === '00' || value.slice(8, 10) === '00') zeroDate(field)
+  return value
+}
+
+type Reader = (value: string, field: Field) => unknown
+
+/** The columns whose values mysql2 does not already give in Prisma's encoding. */
+function readers(types: ColumnType[]): [number, Reader][] {
+  const result: [number, Reader][] = []
+  types.forEach((type, i) => {
+    if (type === C.DateTime) result.push([i, readDateTime])
+    else if (type === C.Date) result.push([i, readDate])
+  })
+  return result
+}
+
+/** Converts mysql2's rows (arrays, read with the options of `QUERY_OPTIONS`) to Prisma's encodings, in place. */
+export function convertRows(rows: unknown[][], fields: Field[], types: ColumnType[]): unknown[][] {
+  const columns = readers(types)
+  if (columns.length === 0) return rows
+  for (const row of rows) {
+    for (const [i, read] of columns) {
+      const value = row[i]
+      if (typeof value === 'string') row[i] = read(value, fields[i]!)
+    }
+  }
+  return rows
+}
+
+/**
+ * GEOMETRY values as the bytes the server sent (SRID + WKB), like the official adapter; mysql2 would parse
+ * them into objects and drop the SRID.
+ */
+export function typeCast(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
+  return field.type === 'GEOMETRY' ? field.buffer() : next()
+}
+
+/** How every query reads its results: arrays, exact numbers as strings, dates as the server prints them. */
+export const QUERY_OPTIONS = {
+  rowsAsArray: true,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  dateStrings: true,
+  decimalNumbers: false,
+  typeCast,
+} as const
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+
+/** A Date in UTC as MySQL reads it: `YYYY-MM-DD`, `HH:MM:SS.fff` or both. */
+function formatDate(date: Date, dbType: string | undefined): string {
+  if (Number.isNaN(date.getTime())) {
+    throw new DriverAdapterError({ kind: 'InvalidInputValue', message: 'invalid DateTime value (Invalid Date)' })
+  }
+  const day = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
+  const ms = date.getUTCMilliseconds()
+  const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${ms ? `.${pad(ms, 3)}` : ''}`
+  switch (dbType?.toUpperCase()) {
+    case 'DATE':
+      return day
+    case 'TIME':
+      return time
+    default:
+      return `${day} ${time}`
+  }
+}
+
+const INTEGER = /^[+-]?\d+$/
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+const INT64_MAX = 2n ** 63n - 1n
+
+function invalid(message: string): never {
+  throw new DriverAdapterError({ kind: 'InvalidInputValue', message })
+}
+
+/** An integer argument (BigInt arrives as a string) as a BigInt. */
+function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value
+  if ((typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && INTEGER.test(value))) {
+    return BigInt(value)
+  }
+  return invalid(`expected an integer, got ${JSON.stringify(String(value))}`)
+}
+
+/** The value in the form both protocols start from: scalars, strings, Buffers; Prisma's encodings undone. */
+function normalize(value: unknown, type: ArgType | undefined): unknown {
+  if (value === null || value === undefined) return null
+  switch (type?.scalarType) {
+    case 'bigint':
+      return toBigInt(value)
+    case 'int':
+      return typeof value === 'number' && !Number.isSafeInteger(value) ? value : toBigInt(value)
+    case 'float':
+      return value
+    case 'datetime':
+      return formatDate(value instanceof Date ? value : new Date(value as string), type.dbType)
+    case 'bytes':
+      if (typeof value === 'string') return Buffer.from(value, 'base64')
+      break
+  }
+  if (value instanceof Date) return formatDate(value, type?.dbType)
+  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
+  return value
+}
+
+const Typed = mysql.TypedParameter as unknown as {
+  LONGLONG: ((value: bigint) => unknown) & { unsigned(value: bigint): unknown }
+  NEWDECIMAL(value: string): unknown
+}
+
+/** An argument for the binary protocol: integers and decimals typed, so that the server compares them exactly. */
+export function toBinaryArg(value: unknown, type: ArgType | undefined): unknown {
+  const v = normalize(value, type)
+  if (typeof v === 'bigint') return v > INT64_MAX ? Typed.LONGLONG.unsigned(v) : Typed.LONGLONG(v)
+  // A string compared with a DECIMAL column is compared as a DOUBLE; a DECIMAL parameter is exact.
+  if (type?.scalarType === 'decimal' && typeof v === 'string' && DECIMAL.test(v)) return Typed.NEWDECIMAL(v)
+  if (typeof v === 'object' && v !== null && !Buffer.isBuffer(v)) return JSON.stringify(v)
+  return v
+}
+
+// In the default SQL mode a backslash escapes; with NO_BACKSLASH_ESCAPES only a doubled quote does.
+const ESCAPES: Record<string, string> = { '\0': '\\0', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z', "'": "''", '\\': '\\\\' }
+
+/** A string literal, safe whether or not the session has NO_BACKSLASH_ESCAPES. */
+export function quoteString(value: string, noBackslashEscapes: boolean): string {
+  return noBackslashEscapes
+    ? `'${value.replaceAll("'", "''")}'`
+    : `'${value.replace(/[\0\b\t\n\r\x1a'\\]/g, (c) => ESCAPES[c]!)}'`
+}
+
+/** An argument as an SQL literal, for the text protocol. */
+export function toLiteral(value: unknown, type: ArgType | undefined, noBackslashEscapes: boolean): string {
+  const v = normalize(value, type)
+  if (v === null) return 'NULL'
+  if (typeof v === 'bigint') return v.toString()
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : invalid(`${v} cannot be sent to MySQL`)
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
+  if (Buffer.isBuffer(v)) return `X'${v.toString('hex')}'`
+  // An unquoted decimal literal is exact; a quoted one would be compared as a DOUBLE.
+  if (type?.scalarType === 'decimal' && typeof v === 'string' && DECIMAL.test(v)) return v
+  if (typeof v === 'string') return quoteString(v, noBackslashEscapes)
+  return quoteString(JSON.stringify(v), noBackslashEscapes)
+}
+
+/**
+ * Puts the literals in place of the `?` placeholders, skipping those inside strings, quoted identifiers
+ * and comments (`SELECT '?', ?` has one placeholder).
+ */
+export function inlineArgs(sql: string, literals: string[], noBackslashEscapes: boolean): string {
+  let out = ''
+  let from = 0
+  let next = 0
+  const n = sql.length
+  for (let i = 0; i < n; i++) {
+    const c = sql[i]
+    if (c === '?') {
+      if (next >= literals.length) invalid(`the query has more placeholders than the ${literals.length} values given`)
+      out += sql.slice(from, i) + literals[next++]
+      from = i + 1
+    } else if (c === "'" || c === '"' || c === '`') {
+      for (i++; i < n && sql[i] !== c; i++) if (sql[i] === '\\' && c !== '`' && !noBackslashEscapes) i++
+    } else if (c === '#' || (c === '-' && sql[i + 1] === '-' && /[\s]/.test(sql[i + 2] ?? ' '))) {
+      while (i < n && sql[i] !== '\n') i++
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2)
+      i = end === -1 ? n : end + 1
+    }
+  }
+  if (next !== literals.length) invalid(`the query has ${next} placeholders for ${literals.length} values`)
+  return out + sql.slice(from)
+}

@@ -1,0 +1,29 @@
+import { PoolAdapterFactory } from '@prisma-pool/core'
+import { MySqlDriver } from './driver.js'
+import { resolveMySqlOptions, type PrismaPoolMySqlOptions } from './options.js'
+
+/**
+ * Prisma driver adapter for MySQL and MariaDB with a QueuePool: pass it to `new PrismaClient({ adapter })`.
+ *
+ * ```ts
+ * const adapter = new PrismaPoolMySql({ connectionString: process.env.DATABASE_URL, pool: { size: 10, maxOverflow: 5 } })
+ * ```
+ */
+export class PrismaPoolMySql extends PoolAdapterFactory {
+  constructor(options?: PrismaPoolMySqlOptions | string) {
+    const resolved = resolveMySqlOptions(options)
+    super(new MySqlDriver(resolved), resolved.pool)
+  }
+}
+
+export type { PrismaPoolMySqlOptions, SessionValue } from './options.js'
+export {
+  ConnectTimeoutError,
+  PoolClosedError,
+  PoolOptionError,
+  PoolTimeoutError,
+  PrismaPoolError,
+  setup,
+  type PoolOptions,
+  type PoolStats,
+} from '@prisma-pool/core'
