@@ -42,7 +42,7 @@ export function supportsRelationJoins(version: string | undefined): boolean {
 }
 
 /** One mysql2 connection, as the pool holds it. */
-class MySqlConnection implements EngineConnection {
+export class MySqlConnection implements EngineConnection {
   readonly #conn: mysql.Connection
   readonly #driver: MySqlDriver
   readonly #options: ResolvedMySqlOptions

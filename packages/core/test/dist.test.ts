@@ -1,4 +1,4 @@
-// The published builds: the ESM and CommonJS entry points load and export the same API.
+// The published builds of every package: the ESM and CommonJS entry points load and export the same API.
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
@@ -6,7 +6,7 @@ import { expect, test } from 'vitest'
 const require = createRequire(import.meta.url)
 const packageDir = (name: string) => fileURLToPath(new URL(`../../${name}/`, import.meta.url))
 
-test.each(['core', 'pg'])('@prisma-pool/%s loads as ESM and as CommonJS with the same exports', async (name) => {
+test.each(['core', 'pg', 'mysql'])('@prisma-pool/%s loads as ESM and as CommonJS with the same exports', async (name) => {
   const esm = await import(`${packageDir(name)}dist/index.mjs`)
   const cjs = require(`${packageDir(name)}dist/index.cjs`)
   expect(Object.keys(esm).sort()).toEqual(Object.keys(cjs).sort())
@@ -18,6 +18,17 @@ test('the CommonJS build of PrismaPoolPg runs a query', async () => {
   const adapter = await new PrismaPoolPg(process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test').connect()
   try {
     const result = await adapter.queryRaw({ sql: 'SELECT 1::int AS one', args: [], argTypes: [] })
+    expect(result).toMatchObject({ columnNames: ['one'], rows: [[1]] })
+  } finally {
+    await adapter.dispose()
+  }
+})
+
+test('the CommonJS build of PrismaPoolMySql runs a query', async () => {
+  const { PrismaPoolMySql } = require(`${packageDir('mysql')}dist/index.cjs`)
+  const adapter = await new PrismaPoolMySql(process.env.MYSQL_TEST_URL ?? 'mysql://root@127.0.0.1:3306/test').connect()
+  try {
+    const result = await adapter.queryRaw({ sql: 'SELECT 1 AS one', args: [], argTypes: [] })
     expect(result).toMatchObject({ columnNames: ['one'], rows: [[1]] })
   } finally {
     await adapter.dispose()
