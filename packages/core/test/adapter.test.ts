@@ -13,6 +13,27 @@ async function connect(pool = {}) {
 }
 
 describe('PoolAdapter', () => {
+  test('connections are opened lazily, unless the connection info depends on the server', async () => {
+    const lazy = await connect()
+    expect(lazy.driver.connections).toHaveLength(0)
+    await lazy.adapter.dispose()
+
+    const driver = Object.assign(new FakeDriver(), { connectionInfoFromServer: true })
+    const adapter = (await new PoolAdapterFactory(driver, {}).connect()) as PoolAdapter
+    expect(driver.connections).toHaveLength(1)
+    expect(adapter.pool.stats()).toMatchObject({ open: 1, idle: 1 })
+    await adapter.dispose()
+  })
+
+  test('when that first connection fails, connect() still succeeds and the first query reports the failure', async () => {
+    const driver = Object.assign(new FakeDriver(), { connectionInfoFromServer: true, connectError: new FakeServerError('REFUSED') })
+    const adapter = (await new PoolAdapterFactory(driver, {}).connect()) as PoolAdapter
+    await expect(adapter.queryRaw(q('SELECT 1'))).rejects.toBeInstanceOf(DriverAdapterError)
+    driver.connectError = undefined
+    await expect(adapter.queryRaw(q('SELECT 1'))).resolves.toBeDefined()
+    await adapter.dispose()
+  })
+
   test('bad pool options fail when the factory is created, before any connection', () => {
     const driver = new FakeDriver()
     expect(() => new PoolAdapterFactory(driver, { size: -3 })).toThrow(PoolOptionError)
