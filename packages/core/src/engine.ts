@@ -42,6 +42,11 @@ export interface EngineConnection {
    * `undefined` when the engine cannot tell (the pool then resets every returned connection).
    */
   inTransaction(): boolean | undefined
+  /**
+   * How long the server lets the session sit idle before closing it (MySQL's `wait_timeout`), if the
+   * engine knows: the pool closes an idle connection before then rather than hand it out.
+   */
+  readonly idleTimeoutMs?: number
   /** True once the driver has seen the connection die (socket closed, fatal server error). */
   isBroken(): boolean
   close(): Promise<void>

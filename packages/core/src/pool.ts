@@ -8,6 +8,7 @@ import { maxConnections, ms, type ResolvedPoolOptions } from './options.js'
 export type CloseReason =
   | 'overflow'
   | 'recycle'
+  | 'idle-timeout'
   | 'invalidated'
   | 'broken'
   | 'pre-ping'
@@ -129,6 +130,9 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
 }
 
 const now = () => performance.now()
+
+/** Share of the server's idle timeout after which an idle connection is closed: before the server does it. */
+const SERVER_IDLE_SHARE = 0.9
 
 /** Settles with `work`, or rejects with `onTimeout()` after `timeoutMs`. */
 async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
@@ -343,6 +347,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (pc.conn.isBroken()) return 'broken'
     if (pc.seq <= this.#invalidatedUpTo) return 'invalidated'
     if (this.options.recycle !== -1 && now() - pc.createdAt >= ms(this.options.recycle)) return 'recycle'
+    const idleLimit = pc.conn.idleTimeoutMs
+    if (idleLimit !== undefined && now() - (pc.returnedAt ?? pc.createdAt) >= idleLimit * SERVER_IDLE_SHARE) return 'idle-timeout'
     return undefined
   }
 

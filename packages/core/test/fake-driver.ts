@@ -11,6 +11,8 @@ export class FakeConnection implements EngineConnection {
   readonly id = FakeConnection.nextId++
   inTx = false
   broken = false
+  /** The server's idle timeout, when the test sets one. */
+  idleTimeoutMs: number | undefined
   closed = false
   pingFails = false
   /** When set, ping() never answers (a dead network path). */

@@ -117,6 +117,19 @@ describe('QueuePool', () => {
     await pool.dispose()
   })
 
+  test("an idle connection nearing the server's idle timeout is closed before the server does it, never handed out", async () => {
+    const { pool } = makePool()
+    const first = await pool.acquire()
+    fake(first).idleTimeoutMs = 50
+    const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
+    await pool.release(first)
+    expect(await closed).toEqual([[first.connection, 'idle-timeout']])
+    const second = await pool.acquire()
+    expect(second.connection).not.toBe(first.connection)
+    await pool.release(second)
+    await pool.dispose()
+  })
+
   test('recycle: a checked-out connection that ages is closed when it comes back', async () => {
     const { pool } = makePool({ recycle: 0.02 })
     const pc = await pool.acquire()

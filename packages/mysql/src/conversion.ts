@@ -162,6 +162,8 @@ function formatDate(date: Date, dbType: string | undefined): string {
 
 const INTEGER = /^[+-]?\d+$/
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+/** A decimal MySQL's DECIMAL type holds exactly: no exponent, at most 65 digits. */
+const isExactDecimal = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(v) && v.replace(/\D/g, '').length <= 65
 const INT64_MAX = 2n ** 63n - 1n
 
 function invalid(message: string): never {
@@ -187,6 +189,9 @@ function normalize(value: unknown, type: ArgType | undefined): unknown {
       return typeof value === 'number' && !Number.isSafeInteger(value) ? value : toBigInt(value)
     case 'float':
       return value
+    case 'decimal':
+      // Prisma sends Float fields as decimals too, marked with their column type.
+      return /^(FLOAT|DOUBLE|REAL)/i.test(type.dbType ?? '') ? Number(value) : value
     case 'datetime':
       return formatDate(value instanceof Date ? value : new Date(value as string), type.dbType)
     case 'bytes':
@@ -208,8 +213,8 @@ const Typed = mysql.TypedParameter as unknown as {
 export function toBinaryArg(value: unknown, type: ArgType | undefined): unknown {
   const v = normalize(value, type)
   if (typeof v === 'bigint') return v > INT64_MAX ? Typed.LONGLONG.unsigned(v) : Typed.LONGLONG(v)
-  // A string compared with a DECIMAL column is compared as a DOUBLE; a DECIMAL parameter is exact.
-  if (type?.scalarType === 'decimal' && typeof v === 'string' && DECIMAL.test(v)) return Typed.NEWDECIMAL(v)
+  // In arithmetic a string becomes a DOUBLE; a DECIMAL parameter stays exact.
+  if (type?.scalarType === 'decimal' && typeof v === 'string' && isExactDecimal(v)) return Typed.NEWDECIMAL(v)
   if (typeof v === 'object' && v !== null && !Buffer.isBuffer(v)) return JSON.stringify(v)
   return v
 }

@@ -41,6 +41,12 @@ export function supportsRelationJoins(version: string | undefined): boolean {
   return major > 8 || (major === 8 && (minor > 0 || patch >= 14))
 }
 
+/** What a new session reports after its set-up. */
+interface SessionState {
+  status: number
+  idleTimeoutMs: number | undefined
+}
+
 /** One mysql2 connection, as the pool holds it. */
 export class MySqlConnection implements EngineConnection {
   readonly #conn: mysql.Connection
@@ -49,12 +55,15 @@ export class MySqlConnection implements EngineConnection {
   #broken = false
   /** The server status flags of the last OK packet: transaction state, autocommit, NO_BACKSLASH_ESCAPES. */
   #status: number
+  /** The session's wait_timeout: the server closes the connection after that long without a statement. */
+  readonly idleTimeoutMs: number | undefined
 
-  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, status: number) {
+  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: SessionState) {
     this.#conn = conn
     this.#driver = driver
     this.#options = options
-    this.#status = status
+    this.#status = session.status
+    this.idleTimeoutMs = session.idleTimeoutMs
     // An idle connection the server drops (wait_timeout, KILL, restart) emits 'error'; without a listener
     // that would crash the process. The pool replaces it at its next checkout.
     conn.on('error', () => {
@@ -287,7 +296,18 @@ export class MySqlDriver implements EngineDriver {
   async connect(timeoutMs: number): Promise<EngineConnection> {
     this.connectTimeoutMs = timeoutMs
     const { conn, status } = await this.open(timeoutMs)
-    return new MySqlConnection(conn, this, this.#options, status)
+    try {
+      // The pool closes idle connections before the server's wait_timeout does: no "gone away" to ping for.
+      const rows = await new Promise<unknown[][]>((resolve, reject) =>
+        conn.query('SELECT @@session.wait_timeout', (error, result) => (error ? reject(error) : resolve(result as unknown[][]))),
+      )
+      const waitTimeout = Number(rows[0]?.[0])
+      const idleTimeoutMs = Number.isFinite(waitTimeout) && waitTimeout > 0 ? waitTimeout * 1000 : undefined
+      return new MySqlConnection(conn, this, this.#options, { status, idleTimeoutMs })
+    } catch (error) {
+      conn.destroy()
+      throw error
+    }
   }
 
   convertError(error: unknown) {
