@@ -26,7 +26,8 @@ describe('PoolAdapter', () => {
   })
 
   test('when that first connection fails, connect() still succeeds and the first query reports the failure', async () => {
-    const driver = Object.assign(new FakeDriver(), { connectionInfoFromServer: true, connectError: new FakeServerError('REFUSED') })
+    const driver = Object.assign(new FakeDriver(), { connectionInfoFromServer: true })
+    driver.connectError = new FakeServerError('REFUSED')
     const adapter = (await new PoolAdapterFactory(driver, {}).connect()) as PoolAdapter
     await expect(adapter.queryRaw(q('SELECT 1'))).rejects.toBeInstanceOf(DriverAdapterError)
     driver.connectError = undefined

@@ -64,7 +64,8 @@ function mapServerError(e: ServerError): MappedError {
       return { kind: 'DatabaseAlreadyExists', db: quoted(message) }
     case 1044:
       return { kind: 'DatabaseAccessDenied', db: quoted(message, 2) }
-    case 1045:
+    case 1045: // `Access denied for user 'u'@'host' (using password: YES)`
+    case 1698: // the same, for an account that does not exist or takes another authentication plugin
       return { kind: 'AuthenticationFailed', user: quoted(message) }
     case 1146:
       return { kind: 'TableDoesNotExist', table: quoted(message)?.split('.').pop() }

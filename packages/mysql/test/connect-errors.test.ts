@@ -1,0 +1,68 @@
+// What users see when the server cannot be reached or refuses them: Prisma's P1xxx codes, fast, without leaks.
+import { createServer, type Socket } from 'node:net'
+import { afterAll, describe, expect, test } from 'vitest'
+import { ConnectTimeoutError, PrismaPoolMySql } from '@prisma-pool/mysql'
+import { PrismaClient } from './generated/prisma/client.js'
+import { uniqueName } from './helpers.js'
+
+// Prisma quotes the calling source lines in its messages: the password must not be on those lines.
+const PASSWORD = 'sekret-pw'
+const clients: PrismaClient[] = []
+afterAll(() => Promise.all(clients.map((c) => c.$disconnect())))
+
+function client(connectionString: string, pool = {}) {
+  const adapter = new PrismaPoolMySql({ connectionString, pool })
+  const prisma = new PrismaClient({ adapter })
+  clients.push(prisma)
+  return { adapter, prisma }
+}
+
+/** A port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('connection failures', () => {
+  test('an unreachable server is P1001, and the password is not in the message', async () => {
+    const { prisma, adapter } = client(`mysql://app:${PASSWORD}@127.0.0.1:${await closedPort()}/test`)
+    const error = await prisma.user.count().catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'P1001' })
+    expect((error as Error).message).toContain(`Can't reach database server at 127.0.0.1`)
+    expect((error as Error).message).not.toContain(PASSWORD)
+    expect(adapter.stats()).toMatchObject({ open: 0, checkedOut: 0 })
+  })
+
+  test('a database that does not exist is P1003', async () => {
+    const { prisma } = client(`mysql://root@127.0.0.1:3306/${uniqueName('nodb')}`)
+    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1003' })
+  })
+
+  test('an unknown user is P1000, naming the user and not the password', async () => {
+    const user = uniqueName('nobody')
+    const { prisma } = client(`mysql://${user}:${PASSWORD}@127.0.0.1:3306/test`)
+    const error = await prisma.user.count().catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'P1000' })
+    expect((error as Error).message).toContain(`credentials for \`${user}\` are not valid`)
+    expect((error as Error).message).not.toContain(PASSWORD)
+  })
+
+  test('a server that accepts TCP but never answers hits connectTimeout with a message naming the option', async () => {
+    const sockets: Socket[] = []
+    const silent = createServer((socket) => sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as { port: number }
+    try {
+      const { prisma } = client(`mysql://root@127.0.0.1:${port}/test`, { connectTimeout: 0.2 })
+      const error = await prisma.user.count().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ConnectTimeoutError)
+      expect((error as Error).message).toContain(`could not connect to mysql://127.0.0.1:${port}/test within 0.2 s`)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+})

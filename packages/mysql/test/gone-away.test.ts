@@ -1,0 +1,144 @@
+// "MySQL server has gone away": the server (wait_timeout, KILL) or the network (a firewall dropping idle
+// flows) ends pooled connections while they sit idle. With the defaults the user never sees it.
+import { once } from 'node:events'
+import { connect as connectSocket, createServer, type Server, type Socket } from 'node:net'
+import { afterAll, describe, expect, test } from 'vitest'
+import { PrismaPoolMySql, type PrismaPoolMySqlOptions } from '@prisma-pool/mysql'
+import type { CloseReason, PooledConnection } from '@prisma-pool/core'
+import { until } from '../../../test-support/until.js'
+import { PrismaClient } from './generated/prisma/client.js'
+import { createTestDatabase, MYSQL_URL, sessionCount, sql } from './helpers.js'
+
+type Database = Awaited<ReturnType<typeof createTestDatabase>>
+const databases: Database[] = []
+const clients: PrismaClient[] = []
+const proxies: Server[] = []
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.$disconnect()))
+  await Promise.all(databases.map((database) => database.drop()))
+  for (const proxy of proxies) proxy.close()
+})
+
+/**
+ * A TCP proxy to the server that hides a connection's end from the client, as a firewall or NAT that drops
+ * idle flows does: the client learns of it only when it next writes, and then gets a reset. `drop()` ends
+ * every connection that way; the server's own closes (wait_timeout) are hidden the same way.
+ */
+async function silentProxy() {
+  const target = new URL(MYSQL_URL)
+  const upstreams = new Set<Socket>()
+  const server = createServer((client) => {
+    const upstream = connectSocket(Number(target.port || 3306), target.hostname)
+    upstreams.add(upstream)
+    upstream.on('data', (chunk) => client.write(chunk))
+    client.on('data', (chunk) => (upstream.destroyed ? client.resetAndDestroy() : upstream.write(chunk)))
+    client.on('close', () => upstream.destroy())
+    client.on('error', () => {})
+    upstream.on('error', () => {})
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  server.on('close', () => upstreams.forEach((socket) => socket.destroy()))
+  proxies.push(server)
+  return {
+    port: (server.address() as { port: number }).port,
+    drop: () => upstreams.forEach((socket) => socket.destroy()),
+  }
+}
+
+/** A client on its own database, directly or through `port`. */
+async function connect(options: Pick<PrismaPoolMySqlOptions, 'pool' | 'sessionVariables'>, port?: number) {
+  const database = await createTestDatabase('gone')
+  databases.push(database)
+  const url = new URL(database.url)
+  if (port) url.port = String(port)
+  const adapter = new PrismaPoolMySql({ connectionString: url.toString(), ...options })
+  const prisma = new PrismaClient({ adapter })
+  clients.push(prisma)
+  await prisma.$connect()
+  return { database: database.name, adapter, prisma }
+}
+
+const connectionId = async (prisma: PrismaClient) =>
+  (await prisma.$queryRaw<[{ id: bigint }]>`SELECT CONNECTION_ID() AS id`)[0].id
+
+const listed = async (id: bigint) =>
+  Number((await sql<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ?', [id]))[0]!.n) > 0
+
+const closeReason = async (adapter: PrismaPoolMySql) => ((await once(adapter.pool!, 'close')) as [PooledConnection, CloseReason])[1]
+
+describe('"MySQL server has gone away" never reaches the user', () => {
+  test('idle past the server wait_timeout: the next queries succeed with the defaults', async () => {
+    const { prisma } = await connect({ sessionVariables: { wait_timeout: 1 } })
+    const first = await connectionId(prisma)
+    await until(async () => !(await listed(first)), 'the idle connection is gone from the server')
+    await expect(Promise.all(Array.from({ length: 5 }, () => prisma.user.count()))).resolves.toEqual([0, 0, 0, 0, 0])
+    expect(await connectionId(prisma)).not.toBe(first)
+  })
+
+  test('the pool closes an idle connection before wait_timeout does, even unseen behind a proxy, with prePing and recycle off', async () => {
+    const proxy = await silentProxy()
+    const { adapter, prisma } = await connect({ sessionVariables: { wait_timeout: 2 }, pool: { prePing: false, recycle: -1 } }, proxy.port)
+    await connectionId(prisma)
+    expect(await closeReason(adapter)).toBe('idle-timeout')
+    await expect(prisma.user.count()).resolves.toBe(0)
+  })
+
+  test('the network drops a connection silently: pre-ping replaces it', async () => {
+    const proxy = await silentProxy()
+    // Ping at every checkout, so that the test need not wait out the default 1-second window.
+    const { adapter, prisma } = await connect({ pool: { prePingAfterIdle: 0 } }, proxy.port)
+    await connectionId(prisma)
+    proxy.drop()
+    await expect(prisma.user.count()).resolves.toBe(0)
+    expect(adapter.stats().totals).toMatchObject({ prePingFailures: 1 })
+  })
+
+  test('the network drops a connection silently, prePing off: once past recycle it is never handed out', async () => {
+    const proxy = await silentProxy()
+    const { adapter, prisma } = await connect({ pool: { prePing: false, recycle: 0.5 } }, proxy.port)
+    await connectionId(prisma)
+    proxy.drop()
+    expect(await closeReason(adapter)).toBe('recycle')
+    await expect(prisma.user.count()).resolves.toBe(0)
+  })
+
+  test('with prePing and recycle off, a silent drop reaches the user once (what the defaults prevent); the pool heals', async () => {
+    const proxy = await silentProxy()
+    const { prisma } = await connect({ pool: { prePing: false, recycle: -1 } }, proxy.port)
+    await connectionId(prisma)
+    proxy.drop()
+    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1017' })
+    await expect(prisma.user.count()).resolves.toBe(0)
+  })
+
+  test('KILL of every pooled connection: the next queries succeed', async () => {
+    const { database, adapter, prisma } = await connect({ pool: { size: 3, maxOverflow: 0 } })
+    await Promise.all(Array.from({ length: 3 }, () => prisma.$queryRaw`SELECT SLEEP(0.2)`.then((rows) => rows)))
+    expect(adapter.stats()).toMatchObject({ open: 3 })
+    const ids = await sql<{ ID: number }>('SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ?', [database])
+    expect(ids).toHaveLength(3)
+    for (const { ID } of ids) await sql(`KILL ${ID}`)
+    await until(async () => (await sessionCount(database)) === 0, 'the killed connections are gone')
+    await expect(Promise.all(Array.from({ length: 10 }, () => prisma.user.count()))).resolves.toEqual(Array(10).fill(0))
+  })
+
+  test('KILL of a connection in the middle of a query fails that query with P1017; the pool heals', async () => {
+    const { database, prisma } = await connect({ pool: { size: 1, maxOverflow: 0 } })
+    const user = await prisma.user.create({ data: { email: 'locked@example.com', name: 'Locked' } })
+    const { connect: open } = await import('./helpers.js')
+    const holder = await open(database)
+    try {
+      await holder.query('BEGIN')
+      await holder.query('SELECT * FROM User WHERE id = ? FOR UPDATE', [user.id])
+      const waiting = prisma.user.update({ where: { id: user.id }, data: { name: 'Changed' } }).catch((e: unknown) => e)
+      const updating = () => sql<{ ID: number }>("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'UPDATE%'", [database])
+      await until(async () => (await updating()).length === 1, 'the update waits for the row lock')
+      await sql(`KILL ${(await updating())[0]!.ID}`)
+      expect(await waiting).toMatchObject({ code: 'P1017' })
+    } finally {
+      await holder.end()
+    }
+    await expect(prisma.user.count()).resolves.toBe(1)
+  })
+})

@@ -1,0 +1,103 @@
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inspect } from 'node:util'
+import { describe, expect, test } from 'vitest'
+import { PoolOptionError, PrismaPoolMySql } from '@prisma-pool/mysql'
+import { resolveMySqlOptions } from '../src/options.js'
+
+const url = 'mysql://app:sekret-pw@db.example:3307/shop'
+
+describe('PrismaPoolMySql options', () => {
+  test('takes a connection string alone or in the options, mysql:// or mariadb://', () => {
+    expect(new PrismaPoolMySql(url).status()).toBe('QueuePool mysql://db.example:3307/shop: not connected')
+    expect(new PrismaPoolMySql({ connectionString: 'mariadb://root@localhost/test' }).status()).toContain('mysql://localhost:3306/test')
+    expect(resolveMySqlOptions(url).connection).toEqual({ host: 'db.example', port: 3307, user: 'app', password: 'sekret-pw', database: 'shop' })
+    expect(resolveMySqlOptions('mysql://us%40er:p%2Fw@[::1]/d').connection).toMatchObject({ host: '::1', user: 'us@er', password: 'p/w' })
+  })
+
+  test('defaults: prepared statements with a cache of 100, no query timeout', () => {
+    expect(resolveMySqlOptions(url)).toMatchObject({ preparedStatements: true, statementCacheSize: 100, queryTimeoutMs: undefined })
+  })
+
+  test('Prisma 6 URL parameters become options', () => {
+    const adapter = new PrismaPoolMySql(`${url}?connection_limit=4&pool_timeout=7&connect_timeout=3&max_connection_lifetime=60`)
+    expect(adapter.poolOptions).toMatchObject({ size: 4, maxOverflow: 0, timeout: 7, connectTimeout: 3, recycle: 60 })
+    expect(new PrismaPoolMySql(`${url}?max_connection_lifetime=0`).poolOptions.recycle).toBe(-1)
+    expect(resolveMySqlOptions(`${url}?statement_cache_size=20&socket_timeout=2.5`)).toMatchObject({ statementCacheSize: 20, queryTimeoutMs: 2500 })
+    expect(resolveMySqlOptions(`${url}?statement_cache_size=0`).preparedStatements).toBe(false)
+    expect(resolveMySqlOptions(`${url}?socket=/run/mysqld/mysqld.sock`)).toMatchObject({
+      connection: { socketPath: '/run/mysqld/mysqld.sock' },
+      target: 'mysql://localhost/shop?socket=/run/mysqld/mysqld.sock',
+    })
+  })
+
+  test('TLS parameters: sslaccept, sslcert (the CA file), sslidentity and sslpassword', () => {
+    const ca = join(tmpdir(), `pp-ca-${process.pid}.pem`)
+    writeFileSync(ca, 'CA PEM')
+    const { connection } = resolveMySqlOptions(`${url}?sslaccept=accept_invalid_certs&sslcert=${ca}&sslpassword=x`)
+    expect(connection.ssl).toEqual({ rejectUnauthorized: false, ca: Buffer.from('CA PEM'), passphrase: 'x' })
+    expect(resolveMySqlOptions(`${url}?ssl=true`).connection.ssl).toEqual({})
+    expect(() => resolveMySqlOptions(`${url}?sslcert=/nonexistent/ca.pem`)).toThrow('connection string parameter sslcert: cannot read /nonexistent/ca.pem')
+  })
+
+  test.each([
+    [`${url}?pool_timeout=0`, 'pool_timeout=0 (wait forever) is not supported'],
+    [`${url}?socket_timeout=x`, 'socket_timeout=x must be a number of seconds'],
+    [`${url}?connection_limit=0`, 'connection_limit=0 must be a whole number of at least 1'],
+    [`${url}?statement_cache_size=-1`, 'statement_cache_size=-1 must be a whole number'],
+    [`${url}?max_idle_connection_lifetime=60`, 'max_idle_connection_lifetime is not supported: connections above pool.size are closed after pool.overflowIdleTimeout'],
+    [`${url}?connectionLimit=5`, 'connectionLimit is not supported: use connection_limit, or pool.size and pool.maxOverflow'],
+    [`${url}?timezone=Z`, 'every session runs in UTC'],
+    [`${url}?sslaccept=maybe`, 'sslaccept=maybe must be strict or accept_invalid_certs'],
+    [`${url}?poolsize=5`, 'unknown connection string parameter "poolsize"'],
+    ['postgres://root@localhost/test', 'must start with mysql:// or mariadb://, not postgres://'],
+    ['not a url', 'connectionString is not a valid URL'],
+  ])('refuses %s', (connectionString, message) => {
+    expect(() => new PrismaPoolMySql(connectionString)).toThrow(PoolOptionError)
+    expect(() => new PrismaPoolMySql(connectionString)).toThrow(message)
+  })
+
+  test('a setting given twice, differently, is an error rather than a silent choice', () => {
+    expect(() => new PrismaPoolMySql({ connectionString: `${url}?connection_limit=4`, pool: { size: 8 } })).toThrow(
+      'pool.size is set both in the pool options (8) and by the connection string (4); keep one.',
+    )
+    expect(() => new PrismaPoolMySql({ connectionString: `${url}?statement_cache_size=5`, statementCacheSize: 6 })).toThrow(
+      'statementCacheSize is set both as an option (6) and by the connection string (5); keep one.',
+    )
+  })
+
+  test("other pools' options and the settings the adapter fixes are refused with what to use instead", () => {
+    expect(() => new PrismaPoolMySql({ connectionString: url, connectionLimit: 20 } as never)).toThrow(
+      '"connectionLimit" is an option of another pool; this adapter has its own: use pool.size and pool.maxOverflow.',
+    )
+    expect(() => new PrismaPoolMySql({ connectionString: url, timezone: 'local' } as never)).toThrow('"timezone" cannot be set: every session runs in UTC')
+    expect(() => new PrismaPoolMySql({ connectionString: url, multipleStatements: true } as never)).toThrow('only executeScript runs several statements')
+    expect(() => new PrismaPoolMySql({ connectionString: url, hots: 'x' } as never)).toThrow('unknown option "hots"')
+  })
+
+  test('values out of range are refused, naming the option and the range', () => {
+    expect(() => new PrismaPoolMySql({ connectionString: url, statementCacheSize: 0 })).toThrow(
+      'statementCacheSize must be an integer from 1 to 16382; to prepare no statements, set preparedStatements: false.',
+    )
+    expect(() => new PrismaPoolMySql({ connectionString: url, queryTimeout: -1 })).toThrow('queryTimeout must be a number of seconds greater than 0')
+    expect(() => new PrismaPoolMySql({ connectionString: url, preparedStatements: 'no' as never })).toThrow('preparedStatements must be true or false.')
+    expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { 'a; DROP': 1 } })).toThrow('sessionVariables: "a; DROP" is not a variable name.')
+    expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { time_zone: 'SYSTEM' } })).toThrow('sessionVariables: time_zone is set by the adapter')
+    expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { x: NaN } })).toThrow('sessionVariables.x must be a string, a finite number or a boolean.')
+  })
+
+  test('neither printing the adapter nor any message shows the password', () => {
+    expect(inspect(new PrismaPoolMySql({ connectionString: url, password: 'field-secret' }), { depth: 10 })).not.toMatch(/sekret|field-secret/)
+    const messages: string[] = []
+    for (const bad of [`${url}?pool_timeout=0`, `${url}?bogus=1`, `${url}?connection_limit=x`]) {
+      try {
+        new PrismaPoolMySql(bad)
+      } catch (error) {
+        messages.push((error as Error).message)
+      }
+    }
+    expect(messages).toHaveLength(3)
+    for (const message of messages) expect(message).not.toContain('sekret')
+  })
+})
