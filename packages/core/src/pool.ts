@@ -26,6 +26,8 @@ export interface PooledConnection {
   returnedAt: number | undefined
   /** Set when the pool has decided to close it, with the reason counted in the totals. */
   retireReason?: CloseReason
+  /** Fires when the connection, idle, nears the server's idle timeout (see EngineConnection.idleTimeoutMs). */
+  idleTimer?: NodeJS.Timeout
 }
 
 /** One checkout of a connection. Releasing it a second time does nothing, even after the connection moved on. */
@@ -234,10 +236,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         }
       }
     }
+    // Its last statement ran just now: the server's idle clock starts again here.
+    pc.returnedAt = now()
     const reason = this.#retireReason(pc)
     if (reason) return this.#discard(pc, reason)
-    pc.returnedAt = now()
     this.#tarn.release(pc)
+    this.#watchIdle(pc)
     this.#emit('checkin', pc)
   }
 
@@ -315,6 +319,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   async #close(pc: PooledConnection): Promise<void> {
+    clearTimeout(pc.idleTimer)
     const reason = pc.retireReason ?? (this.#closed ? 'dispose' : 'overflow')
     this.#totals.destroyed++
     if (reason === 'recycle') this.#totals.recycled++
@@ -339,6 +344,14 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       this.#invalidateAll()
       return false
     }
+  }
+
+  /** Wakes the sweep when this connection, idle from now on, reaches its share of the server's idle timeout. */
+  #watchIdle(pc: PooledConnection): void {
+    const limit = pc.conn.idleTimeoutMs
+    if (limit === undefined) return
+    pc.idleTimer ??= setTimeout(() => this.#tarn.check(), Math.ceil(limit * SERVER_IDLE_SHARE) + 1).unref()
+    pc.idleTimer.refresh()
   }
 
   /** Why this connection must not be handed out again, if it must not. */

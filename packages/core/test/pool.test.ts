@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import {
   ConnectTimeoutError,
   PoolClosedError,
@@ -117,17 +117,44 @@ describe('QueuePool', () => {
     await pool.dispose()
   })
 
-  test("an idle connection nearing the server's idle timeout is closed before the server does it, never handed out", async () => {
-    const { pool } = makePool()
-    const first = await pool.acquire()
-    fake(first).idleTimeoutMs = 50
-    const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
-    await pool.release(first)
-    expect(await closed).toEqual([[first.connection, 'idle-timeout']])
-    const second = await pool.acquire()
-    expect(second.connection).not.toBe(first.connection)
-    await pool.release(second)
-    await pool.dispose()
+  test("an idle connection is closed at 90% of the server's idle timeout, to the millisecond, and never handed out", async () => {
+    // Fake clocks: the background sweep runs once a second, so only the connection's own timer can be this early.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'performance'] })
+    try {
+      const { pool } = makePool()
+      const first = await pool.acquire()
+      fake(first).idleTimeoutMs = 2000
+      const closes: CloseReason[] = []
+      pool.on('close', (_, reason: CloseReason) => closes.push(reason))
+      await pool.release(first)
+      await vi.advanceTimersByTimeAsync(1790)
+      expect(closes).toEqual([])
+      await vi.advanceTimersByTimeAsync(20)
+      expect(closes).toEqual(['idle-timeout'])
+      const second = await pool.acquire()
+      expect(second.connection).not.toBe(first.connection)
+      await pool.release(second)
+      await pool.dispose()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test("a connection checked out longer than the server's idle timeout is not closed for it when it comes back", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'performance'] })
+    try {
+      const { pool } = makePool()
+      const held = await pool.acquire()
+      fake(held).idleTimeoutMs = 100
+      await vi.advanceTimersByTimeAsync(500) // busy all along: the server's idle clock restarts with each statement
+      await pool.release(held)
+      const again = await pool.acquire()
+      expect(again.connection).toBe(held.connection)
+      await pool.release(again)
+      await pool.dispose()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   test('recycle: a checked-out connection that ages is closed when it comes back', async () => {
