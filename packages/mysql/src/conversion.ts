@@ -1,13 +1,8 @@
 import { ColumnTypeEnum, DriverAdapterError, type ArgType, type ColumnType } from '@prisma/driver-adapter-utils'
 import mysql, { type FieldPacket } from 'mysql2'
 
-/** Column type codes of the MySQL protocol (include/field_types.h). */
-export const T = {
-  DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
-  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, NEWDATE: 14, VARCHAR: 15, BIT: 16, JSON: 245, NEWDECIMAL: 246,
-  ENUM: 247, SET: 248, TINY_BLOB: 249, MEDIUM_BLOB: 250, LONG_BLOB: 251, BLOB: 252, VAR_STRING: 253, STRING: 254,
-  GEOMETRY: 255,
-} as const
+/** Column type codes of the MySQL protocol, and their names (`T[0xff]` is 'GEOMETRY'). */
+const T = mysql.Types
 
 const UNSIGNED_FLAG = 32
 const ENUM_FLAG = 256
@@ -72,28 +67,28 @@ export function columnType(field: Field): ColumnType | undefined {
 
 /** The name of a column's type, for `UnsupportedNativeDataType` errors. */
 export function typeName(field: Field): string {
-  return (field as { type?: string }).type ?? Object.entries(T).find(([, code]) => code === field.columnType)?.[0] ?? `type ${field.columnType}`
+  return (T as unknown as Record<number, string | undefined>)[field.columnType] ?? `type ${field.columnType}`
 }
 
-const ZERO_DATE = '0000-00-00'
-
-function zeroDate(field: Field): never {
-  // Prisma 6's message for the same case.
-  throw new DriverAdapterError({
-    kind: 'ValueOutOfRange',
-    cause: `The column \`${field.name}\` contained an invalid datetime value with either day or month set to zero.`,
-  })
+/** `YYYY-MM-DD…` with a zero month or day (MySQL's zero dates): refused, with Prisma 6's message. */
+function checkDate(value: string, field: Field): void {
+  if (value.slice(5, 7) === '00' || value.slice(8, 10) === '00') {
+    throw new DriverAdapterError({
+      kind: 'ValueOutOfRange',
+      cause: `The column \`${field.name}\` contained an invalid datetime value with either day or month set to zero.`,
+    })
+  }
 }
 
 /** `YYYY-MM-DD HH:MM:SS[.ffffff]`, as the session (in UTC) prints it, to ISO 8601 with the UTC offset. */
 function readDateTime(value: string, field: Field): string {
-  if (value.startsWith(ZERO_DATE) || value.slice(5, 7) === '00' || value.slice(8, 10) === '00') zeroDate(field)
+  checkDate(value, field)
   const time = value.length > 10 ? value.slice(11) : '00:00:00'
   return `${value.slice(0, 10)}T${time}+00:00`
 }
 
 function readDate(value: string, field: Field): string {
-  if (value.startsWith(ZERO_DATE) || value.slice(5, 7) === '00' || value.slice(8, 10) === '00') zeroDate(field)
+  checkDate(value, field)
   return value
 }
 
@@ -109,7 +104,7 @@ function readers(types: ColumnType[]): [number, Reader][] {
   return result
 }
 
-/** Converts mysql2's rows (arrays, read with the options of `QUERY_OPTIONS`) to Prisma's encodings, in place. */
+/** Converts mysql2's rows (arrays; exact numbers and dates as strings) to Prisma's encodings, in place. */
 export function convertRows(rows: unknown[][], fields: Field[], types: ColumnType[]): unknown[][] {
   const columns = readers(types)
   if (columns.length === 0) return rows
@@ -123,22 +118,12 @@ export function convertRows(rows: unknown[][], fields: Field[], types: ColumnTyp
 }
 
 /**
- * GEOMETRY values as the bytes the server sent (SRID + WKB), like the official adapter; mysql2 would parse
- * them into objects and drop the SRID.
+ * A mysql2 typeCast reading GEOMETRY values as the bytes the server sent (SRID + WKB), like the official
+ * adapter; mysql2 would parse them into objects and drop the SRID.
  */
-export function typeCast(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
+export function geometryAsBytes(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
   return field.type === 'GEOMETRY' ? field.buffer() : next()
 }
-
-/** How every query reads its results: arrays, exact numbers as strings, dates as the server prints them. */
-export const QUERY_OPTIONS = {
-  rowsAsArray: true,
-  supportBigNumbers: true,
-  bigNumberStrings: true,
-  dateStrings: true,
-  decimalNumbers: false,
-  typeCast,
-} as const
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
@@ -164,19 +149,24 @@ const INTEGER = /^[+-]?\d+$/
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 /** A decimal MySQL's DECIMAL type holds exactly: no exponent, at most 65 digits. */
 const isExactDecimal = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(v) && v.replace(/\D/g, '').length <= 65
+const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
+const UINT64_MAX = 2n ** 64n - 1n
 
 function invalid(message: string): never {
   throw new DriverAdapterError({ kind: 'InvalidInputValue', message })
 }
 
-/** An integer argument (BigInt arrives as a string) as a BigInt. */
+/** An integer argument (BigInt arrives as a string) as a BigInt, within what MySQL's integers hold. */
 function toBigInt(value: unknown): bigint {
-  if (typeof value === 'bigint') return value
-  if ((typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && INTEGER.test(value))) {
-    return BigInt(value)
-  }
-  return invalid(`expected an integer, got ${JSON.stringify(String(value))}`)
+  const n =
+    typeof value === 'bigint'
+      ? value
+      : (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && INTEGER.test(value))
+        ? BigInt(value)
+        : invalid(`expected an integer, got ${JSON.stringify(String(value))}`)
+  if (n < INT64_MIN || n > UINT64_MAX) invalid(`${n} is outside the range of MySQL's BIGINT and BIGINT UNSIGNED`)
+  return n
 }
 
 /** The value in the form both protocols start from: scalars, strings, Buffers; Prisma's encodings undone. */
@@ -262,7 +252,8 @@ export function inlineArgs(sql: string, literals: string[], noBackslashEscapes: 
       for (i++; i < n && sql[i] !== c; i++) if (sql[i] === '\\' && c !== '`' && !noBackslashEscapes) i++
     } else if (c === '#' || (c === '-' && sql[i + 1] === '-' && /[\s]/.test(sql[i + 2] ?? ' '))) {
       while (i < n && sql[i] !== '\n') i++
-    } else if (c === '/' && sql[i + 1] === '*') {
+    } else if (c === '/' && sql[i + 1] === '*' && !/^[!+]|^M!/.test(sql.slice(i + 2, i + 4))) {
+      // A comment, unless executable (`/*! … */`, MariaDB's `/*M! … */`) or a hint (`/*+ … */`): those are SQL.
       const end = sql.indexOf('*/', i + 2)
       i = end === -1 ? n : end + 1
     }

@@ -33,7 +33,7 @@ function mapServerError(e: ServerError): MappedError {
   switch (e.errno) {
     case 1062: {
       // `Duplicate entry 'x' for key 'User_email_key'` (MySQL 8: `'User.User_email_key'`)
-      const key = quoted(message, 1)?.split('.')
+      const key = / for key '([^']*)'$/.exec(message)?.[1]?.split('.')
       return {
         kind: 'UniqueConstraintViolation',
         constraint: key ? { index: key.at(-1)! } : undefined,
@@ -75,6 +75,9 @@ function mapServerError(e: ServerError): MappedError {
       return { kind: 'MissingFullTextSearchIndex' }
     case 1213:
       return { kind: 'TransactionWriteConflict' }
+    case 1969: // MariaDB's max_statement_time
+    case 3024: // MySQL's max_execution_time
+      return { kind: 'SocketTimeout' }
     case 1040: // ER_CON_COUNT_ERROR: max_connections
     case 1203: // ER_TOO_MANY_USER_CONNECTIONS: max_user_connections
     case 1226: // ER_USER_LIMIT_REACHED: the account's MAX_USER_CONNECTIONS
@@ -90,12 +93,20 @@ const LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'PROTOCOL_ENQUEUE_AFTER_
 const CLOSED_MESSAGE = "Can't add new command when connection is in closed state"
 const TLS_LIBRARY_CODES = new Set(['HANDSHAKE_NO_SSL_SUPPORT', 'HANDSHAKE_SSL_ERROR'])
 
+/** A statement refused because its connection was given up after a query timeout. */
+export class ConnectionGivenUpError extends Error {
+  constructor() {
+    super('the connection was given up after a query timed out on it; its transaction, if any, is rolled back')
+  }
+}
+
 /** Maps a mysql2 or socket error to Prisma's kinds, keeping the original code and message. */
 export function convertMySqlError(error: unknown): AdapterError | undefined {
   if (!isObject(error) || typeof error.message !== 'string') return undefined
   if (isServerError(error)) {
     return { ...mapServerError(error), originalCode: String(error.errno), originalMessage: error.sqlMessage }
   }
+  if (error instanceof ConnectionGivenUpError) return { kind: 'ConnectionClosed', originalMessage: error.message }
   const code = typeof error.code === 'string' ? error.code : undefined
   const socket = socketError(error)
   const mapped = socket && mapSocketError(socket)
@@ -120,6 +131,7 @@ const SESSION_ONLY = new Set([1927, 4031])
  */
 export function mySqlConnectionLoss(error: unknown): ConnectionLoss | undefined {
   if (!isObject(error)) return undefined
+  if (error instanceof ConnectionGivenUpError) return 'connection'
   if (isServerError(error)) {
     if (SESSION_ONLY.has(error.errno)) return 'connection'
     if (SESSION_ENDED.has(error.errno)) return 'server'

@@ -10,12 +10,13 @@ import {
 import type { ConnectionOptions, SslOptions } from 'mysql2'
 
 /** The mysql2 connection fields passed through; everything that changes how values are read is ours. */
-export type MySqlConnectionFields = Pick<
-  ConnectionOptions,
-  | 'host' | 'port' | 'user' | 'password' | 'password1' | 'password2' | 'password3' | 'database' | 'socketPath'
-  | 'localAddress' | 'ssl' | 'connectAttributes' | 'compress' | 'enableKeepAlive' | 'keepAliveInitialDelay'
-  | 'authPlugins' | 'insecureAuth' | 'flags'
->
+const CONNECTION_FIELDS = [
+  'host', 'port', 'user', 'password', 'password1', 'password2', 'password3', 'database', 'socketPath',
+  'localAddress', 'ssl', 'connectAttributes', 'compress', 'enableKeepAlive', 'keepAliveInitialDelay',
+  'authPlugins', 'insecureAuth',
+] as const
+
+export type MySqlConnectionFields = Pick<ConnectionOptions, (typeof CONNECTION_FIELDS)[number]>
 
 /** A value a session variable may be set to. */
 export type SessionValue = string | number | boolean
@@ -55,12 +56,6 @@ export interface ResolvedMySqlOptions {
   target: string
 }
 
-const CONNECTION_FIELDS = new Set<string>([
-  'host', 'port', 'user', 'password', 'password1', 'password2', 'password3', 'database', 'socketPath',
-  'localAddress', 'ssl', 'connectAttributes', 'compress', 'enableKeepAlive', 'keepAliveInitialDelay',
-  'authPlugins', 'insecureAuth', 'flags',
-])
-
 /** Options of mysql2's and mariadb's own pools users tend to bring along, and what to write instead. */
 const FOREIGN_POOL_FIELDS: Record<string, string> = {
   connectionLimit: 'pool.size and pool.maxOverflow',
@@ -80,6 +75,7 @@ const FIXED_FIELDS: Record<string, string> = {
   timezone: 'every session runs in UTC (time_zone = +00:00), so that DATETIME and TIMESTAMP values are read and written in UTC',
   charset: 'connections use utf8mb4',
   multipleStatements: 'only executeScript runs several statements, on a connection of its own',
+  flags: 'the adapter sets the protocol flags (several statements per query stay off)',
 }
 for (const name of ['rowsAsArray', 'supportBigNumbers', 'bigNumberStrings', 'dateStrings', 'decimalNumbers', 'jsonStrings', 'typeCast', 'namedPlaceholders', 'nestTables']) {
   FIXED_FIELDS[name] = 'the adapter reads values in the encodings Prisma expects'
@@ -126,12 +122,19 @@ function parseConnectionString(connectionString: string) {
       `connectionString must start with mysql:// or mariadb://, not ${url.protocol}// (use the adapter for that engine).`,
     )
   }
+  const decode = (part: string, what: string) => {
+    try {
+      return decodeURIComponent(part)
+    } catch {
+      throw new PoolOptionError(`connectionString: the ${what} is not valid URL encoding (write % as %25).`)
+    }
+  }
   const connection: MySqlConnectionFields = {}
-  if (url.hostname) connection.host = decodeURIComponent(url.hostname.replace(/^\[(.*)\]$/, '$1'))
+  if (url.hostname) connection.host = decode(url.hostname.replace(/^\[(.*)\]$/, '$1'), 'host')
   if (url.port) connection.port = Number(url.port)
-  if (url.username) connection.user = decodeURIComponent(url.username)
-  if (url.password) connection.password = decodeURIComponent(url.password)
-  const database = decodeURIComponent(url.pathname.slice(1))
+  if (url.username) connection.user = decode(url.username, 'user name')
+  if (url.password) connection.password = decode(url.password, 'password')
+  const database = decode(url.pathname.slice(1), 'database name')
   if (database) connection.database = database
 
   const pool: PoolOptions = {}
@@ -191,8 +194,12 @@ function parseConnectionString(connectionString: string) {
         )
     }
   }
-  if (Object.keys(ssl).length > 0 && useSsl !== false) connection.ssl = ssl
-  else if (useSsl) connection.ssl = {}
+  if (Object.keys(ssl).length > 0) {
+    if (useSsl === false) throw new PoolOptionError('connection string parameter ssl=false contradicts its other ssl parameters; keep one.')
+    connection.ssl = ssl
+  } else if (useSsl) {
+    connection.ssl = {}
+  }
   return { connection, pool, extra }
 }
 
@@ -208,6 +215,10 @@ function checkSessionVariables(variables: unknown): Record<string, SessionValue>
     }
     const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
     if (!ok) throw new PoolOptionError(`sessionVariables.${name} must be a string, a finite number or a boolean.`)
+    // Without backslashes a value is quoted the same way whatever the server's SQL mode.
+    if (typeof value === 'string' && value.includes('\\')) {
+      throw new PoolOptionError(`sessionVariables.${name} must not contain a backslash.`)
+    }
   }
   return { ...(variables as Record<string, SessionValue>) }
 }
@@ -224,10 +235,10 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
       throw new PoolOptionError(`"${key}" is an option of another pool; this adapter has its own: use ${FOREIGN_POOL_FIELDS[key]}.`)
     }
     if (FIXED_FIELDS[key]) throw new PoolOptionError(`"${key}" cannot be set: ${FIXED_FIELDS[key]}.`)
-    if (!CONNECTION_FIELDS.has(key)) {
+    if (!(CONNECTION_FIELDS as readonly string[]).includes(key)) {
       throw new PoolOptionError(
         `unknown option "${key}". Known: connectionString, pool, preparedStatements, statementCacheSize, queryTimeout, ` +
-          `sessionVariables, and mysql2's connection fields (${[...CONNECTION_FIELDS].join(', ')}).`,
+          `sessionVariables, and mysql2's connection fields (${CONNECTION_FIELDS.join(', ')}).`,
       )
     }
   }
@@ -244,11 +255,22 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
       }
       settings[key] = value
     }
-    // The connection string wins over the separate fields, as in mysql2 itself.
+    for (const [key, value] of Object.entries(parsed.connection) as [keyof MySqlConnectionFields, never][]) {
+      if (key !== 'ssl' && connection[key] !== undefined && connection[key] !== value) {
+        throw new PoolOptionError(`${key} is set both as an option and by the connection string; keep one.`)
+      }
+    }
     connection = { ...connection, ...parsed.connection }
+  }
+  const port = connection.port
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+    throw new PoolOptionError(`port must be an integer from 1 to 65535, got ${JSON.stringify(port)}.`)
   }
   if (settings.preparedStatements !== undefined && typeof settings.preparedStatements !== 'boolean') {
     throw new PoolOptionError('preparedStatements must be true or false.')
+  }
+  if (settings.preparedStatements === false && settings.statementCacheSize !== undefined) {
+    throw new PoolOptionError('statementCacheSize has no effect with preparedStatements: false (nothing is prepared); remove one.')
   }
   const cacheSize = settings.statementCacheSize ?? DEFAULT_STATEMENT_CACHE
   if (!Number.isInteger(cacheSize) || cacheSize < 1 || cacheSize > MAX_STATEMENT_CACHE) {
@@ -260,7 +282,7 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= MAX_QUERY_TIMEOUT)) {
     throw new PoolOptionError(`queryTimeout must be a number of seconds greater than 0 (at most ${MAX_QUERY_TIMEOUT}).`)
   }
-  const host = connection.socketPath ? `localhost` : (connection.host ?? 'localhost')
+  const host = connection.socketPath ? 'localhost' : connection.host?.includes(':') ? `[${connection.host}]` : (connection.host ?? 'localhost')
   const where = connection.socketPath ? `${host}/${connection.database ?? ''}?socket=${connection.socketPath}` : `${host}:${connection.port ?? 3306}/${connection.database ?? ''}`
   return {
     connection,

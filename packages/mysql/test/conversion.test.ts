@@ -20,6 +20,10 @@ describe('inlineArgs', () => {
     expect(inlineArgs(sql, literals, false)).toBe(expected)
   })
 
+  test('placeholders inside executable comments and hints are placeholders: the server runs that SQL', () => {
+    expect(inlineArgs('SELECT 1 /*! , ? */ /*M! , ? */ /*+ ? */', ['1', '2', '3'], false)).toBe('SELECT 1 /*! , 1 */ /*M! , 2 */ /*+ 3 */')
+  })
+
   test('with NO_BACKSLASH_ESCAPES a backslash does not escape the closing quote', () => {
     expect(inlineArgs("SELECT 'C:\\', ?", ['1'], true)).toBe("SELECT 'C:\\', 1")
   })
@@ -57,6 +61,7 @@ describe('literals', () => {
 
   test('values that are not what their type says are refused', () => {
     expect(() => toLiteral('1; DROP TABLE x', arg('bigint'), false)).toThrow('expected an integer')
+    expect(() => toLiteral('18446744073709551616', arg('bigint'), false)).toThrow("outside the range of MySQL's BIGINT and BIGINT UNSIGNED")
     expect(() => toLiteral(Number.NaN, arg('float'), false)).toThrow('NaN cannot be sent to MySQL')
     expect(() => toLiteral('not a date', arg('datetime'), false)).toThrow('invalid DateTime value')
   })

@@ -16,6 +16,10 @@ describe('convertMySqlError', () => {
       server(1452, 'Cannot add or update a child row: a foreign key constraint fails (`t`.`Post`, CONSTRAINT `fk` FOREIGN KEY (`authorId`, `tenant`) REFERENCES `User` (`id`, `tenant`))'),
       { kind: 'ForeignKeyConstraintViolation', constraint: { fields: ['authorId', 'tenant'] } },
     ],
+    // The duplicate value itself may contain "for key '…'": the index is the last one.
+    [server(1062, "Duplicate entry 'x' for key 'other' for key 'User_email_key'"), { kind: 'UniqueConstraintViolation', constraint: { index: 'User_email_key' } }],
+    [server(1969, 'Query execution was interrupted (max_statement_time exceeded)'), { kind: 'SocketTimeout' }],
+    [server(3024, 'Query execution was interrupted, maximum statement execution time exceeded'), { kind: 'SocketTimeout' }],
     [server(1040, 'Too many connections'), { kind: 'TooManyConnections', cause: 'Too many connections' }],
     [server(1226, "User 'app' has exceeded the 'max_user_connections' resource (current value: 2)"), { kind: 'TooManyConnections' }],
     [server(4031, 'The client was disconnected by the server because of inactivity.'), { kind: 'ConnectionClosed' }],

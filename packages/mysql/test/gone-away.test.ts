@@ -1,50 +1,30 @@
 // "MySQL server has gone away": the server (wait_timeout, KILL) or the network (a firewall dropping idle
 // flows) ends pooled connections while they sit idle. With the defaults the user never sees it.
 import { once } from 'node:events'
-import { connect as connectSocket, createServer, type Server, type Socket } from 'node:net'
 import { afterAll, describe, expect, test } from 'vitest'
 import { PrismaPoolMySql, type PrismaPoolMySqlOptions } from '@prisma-pool/mysql'
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
 import { until } from '../../../test-support/until.js'
 import { PrismaClient } from './generated/prisma/client.js'
-import { createTestDatabase, MYSQL_URL, sessionCount, sql } from './helpers.js'
+import { createTestDatabase, sessionCount, sql } from './helpers.js'
+import { startProxy } from './proxy.js'
+
+async function silentProxy() {
+  const proxy = await startProxy()
+  proxies.push(proxy)
+  return proxy
+}
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>
 const databases: Database[] = []
 const clients: PrismaClient[] = []
-const proxies: Server[] = []
+const proxies: Awaited<ReturnType<typeof startProxy>>[] = []
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.$disconnect()))
   await Promise.all(databases.map((database) => database.drop()))
   for (const proxy of proxies) proxy.close()
 })
-
-/**
- * A TCP proxy to the server that hides a connection's end from the client, as a firewall or NAT that drops
- * idle flows does: the client learns of it only when it next writes, and then gets a reset. `drop()` ends
- * every connection that way; the server's own closes (wait_timeout) are hidden the same way.
- */
-async function silentProxy() {
-  const target = new URL(MYSQL_URL)
-  const upstreams = new Set<Socket>()
-  const server = createServer((client) => {
-    const upstream = connectSocket(Number(target.port || 3306), target.hostname)
-    upstreams.add(upstream)
-    upstream.on('data', (chunk) => client.write(chunk))
-    client.on('data', (chunk) => (upstream.destroyed ? client.resetAndDestroy() : upstream.write(chunk)))
-    client.on('close', () => upstream.destroy())
-    client.on('error', () => {})
-    upstream.on('error', () => {})
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  server.on('close', () => upstreams.forEach((socket) => socket.destroy()))
-  proxies.push(server)
-  return {
-    port: (server.address() as { port: number }).port,
-    drop: () => upstreams.forEach((socket) => socket.destroy()),
-  }
-}
 
 /** A client on its own database, directly or through `port`. */
 async function connect(options: Pick<PrismaPoolMySqlOptions, 'pool' | 'sessionVariables'>, port?: number) {

@@ -87,8 +87,21 @@ describe('PrismaPoolMySql options', () => {
     expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { x: NaN } })).toThrow('sessionVariables.x must be a string, a finite number or a boolean.')
   })
 
+  test('contradictions and malformed values are refused rather than silently resolved', () => {
+    expect(() => new PrismaPoolMySql({ connectionString: url, flags: ['MULTI_STATEMENTS'] } as never)).toThrow('"flags" cannot be set')
+    expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { sql_mode: 'A\\B' } })).toThrow('sessionVariables.sql_mode must not contain a backslash.')
+    expect(() => new PrismaPoolMySql({ host: 'h', port: 'abc' as never })).toThrow('port must be an integer from 1 to 65535, got "abc".')
+    expect(() => new PrismaPoolMySql({ connectionString: url, preparedStatements: false, statementCacheSize: 5 })).toThrow('statementCacheSize has no effect with preparedStatements: false')
+    expect(() => new PrismaPoolMySql(`${url}?ssl=false&sslaccept=strict`)).toThrow('ssl=false contradicts its other ssl parameters')
+    expect(() => new PrismaPoolMySql({ connectionString: url, database: 'other' })).toThrow('database is set both as an option and by the connection string; keep one.')
+    expect(() => new PrismaPoolMySql('mysql://app:50%@db/shop')).toThrow('connectionString: the password is not valid URL encoding (write % as %25).')
+    expect(new PrismaPoolMySql('mysql://root@[::1]:3307/shop').status()).toContain('mysql://[::1]:3307/shop')
+  })
+
   test('neither printing the adapter nor any message shows the password', () => {
-    expect(inspect(new PrismaPoolMySql({ connectionString: url, password: 'field-secret' }), { depth: 10 })).not.toMatch(/sekret|field-secret/)
+    expect(inspect(new PrismaPoolMySql(url), { depth: 10 })).not.toContain('sekret')
+    expect(inspect(new PrismaPoolMySql({ host: 'db', password: 'field-secret' }), { depth: 10 })).not.toContain('field-secret')
+    expect(() => new PrismaPoolMySql({ connectionString: url, password: 'field-secret' })).toThrow(/^(?!.*(sekret|field-secret)).*keep one/)
     const messages: string[] = []
     for (const bad of [`${url}?pool_timeout=0`, `${url}?bogus=1`, `${url}?connection_limit=x`]) {
       try {

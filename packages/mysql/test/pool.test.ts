@@ -97,16 +97,19 @@ describe('PrismaPoolMySql pool on the real server', () => {
     expect(adapter.stats().totals.recycled).toBeGreaterThanOrEqual(1)
   })
 
-  test('a transaction a procedure leaves open is rolled back when its connection comes back', async () => {
+  test.each([
+    ['with no result', '', (prisma: PrismaClient) => prisma.$executeRaw`CALL leave_open()`],
+    ['with a result set', "SELECT 'left open' AS status;", (prisma: PrismaClient) => prisma.$queryRaw`CALL leave_open()`],
+  ])('a transaction a procedure (%s) leaves open is rolled back when its connection comes back', async (_, select, call) => {
     const { database, adapter, prisma } = await connect({ size: 1, maxOverflow: 0 })
     await sql(
       'CREATE TABLE ledger (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20)) ENGINE=InnoDB; ' +
-        "CREATE PROCEDURE leave_open() BEGIN START TRANSACTION; INSERT INTO ledger (note) VALUES ('abandoned'); END",
+        `CREATE PROCEDURE leave_open() BEGIN START TRANSACTION; INSERT INTO ledger (note) VALUES ('abandoned'); ${select} END`,
       [],
       database,
     )
     const reset = once(adapter.pool!, 'reset')
-    await prisma.$executeRaw`CALL leave_open()`
+    await call(prisma)
     const [, action] = (await reset) as [PooledConnection, string]
     expect(action).toBe('rollback')
     expect(await prisma.$queryRaw`SELECT @@in_transaction AS open, (SELECT COUNT(*) FROM ledger) AS n`).toEqual([{ open: 0n, n: 0n }])
@@ -126,5 +129,13 @@ describe('PrismaPoolMySql pool on the real server', () => {
     const [, reason] = (await closed) as [PooledConnection, CloseReason]
     expect(reason).toBe('in-transaction')
     expect(await prisma.$queryRaw`SELECT COUNT(*) AS n FROM ledger`).toEqual([{ n: 0n }])
+  })
+
+  test('a connection whose session time zone a raw statement changed is not reused', async () => {
+    const { adapter, prisma } = await connect({ size: 1, maxOverflow: 0 })
+    const closed = once(adapter.pool!, 'close')
+    await prisma.$executeRawUnsafe("SET time_zone = '+05:00'")
+    expect(((await closed) as [PooledConnection, CloseReason])[1]).toBe('broken')
+    expect(await prisma.$queryRaw`SELECT @@session.time_zone AS tz`).toEqual([{ tz: '+00:00' }])
   })
 })

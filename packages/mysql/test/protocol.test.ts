@@ -93,6 +93,19 @@ describe('prepared statements', () => {
   })
 })
 
+test('lastInsertId holds BIGINT UNSIGNED ids past 2^63', async () => {
+  await sql('CREATE TABLE big_ids (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, note TEXT) AUTO_INCREMENT = 18446744073709551610', [], database.name)
+  for (const preparedStatements of [true, false]) {
+    const adapter = await new PrismaPoolMySql({ connectionString: database.url, preparedStatements }).connect()
+    try {
+      const result = await adapter.queryRaw({ sql: 'INSERT INTO big_ids (note) VALUES (?)', args: ['x'], argTypes: [{ scalarType: 'string', arity: 'scalar' }] })
+      expect(result.lastInsertId).toBe(preparedStatements ? '18446744073709551610' : '18446744073709551611')
+    } finally {
+      await adapter.dispose()
+    }
+  }
+})
+
 describe('UTC sessions', () => {
   test('TIMESTAMP and DATETIME are written and read in UTC, whatever the time zone of other sessions', async () => {
     const prisma = client()

@@ -1,0 +1,84 @@
+// Network faults, played by a proxy: no failure path may hang, leak a socket, or crash the process.
+import { once } from 'node:events'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { ConnectTimeoutError, PrismaPoolMySql } from '@prisma-pool/mysql'
+import { PrismaClient } from './generated/prisma/client.js'
+import { createTestDatabase } from './helpers.js'
+import { startProxy } from './proxy.js'
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>
+const proxies: Awaited<ReturnType<typeof startProxy>>[] = []
+beforeAll(async () => {
+  database = await createTestDatabase('faults')
+})
+afterAll(async () => {
+  for (const proxy of proxies) proxy.close()
+  await database.drop()
+})
+
+async function proxy(options: Parameters<typeof startProxy>[0]) {
+  const started = await startProxy(options)
+  proxies.push(started)
+  return started
+}
+
+test('a query timeout whose KILL QUERY cannot connect fails the query, and nothing else', async () => {
+  // The proxy lets the pool's one connection through and refuses the side connection that would send the KILL.
+  const { url } = await proxy({ accept: 1 })
+  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), queryTimeout: 0.2, pool: { size: 1, maxOverflow: 0 } }) })
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown) => unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  try {
+    await expect(prisma.$queryRaw`SELECT SLEEP(1)`).rejects.toMatchObject({ code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'SocketTimeout' } } } })
+    // The refused KILL has settled by the time a new connection is refused too.
+    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1017' })
+    expect(unhandled).toEqual([])
+  } finally {
+    process.off('unhandledRejection', onUnhandled)
+    await prisma.$disconnect()
+  }
+})
+
+test('after a query timeout in a transaction, its later statements are refused, not killed by the late KILL QUERY', async () => {
+  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: database.url, queryTimeout: 0.3, pool: { size: 2 } }) })
+  try {
+    const seen: unknown[] = []
+    const outcome = await prisma
+      .$transaction(async (tx) => {
+        seen.push(await tx.$queryRaw`SELECT SLEEP(0.31)`.catch((e: { meta?: { driverAdapterError?: { cause?: { kind?: string } } } }) => e.meta?.driverAdapterError?.cause?.kind))
+        seen.push(await tx.user.count().catch((e: { code?: string }) => e.code))
+      })
+      .then(() => 'committed', (e: Error) => `${e.name}: ${e.message}`)
+    // Without the refusal, the second statement would run and, most of the time, be killed: error 1317.
+    expect(seen).toEqual(['SocketTimeout', 'P1017'])
+    // The commit is refused too: the transaction was rolled back with the connection.
+    expect(outcome).toBe('DriverAdapterError: ConnectionClosed')
+    await expect(prisma.$queryRaw`SELECT SLEEP(0.1) AS s`).resolves.toEqual([{ s: 0 }])
+  } finally {
+    await prisma.$disconnect()
+  }
+})
+
+test('closing a connection on a dead network path does not hang, and frees its socket', async () => {
+  const deadPath = await proxy({})
+  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: deadPath.url(database.url), pool: { size: 1 } }) })
+  await prisma.user.count()
+  deadPath.silence()
+  const closed = once(deadPath.events, 'client-closed')
+  await prisma.$disconnect() // COM_QUIT gets no answer: the socket is destroyed
+  await closed
+})
+
+test('a server that stops answering after the handshake hits connectTimeout, and the socket is closed', async () => {
+  // Lets the login through, then nothing: the session set-up never gets an answer.
+  const { url, events } = await proxy({ stallAtFirstQuery: true })
+  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), pool: { connectTimeout: 0.5 } }) })
+  try {
+    const closed = once(events, 'client-closed')
+    await expect(prisma.user.count()).rejects.toBeInstanceOf(ConnectTimeoutError)
+    await closed
+  } finally {
+    await prisma.$disconnect()
+  }
+})
