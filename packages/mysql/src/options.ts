@@ -27,14 +27,16 @@ export interface PrismaPoolMySqlOptions extends MySqlConnectionFields {
   /** Pool options: size, maxOverflow, timeout, recycle, prePing, resetOnReturn … */
   pool?: PoolOptions
   /**
-   * Server-side prepared statements (the binary protocol), cached per connection. Default true. Set it to
-   * false behind a proxy that multiplexes connections (ProxySQL, MaxScale's readwritesplit): queries then go
-   * through the text protocol with their values inlined, and no statement is left prepared on the server.
+   * Server-side prepared statements (the binary protocol), cached per connection. Default false: queries
+   * go through the text protocol with their values inlined (quoted for the session's SQL mode), which is
+   * faster with mysql2, works behind proxies that multiplex connections (ProxySQL, MaxScale), and leaves
+   * nothing prepared on the server.
    */
   preparedStatements?: boolean
   /**
-   * Prepared statements kept per connection; the least recently used is closed beyond this. Keep
-   * connections × this below the server's `max_prepared_stmt_count` (16382 by default). Default 100.
+   * Prepared statements kept per connection (implies `preparedStatements: true`); the least recently used
+   * is closed beyond this. Keep connections × this below the server's `max_prepared_stmt_count` (16382 by
+   * default). Default 100.
    */
   statementCacheSize?: number
   /** Longest a query may run before its connection is closed (seconds). Default: no limit. */
@@ -272,6 +274,8 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
   if (settings.preparedStatements === false && settings.statementCacheSize !== undefined) {
     throw new PoolOptionError('statementCacheSize has no effect with preparedStatements: false (nothing is prepared); remove one.')
   }
+  // Asking for a statement cache is asking for prepared statements (Prisma 6's statement_cache_size=N).
+  const usePrepared = settings.preparedStatements ?? settings.statementCacheSize !== undefined
   const cacheSize = settings.statementCacheSize ?? DEFAULT_STATEMENT_CACHE
   if (!Number.isInteger(cacheSize) || cacheSize < 1 || cacheSize > MAX_STATEMENT_CACHE) {
     throw new PoolOptionError(
@@ -287,7 +291,7 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
   return {
     connection,
     pool,
-    preparedStatements: settings.preparedStatements ?? true,
+    preparedStatements: usePrepared,
     statementCacheSize: cacheSize,
     queryTimeoutMs: timeout === undefined ? undefined : Math.ceil(timeout * 1000),
     sessionVariables: checkSessionVariables(sessionVariables),

@@ -25,7 +25,7 @@ export interface Pair extends ClientPair<PrismaClient> {
 /**
  * The official adapter on `url`, configured as its documentation shows (pool fields, no options), with a
  * small pool since test files run in parallel against one server. `useTextProtocol` mirrors our
- * `preparedStatements: false`.
+ * `preparedStatements` (false by default).
  */
 export function officialAdapter(url: string, config: Record<string, unknown> = {}, useTextProtocol = false) {
   const { hostname, port, username, password, pathname } = new URL(url)
@@ -43,7 +43,7 @@ export function officialAdapter(url: string, config: Record<string, unknown> = {
 export async function openPair(prefix: string, options: OursOptions = {}, officialConfig: Record<string, unknown> = {}): Promise<Pair> {
   const [oursDb, officialDb] = await Promise.all([createTestDatabase(`${prefix}_ours`), createTestDatabase(`${prefix}_off`)])
   const ours = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: oursDb.url, ...options }) })
-  const official = new PrismaClient({ adapter: officialAdapter(officialDb.url, officialConfig, options.preparedStatements === false) })
+  const official = new PrismaClient({ adapter: officialAdapter(officialDb.url, officialConfig, options.preparedStatements !== true) })
   return {
     ours,
     official,

@@ -21,7 +21,7 @@ class RefusingConnection extends EventEmitter {
 }
 
 test('a statement the server will not prepare is sent again through the text protocol, with its values inlined', async () => {
-  const options = resolveMySqlOptions('mysql://root@127.0.0.1/test')
+  const options = resolveMySqlOptions({ connectionString: 'mysql://root@127.0.0.1/test', preparedStatements: true })
   const fake = new RefusingConnection()
   const conn = new MySqlConnection(fake as unknown as mysql.Connection, new MySqlDriver(options), options, { status: 2, idleTimeoutMs: undefined })
   const sql = "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.note = ?"

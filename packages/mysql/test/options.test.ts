@@ -16,15 +16,17 @@ describe('PrismaPoolMySql options', () => {
     expect(resolveMySqlOptions('mysql://us%40er:p%2Fw@[::1]/d').connection).toMatchObject({ host: '::1', user: 'us@er', password: 'p/w' })
   })
 
-  test('defaults: prepared statements with a cache of 100, no query timeout', () => {
-    expect(resolveMySqlOptions(url)).toMatchObject({ preparedStatements: true, statementCacheSize: 100, queryTimeoutMs: undefined })
+  test('defaults: the text protocol, no query timeout; a statement cache size asks for prepared statements', () => {
+    expect(resolveMySqlOptions(url)).toMatchObject({ preparedStatements: false, queryTimeoutMs: undefined })
+    expect(resolveMySqlOptions({ connectionString: url, preparedStatements: true })).toMatchObject({ preparedStatements: true, statementCacheSize: 100 })
+    expect(resolveMySqlOptions({ connectionString: url, statementCacheSize: 20 })).toMatchObject({ preparedStatements: true, statementCacheSize: 20 })
   })
 
   test('Prisma 6 URL parameters become options', () => {
     const adapter = new PrismaPoolMySql(`${url}?connection_limit=4&pool_timeout=7&connect_timeout=3&max_connection_lifetime=60`)
     expect(adapter.poolOptions).toMatchObject({ size: 4, maxOverflow: 0, timeout: 7, connectTimeout: 3, recycle: 60 })
     expect(new PrismaPoolMySql(`${url}?max_connection_lifetime=0`).poolOptions.recycle).toBe(-1)
-    expect(resolveMySqlOptions(`${url}?statement_cache_size=20&socket_timeout=2.5`)).toMatchObject({ statementCacheSize: 20, queryTimeoutMs: 2500 })
+    expect(resolveMySqlOptions(`${url}?statement_cache_size=20&socket_timeout=2.5`)).toMatchObject({ preparedStatements: true, statementCacheSize: 20, queryTimeoutMs: 2500 })
     expect(resolveMySqlOptions(`${url}?statement_cache_size=0`).preparedStatements).toBe(false)
     expect(resolveMySqlOptions(`${url}?socket=/run/mysqld/mysqld.sock`)).toMatchObject({
       connection: { socketPath: '/run/mysqld/mysqld.sock' },
