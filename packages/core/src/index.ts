@@ -1,6 +1,6 @@
 export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
 export { mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
-export { isObject, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
+export { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
 export type { ConnectionLoss, EngineConnection, EngineDriver, ShadowDatabase } from './engine.js'
 export {
   ConnectTimeoutError,

@@ -1,4 +1,5 @@
 import type { MappedError } from '@prisma/driver-adapter-utils'
+import type { ConnectionLoss } from './engine.js'
 
 /** What Node puts on a socket error. */
 export interface SocketError {
@@ -53,3 +54,19 @@ export const TLS_CODES = new Set([
   'INVALID_CA', 'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_FORMAT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
 ])
+
+/**
+ * The loss a driver-side error means, from the kind it maps to: a closed or unreachable socket may mean
+ * the server dropped every connection; a socket timeout concerns this connection alone.
+ */
+export function lossOfKind(kind: MappedError['kind'] | undefined): ConnectionLoss | undefined {
+  switch (kind) {
+    case 'ConnectionClosed':
+    case 'DatabaseNotReachable':
+      return 'server'
+    case 'SocketTimeout':
+      return 'connection'
+    default:
+      return undefined
+  }
+}

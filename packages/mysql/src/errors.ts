@@ -1,4 +1,4 @@
-import { isObject, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
+import { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
 /** What mysql2 puts on an error the server sent. */
@@ -137,13 +137,5 @@ export function mySqlConnectionLoss(error: unknown): ConnectionLoss | undefined 
     if (SESSION_ENDED.has(error.errno)) return 'server'
     return error.fatal === true ? 'connection' : undefined
   }
-  switch (convertMySqlError(error)?.kind) {
-    case 'ConnectionClosed':
-    case 'DatabaseNotReachable':
-      return 'server'
-    case 'SocketTimeout':
-      return 'connection'
-    default:
-      return error.fatal === true ? 'connection' : undefined
-  }
+  return lossOfKind(convertMySqlError(error)?.kind) ?? (error.fatal === true ? 'connection' : undefined)
 }

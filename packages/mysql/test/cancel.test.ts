@@ -1,6 +1,7 @@
 // Statements that must stop when their caller gives up: a transaction Prisma rolls back on its timeout
 // while a statement of it waits for a lock, and a query past queryTimeout. Both use KILL QUERY.
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { override } from '../../../test-support/override.js'
 import { PrismaPoolMySql, type PrismaPoolMySqlOptions } from '@prisma-pool/mysql'
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils'
 import { until } from '../../../test-support/until.js'
@@ -13,15 +14,6 @@ beforeAll(async () => {
 })
 afterAll(() => database.drop())
 
-function override<T extends object>(target: T, members: Partial<T>): T {
-  return new Proxy(target, {
-    get(t, key) {
-      if (key in members) return members[key as keyof T]
-      const value = Reflect.get(t, key) as unknown
-      return typeof value === 'function' ? value.bind(t) : value
-    },
-  })
-}
 
 /** Our sessions wait 120 s for a row lock: longer than a test may take, so only a cancel ends the wait in time. */
 const options: PrismaPoolMySqlOptions = { sessionVariables: { innodb_lock_wait_timeout: 120 }, pool: { size: 1, maxOverflow: 0 } }

@@ -1,6 +1,6 @@
 // What users see when the server cannot be reached or refuses them: Prisma's P1xxx codes, fast, without leaks.
-import { createServer, type Socket } from 'node:net'
 import { afterAll, describe, expect, test } from 'vitest'
+import { closedPort, silentServer } from '../../../test-support/net.js'
 import { ConnectTimeoutError, PrismaPoolMySql } from '@prisma-pool/mysql'
 import { PrismaClient } from './generated/prisma/client.js'
 import { uniqueName } from './helpers.js'
@@ -15,15 +15,6 @@ function client(connectionString: string, pool = {}) {
   const prisma = new PrismaClient({ adapter })
   clients.push(prisma)
   return { adapter, prisma }
-}
-
-/** A port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe('connection failures', () => {
@@ -51,18 +42,15 @@ describe('connection failures', () => {
   })
 
   test('a server that accepts TCP but never answers hits connectTimeout with a message naming the option', async () => {
-    const sockets: Socket[] = []
-    const silent = createServer((socket) => sockets.push(socket))
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-    const { port } = silent.address() as { port: number }
+    const silent = await silentServer()
+    const { port } = silent
     try {
       const { prisma } = client(`mysql://root@127.0.0.1:${port}/test`, { connectTimeout: 0.2 })
       const error = await prisma.user.count().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ConnectTimeoutError)
       expect((error as Error).message).toContain(`could not connect to mysql://127.0.0.1:${port}/test within 0.2 s`)
     } finally {
-      for (const socket of sockets) socket.destroy()
-      await new Promise((resolve) => silent.close(resolve))
+      await silent.close()
     }
   })
 })

@@ -1,4 +1,4 @@
-import { isObject, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
+import { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
 /** What pg puts on a server error (a `DatabaseError`). */
@@ -157,13 +157,5 @@ export function pgConnectionLoss(error: unknown): ConnectionLoss | undefined {
     if (SERVER_GONE.has(error.code) || error.code.startsWith('08')) return 'server'
     return error.severity === 'FATAL' || error.severity === 'PANIC' ? 'connection' : undefined
   }
-  switch (convertPgError(error)?.kind) {
-    case 'ConnectionClosed':
-    case 'DatabaseNotReachable':
-      return 'server'
-    case 'SocketTimeout':
-      return 'connection'
-    default:
-      return undefined
-  }
+  return lossOfKind(convertPgError(error)?.kind)
 }

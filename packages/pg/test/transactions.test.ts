@@ -3,6 +3,7 @@
 import { PrismaPoolPg } from '@prisma-pool/pg'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { override } from '../../../test-support/override.js'
 import { both, expectSame, knownError, openPair, type Pair } from './compare.js'
 import { Prisma, PrismaClient } from './generated/prisma/client.js'
 import { PG_URL, sql, uniqueName } from './helpers.js'
@@ -277,16 +278,6 @@ describe.each(['ours', 'official'] as const)('%s adapter', (side) => {
   })
 })
 
-/** `target` with some members replaced; the others stay bound to it (private fields keep working). */
-function override<T extends object>(target: T, members: Partial<T>): T {
-  return new Proxy(target, {
-    get(t, key) {
-      if (key in members) return members[key as keyof T]
-      const value = Reflect.get(t, key) as unknown
-      return typeof value === 'function' ? value.bind(t) : value
-    },
-  })
-}
 
 test('a transaction that times out while a statement waits for a lock is rolled back at once, releasing its locks', async () => {
   let signalRollback!: () => void
