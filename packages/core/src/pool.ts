@@ -133,6 +133,9 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
 
 const now = () => performance.now()
 
+/** What release() returns once the connection is back or closed: one settled promise for every call. */
+const RELEASED = Promise.resolve()
+
 /** Share of the server's idle timeout after which an idle connection is closed: before the server does it. */
 const SERVER_IDLE_SHARE = 0.9
 
@@ -163,6 +166,9 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   #disposing: Promise<void> | undefined
   #lastConnectError: string | undefined
   #totals = zeroTotals()
+  /** Options in milliseconds, as the hot path reads them. */
+  readonly #recycleMs: number
+  readonly #prePingAfterIdleMs: number
 
   constructor(driver: EngineDriver, options: ResolvedPoolOptions) {
     super()
@@ -186,25 +192,28 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       // A wrong password or a stopped server must fail the caller now, not after `timeout` seconds of retries.
       propagateCreateError: true,
     })
-    this.#tarn.retireReason = (pc) => this.#retireReason(pc)
+    this.#tarn.retireReason = (pc) => this.#retireReason(pc, now())
+    this.#recycleMs = recycleMs
+    this.#prePingAfterIdleMs = ms(options.prePingAfterIdle)
   }
 
   /** Checks out a connection, waiting up to `timeout` seconds. */
-  async acquire(): Promise<Checkout> {
-    if (this.#closed) throw new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`)
-    let pc: PooledConnection
-    try {
-      pc = await this.#tarn.acquire().promise
-    } catch (error) {
-      if (error instanceof TarnTimeoutError) throw this.#timeoutError()
-      if (this.#closed && error instanceof Error && error.message === 'aborted') {
-        throw new PoolClosedError(`the pool for ${this.driver.target} was disposed while waiting for a connection.`)
-      }
-      throw error
-    }
-    this.#totals.checkouts++
-    this.#emit('checkout', pc)
-    return new Checkout(pc)
+  acquire(): Promise<Checkout> {
+    if (this.#closed) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
+    return this.#tarn.acquire().promise.then(
+      (pc) => {
+        this.#totals.checkouts++
+        this.#emit('checkout', pc)
+        return new Checkout(pc)
+      },
+      (error: unknown) => {
+        if (error instanceof TarnTimeoutError) throw this.#timeoutError()
+        if (this.#closed && error instanceof Error && error.message === 'aborted') {
+          throw new PoolClosedError(`the pool for ${this.driver.target} was disposed while waiting for a connection.`)
+        }
+        throw error
+      },
+    )
   }
 
   /**
@@ -212,37 +221,45 @@ export class QueuePool extends EventEmitter<PoolEvents> {
    * caller never inherits it; one that is broken, lost (`loss`), or whose reset fails is closed instead.
    * A `'server'` loss means the server dropped its connections: every connection opened so far is replaced.
    */
-  async release(checkout: Checkout, loss?: ConnectionLoss): Promise<void> {
-    if (!checkout.settle()) return
+  release(checkout: Checkout, loss?: ConnectionLoss): Promise<void> {
+    if (!checkout.settle()) return RELEASED
     const pc = checkout.connection
     if (loss === 'server') this.#invalidateAll()
     if (loss || pc.conn.isBroken()) return this.#discard(pc, 'broken')
     const inTransaction = pc.conn.inTransaction()
-    if (inTransaction !== false) {
-      const action = this.options.resetOnReturn
-      if (action === 'none') {
-        // No reset round trip; but a connection known to be mid-transaction is not handed to someone else.
-        if (inTransaction) return this.#discard(pc, 'in-transaction')
-      } else {
-        try {
-          const reset = action === 'commit' ? pc.conn.commit() : pc.conn.rollback()
-          await withTimeout(reset, ms(this.options.timeout), () => new Error('reset timed out'))
-          this.#totals.resets++
-          this.#emit('reset', pc, action)
-        } catch (error) {
-          this.#totals.resetFailures++
-          if (this.driver.connectionLoss(error) === 'server') this.#invalidateAll()
-          return this.#discard(pc, 'reset-failed')
-        }
-      }
+    // The usual case, a connection outside any transaction, goes back without a promise of its own.
+    if (inTransaction === false) return this.#checkIn(pc)
+    if (this.options.resetOnReturn === 'none') {
+      // No reset round trip; but a connection known to be mid-transaction is not handed to someone else.
+      return inTransaction ? this.#discard(pc, 'in-transaction') : this.#checkIn(pc)
     }
+    return this.#resetAndCheckIn(pc, this.options.resetOnReturn)
+  }
+
+  async #resetAndCheckIn(pc: PooledConnection, action: 'rollback' | 'commit'): Promise<void> {
+    try {
+      const reset = action === 'commit' ? pc.conn.commit() : pc.conn.rollback()
+      await withTimeout(reset, ms(this.options.timeout), () => new Error('reset timed out'))
+      this.#totals.resets++
+      this.#emit('reset', pc, action)
+    } catch (error) {
+      this.#totals.resetFailures++
+      if (this.driver.connectionLoss(error) === 'server') this.#invalidateAll()
+      return this.#discard(pc, 'reset-failed')
+    }
+    return this.#checkIn(pc)
+  }
+
+  #checkIn(pc: PooledConnection): Promise<void> {
     // Its last statement ran just now: the server's idle clock starts again here.
-    pc.returnedAt = now()
-    const reason = this.#retireReason(pc)
+    const t = now()
+    pc.returnedAt = t
+    const reason = this.#retireReason(pc, t)
     if (reason) return this.#discard(pc, reason)
     this.#tarn.release(pc)
     this.#watchIdle(pc)
     this.#emit('checkin', pc)
+    return RELEASED
   }
 
   stats(): PoolStats {
@@ -291,6 +308,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
 
   /** Emits without letting a throwing listener break the pool's bookkeeping. */
   #emit<E extends keyof PoolEvents>(event: E, ...args: PoolEvents[E]): void {
+    if (this.listenerCount(event) === 0) return
     try {
       ;(this.emit as (event: E, ...args: PoolEvents[E]) => boolean)(event, ...args)
     } catch (error) {
@@ -328,11 +346,16 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#emit('close', pc, reason)
   }
 
-  async #validate(pc: PooledConnection): Promise<boolean> {
-    pc.retireReason ??= this.#retireReason(pc)
+  /** Whether a free connection may be handed out; a promise only when it must be pinged first. */
+  #validate(pc: PooledConnection): boolean | Promise<boolean> {
+    const t = now()
+    pc.retireReason ??= this.#retireReason(pc, t)
     if (pc.retireReason) return false
-    if (!this.options.prePing || pc.returnedAt === undefined) return true
-    if (now() - pc.returnedAt < ms(this.options.prePingAfterIdle)) return true
+    if (!this.options.prePing || pc.returnedAt === undefined || t - pc.returnedAt < this.#prePingAfterIdleMs) return true
+    return this.#ping(pc)
+  }
+
+  async #ping(pc: PooledConnection): Promise<boolean> {
     try {
       // A ping into a dead network path would otherwise hang until the caller's whole timeout is gone.
       await withTimeout(pc.conn.ping(), ms(this.options.connectTimeout), () => new Error('ping timed out'))
@@ -355,19 +378,20 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   /** Why this connection must not be handed out again, if it must not. */
-  #retireReason(pc: PooledConnection): CloseReason | undefined {
+  #retireReason(pc: PooledConnection, t: number): CloseReason | undefined {
     if (pc.retireReason) return pc.retireReason
     if (pc.conn.isBroken()) return 'broken'
     if (pc.seq <= this.#invalidatedUpTo) return 'invalidated'
-    if (this.options.recycle !== -1 && now() - pc.createdAt >= ms(this.options.recycle)) return 'recycle'
+    if (t - pc.createdAt >= this.#recycleMs) return 'recycle'
     const idleLimit = pc.conn.idleTimeoutMs
-    if (idleLimit !== undefined && now() - (pc.returnedAt ?? pc.createdAt) >= idleLimit * SERVER_IDLE_SHARE) return 'idle-timeout'
+    if (idleLimit !== undefined && t - (pc.returnedAt ?? pc.createdAt) >= idleLimit * SERVER_IDLE_SHARE) return 'idle-timeout'
     return undefined
   }
 
-  #discard(pc: PooledConnection, reason: CloseReason): void {
+  #discard(pc: PooledConnection, reason: CloseReason): Promise<void> {
     pc.retireReason ??= reason
     this.#tarn.destroyUsed(pc)
+    return RELEASED
   }
 
   /** Replaces every connection opened so far: idle ones are closed now, checked-out ones when they come back. */
