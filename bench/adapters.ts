@@ -148,7 +148,7 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
 /** Both engines, one after the other; prints the table and returns its rows. */
 export async function runAdapterBench(): Promise<Row[]> {
   const rows: Row[] = []
-  for (const open of [postgres, mariadb]) {
+  for (const open of process.env.BENCH_ENGINE === "pg" ? [postgres] : process.env.BENCH_ENGINE === "mysql" ? [mariadb] : [postgres, mariadb]) {
     const engine = await open()
     try {
       const engineRows = await benchEngine(engine)

@@ -28,13 +28,29 @@ const CANCEL_TIMEOUT_MS = 5000
 /** What pg keeps of the server's BackendKeyData, public on the client but missing from its types. */
 type KeyedClient = pg.Client & { processID: number; secretKey: number }
 
+/** pg's record of the statements it has prepared on a connection (not in its typings). */
+type PreparedRecord = { parsedStatements: Record<string, string>; submittedNamedStatements: Record<string, string> }
+
+/** Errors that mean a cached statement cannot be used any more: retried once with a fresh one. */
+function staleStatement(error: unknown): 'plan' | 'gone' | undefined {
+  const code = (error as { code?: unknown }).code
+  if (code === '0A000' && /cached plan must not change result type/.test((error as Error).message)) return 'plan'
+  if (code === '26000') return 'gone' // prepared statement does not exist: DEALLOCATE ALL, DISCARD ALL
+  return undefined
+}
+
 /** One pg client, as the pool holds it. */
 class PgConnection implements EngineConnection {
   readonly #client: pg.Client
   #broken = false
+  /** Names of this connection's prepared statements by their SQL, the least recently used first. */
+  readonly #statements = new Map<string, string>()
+  readonly #cacheSize: number
+  #nextStatement = 0
 
-  constructor(client: pg.Client) {
+  constructor(client: pg.Client, statementCacheSize: number) {
     this.#client = client
+    this.#cacheSize = statementCacheSize
     // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
     client.on('error', () => {
       this.#broken = true
@@ -44,13 +60,57 @@ class PgConnection implements EngineConnection {
     })
   }
 
+  /**
+   * Runs a query as a prepared statement of this connection (parsed and planned once), or unnamed when
+   * the cache is off. A statement that went stale (a table changed under a cached plan, DISCARD ALL) is
+   * prepared again, once, unless a transaction is open: there the failure has already aborted it.
+   */
   async #run(query: SqlQuery) {
-    return this.#client.query({
-      text: query.sql,
-      values: query.args.map((arg, i) => toPgValue(arg, query.argTypes[i])),
-      rowMode: 'array',
-      types: resultTypes,
-    })
+    const values = query.args.map((arg, i) => toPgValue(arg, query.argTypes[i]))
+    const run = () => this.#client.query({ name: this.#statementName(query.sql), text: query.sql, values, rowMode: 'array', types: resultTypes })
+    try {
+      return await run()
+    } catch (error) {
+      const stale = this.#cacheSize > 0 ? staleStatement(error) : undefined
+      if (!stale) throw error
+      if (stale === 'gone') {
+        for (const name of this.#statements.values()) this.#forget(name, false)
+        this.#statements.clear()
+      } else {
+        this.#forget(this.#statements.get(query.sql), true)
+        this.#statements.delete(query.sql)
+      }
+      if (this.inTransaction() !== false) throw error
+      return run()
+    }
+  }
+
+  /** The name of the prepared statement for `sql`, preparing a new one if needed; undefined when off. */
+  #statementName(sql: string): string | undefined {
+    if (this.#cacheSize === 0) return undefined
+    let name = this.#statements.get(sql)
+    if (name !== undefined) {
+      // Map order is the recency order: move it last.
+      this.#statements.delete(sql)
+    } else {
+      name = `pp_${++this.#nextStatement}`
+      if (this.#statements.size >= this.#cacheSize) {
+        const [oldest, oldName] = this.#statements.entries().next().value as [string, string]
+        this.#statements.delete(oldest)
+        this.#forget(oldName, true)
+      }
+    }
+    this.#statements.set(sql, name)
+    return name
+  }
+
+  /** Drops a statement from pg's record, and from the server with `deallocate` (names are never reused). */
+  #forget(name: string | undefined, deallocate: boolean): void {
+    if (name === undefined) return
+    const record = (this.#client as unknown as { connection: PreparedRecord }).connection
+    delete record.parsedStatements[name]
+    delete record.submittedNamedStatements[name]
+    if (deallocate) this.#client.query(`DEALLOCATE ${name}`).catch(() => {})
   }
 
   async query(query: SqlQuery): Promise<SqlResultSet> {
@@ -187,7 +247,7 @@ export class PgDriver implements EngineDriver {
     } finally {
       client.removeListener('error', onConnectError)
     }
-    return new PgConnection(client)
+    return new PgConnection(client, this.#options.statementCacheSize)
   }
 
   /** The SET statements a new session needs, if any: one round trip, only when the defaults do not fit. */

@@ -18,6 +18,12 @@ export interface PrismaPoolPgOptions extends PgConnectionFields {
   pool?: PoolOptions
   /** The PostgreSQL schema Prisma's tables live in; also set as each connection's `search_path`. */
   schema?: string
+  /**
+   * Prepared statements kept per connection, so that each query is parsed and planned once per
+   * connection; the least recently used is deallocated beyond this. 0 sends unnamed statements only.
+   * Default 100, or 0 with `pgbouncer=true` (PgBouncer in transaction mode moves sessions around).
+   */
+  statementCacheSize?: number
 }
 
 /** What the adapter works from once the options are checked. */
@@ -27,6 +33,7 @@ export interface ResolvedPgOptions {
   schema: string | undefined
   /** The server is reached through PgBouncer in transaction mode: no session state may be relied on. */
   pgbouncer: boolean
+  statementCacheSize: number
   /** `postgres://host:port/database`, for messages. Never holds the password. */
   target: string
 }
@@ -37,6 +44,9 @@ const CLIENT_FIELDS = new Set<string>([
   'idle_in_transaction_session_timeout', 'application_name', 'fallback_application_name',
   'connectionTimeoutMillis', 'options', 'client_encoding',
 ])
+
+const DEFAULT_STATEMENT_CACHE = 100
+const MAX_STATEMENT_CACHE = 10_000
 
 /** Options of `pg.Pool` users tend to bring along, and what to write instead. */
 const PG_POOL_FIELDS: Record<string, string> = {
@@ -57,7 +67,6 @@ const PG_URL_PARAMS = new Set([
 
 /** Prisma 6 parameters that have no counterpart here, and what to do instead. */
 const REFUSED_URL_PARAMS: Record<string, string> = {
-  statement_cache_size: 'this adapter sends unnamed statements and keeps no statement cache; remove it',
   sslidentity: 'pass the client certificate through the `ssl` option (key, cert) instead',
   sslpassword: 'pass the key passphrase through the `ssl` option (passphrase) instead',
   sslaccept: "use sslmode=no-verify, or the `ssl` option { rejectUnauthorized: false }, instead",
@@ -83,6 +92,7 @@ function parseConnectionString(connectionString: string) {
   const client: pg.ClientConfig = {}
   let schema: string | undefined
   let pgbouncer = false
+  let statementCacheSize: number | undefined
   for (const [name, value] of [...url.searchParams]) {
     if (readPoolUrlParam(pool, name, value)) {
       url.searchParams.delete(name)
@@ -95,6 +105,14 @@ function parseConnectionString(connectionString: string) {
       case 'schema':
         schema = value
         break
+      case 'statement_cache_size': {
+        const size = Number(value)
+        if (!Number.isInteger(size) || size < 0 || size > MAX_STATEMENT_CACHE) {
+          throw new PoolOptionError(`connection string parameter statement_cache_size=${value} must be a whole number from 0 to ${MAX_STATEMENT_CACHE}.`)
+        }
+        statementCacheSize = size
+        break
+      }
       case 'pgbouncer':
         if (value !== 'true' && value !== 'false') {
           throw new PoolOptionError(`connection string parameter pgbouncer=${value} must be true or false.`)
@@ -115,7 +133,7 @@ function parseConnectionString(connectionString: string) {
     }
     url.searchParams.delete(name)
   }
-  return { url, pool, client, schema, pgbouncer }
+  return { url, pool, client, schema, pgbouncer, statementCacheSize }
 }
 
 /** Checks the options of `PrismaPoolPg` and works out the pg client config and the pool options. */
@@ -124,14 +142,14 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw new PoolOptionError('PrismaPoolPg expects an options object or a connection string.')
   }
-  const { pool: poolInput, schema: schemaInput, connectionString, ...fields } = input
+  const { pool: poolInput, schema: schemaInput, connectionString, statementCacheSize: cacheInput, ...fields } = input
   for (const key of Object.keys(fields)) {
     if (PG_POOL_FIELDS[key]) {
       throw new PoolOptionError(`"${key}" is a pg.Pool option; this adapter has its own pool: use ${PG_POOL_FIELDS[key]}.`)
     }
     if (!CLIENT_FIELDS.has(key)) {
       throw new PoolOptionError(
-        `unknown option "${key}". Known: connectionString, pool, schema, and pg's connection fields (${[...CLIENT_FIELDS].join(', ')}).`,
+        `unknown option "${key}". Known: connectionString, pool, schema, statementCacheSize, and pg's connection fields (${[...CLIENT_FIELDS].join(', ')}).`,
       )
     }
   }
@@ -139,6 +157,7 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   const client: pg.ClientConfig = { ...fields }
   let schema = schemaInput
   let pgbouncer = false
+  let statementCacheSize = cacheInput
   let url: URL | undefined
   if (connectionString !== undefined) {
     if (typeof connectionString !== 'string') throw new PoolOptionError('connectionString must be a string.')
@@ -150,15 +169,31 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
       throw new PoolOptionError(`schema is set both as an option ("${schema}") and in the connection string ("${parsed.schema}"); keep one.`)
     }
     schema ??= parsed.schema
+    if (parsed.statementCacheSize !== undefined && statementCacheSize !== undefined && parsed.statementCacheSize !== statementCacheSize) {
+      throw new PoolOptionError(
+        `statementCacheSize is set both as an option (${statementCacheSize}) and in the connection string (${parsed.statementCacheSize}); keep one.`,
+      )
+    }
+    statementCacheSize ??= parsed.statementCacheSize
     client.query_timeout ??= parsed.client.query_timeout
     client.connectionString = url.toString()
   }
   if (schema !== undefined && (typeof schema !== 'string' || schema === '')) {
     throw new PoolOptionError('schema must be a non-empty string.')
   }
+  if (statementCacheSize !== undefined && !(Number.isInteger(statementCacheSize) && statementCacheSize >= 0 && statementCacheSize <= MAX_STATEMENT_CACHE)) {
+    throw new PoolOptionError(`statementCacheSize must be an integer from 0 to ${MAX_STATEMENT_CACHE}, got ${JSON.stringify(statementCacheSize)}.`)
+  }
   // Where pg will connect: the connection string wins over the separate fields, as in pg itself.
   const host = (url && (url.searchParams.get('host') ?? decodeURIComponent(url.hostname))) || client.host || process.env.PGHOST || 'localhost'
   const port = (url?.port ? Number(url.port) : undefined) ?? client.port ?? (Number(process.env.PGPORT) || 5432)
   const database = (url && decodeURIComponent(url.pathname.slice(1))) || client.database || process.env.PGDATABASE || ''
-  return { client, pool, schema, pgbouncer, target: `postgres://${host}:${port}/${database}` }
+  return {
+    client,
+    pool,
+    schema,
+    pgbouncer,
+    statementCacheSize: statementCacheSize ?? (pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE),
+    target: `postgres://${host}:${port}/${database}`,
+  }
 }

@@ -26,7 +26,7 @@ describe('PrismaPoolPg options', () => {
     [`${url}?connect_timeout=abc`, 'connect_timeout=abc must be a number of seconds'],
     [`${url}?connection_limit=0`, 'connection_limit=0 must be a whole number of at least 1'],
     [`${url}?pgbouncer=yes`, 'pgbouncer=yes must be true or false'],
-    [`${url}?statement_cache_size=100`, 'statement_cache_size is not supported'],
+    [`${url}?statement_cache_size=-1`, 'statement_cache_size=-1 must be a whole number from 0 to 10000'],
     [`${url}?sslaccept=accept_invalid_certs`, 'use sslmode=no-verify'],
     [`${url}?poolsize=5`, 'unknown connection string parameter "poolsize"'],
     [`${url}?pool_timeout=3000000`, 'invalid pool (from the connection string) option "timeout": expected a number of seconds greater than 0 (at most 2073600), got 3000000.'],
