@@ -1,7 +1,7 @@
 // Parts 2 and 3: our adapters against Prisma's official ones, through a generated Prisma Client on the real
 // servers, with the same pool size; and the floor, the same SQL through the raw driver on one open connection.
 //
-//   node_modules/.bin/tsx bench/adapters.ts        (needs `pnpm build && pnpm generate` first)
+//   pnpm bench:adapters                 (BENCH_ENGINE=pg or =mysql for one engine only)
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { PrismaPoolPg } from '@prisma-pool/pg'
 import { PrismaMariaDb } from '@prisma/adapter-mariadb'
