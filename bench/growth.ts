@@ -76,7 +76,10 @@ async function waiters(pool: Pool<unknown>, n: number) {
 async function cycles(pool: Pool<unknown>, total: number): Promise<void> {
   let left = total
   const caller = async () => {
-    while (left-- > 0) await pool.release(await pool.acquire())
+    while (left-- > 0) {
+      const pending = pool.release(await pool.acquire())
+      if (pending) await pending
+    }
   }
   await Promise.all(Array.from({ length: CYCLE_CALLERS }, caller))
 }

@@ -111,7 +111,8 @@ function contenders(): Contender[] {
       name: 'QueuePool',
       peer: 'tarn',
       cycle: async () => {
-        await ours.release(await ours.acquire())
+        const pending = ours.release(await ours.acquire())
+        if (pending) await pending
       },
       close: () => ours.dispose(),
     },
@@ -119,7 +120,8 @@ function contenders(): Contender[] {
       name: 'QueuePool prePing off',
       peer: 'tarn',
       cycle: async () => {
-        await oursNoPing.release(await oursNoPing.acquire())
+        const pending = oursNoPing.release(await oursNoPing.acquire())
+        if (pending) await pending
       },
       close: () => oursNoPing.dispose(),
     },

@@ -64,7 +64,8 @@ class Lease {
     }
   }
 
-  release(pool: QueuePool): Promise<void> {
+  /** Gives the connection back; a promise only when there is something to wait for (a reset). */
+  release(pool: QueuePool): Promise<void> | undefined {
     return pool.release(this.checkout, this.#loss)
   }
 }
@@ -184,7 +185,8 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
     try {
       return await lease.run(work)
     } finally {
-      await lease.release(this.pool)
+      const pending = lease.release(this.pool)
+      if (pending) await pending
     }
   }
 
@@ -200,7 +202,8 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
     try {
       await lease.run((conn) => conn.begin(isolationLevel))
     } catch (error) {
-      await lease.release(this.pool)
+      const pending = lease.release(this.pool)
+      if (pending) await pending
       throw error
     }
     return new PoolTransaction(this.driver, this.pool, lease)

@@ -133,8 +133,6 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
 
 const now = () => performance.now()
 
-/** What release() returns once the connection is back or closed: one settled promise for every call. */
-const RELEASED = Promise.resolve()
 
 /** Share of the server's idle timeout after which an idle connection is closed: before the server does it. */
 const SERVER_IDLE_SHARE = 0.9
@@ -220,14 +218,15 @@ export class QueuePool extends EventEmitter<PoolEvents> {
    * Returns a connection. One inside an open transaction is rolled back (or committed) first, so the next
    * caller never inherits it; one that is broken, lost (`loss`), or whose reset fails is closed instead.
    * A `'server'` loss means the server dropped its connections: every connection opened so far is replaced.
+   * Returns a promise only when there is something to wait for (a reset); otherwise it is done on return.
    */
-  release(checkout: Checkout, loss?: ConnectionLoss): Promise<void> {
-    if (!checkout.settle()) return RELEASED
+  release(checkout: Checkout, loss?: ConnectionLoss): Promise<void> | undefined {
+    if (!checkout.settle()) return undefined
     const pc = checkout.connection
     if (loss === 'server') this.#invalidateAll()
     if (loss || pc.conn.isBroken()) return this.#discard(pc, 'broken')
     const inTransaction = pc.conn.inTransaction()
-    // The usual case, a connection outside any transaction, goes back without a promise of its own.
+    // The usual case, a connection outside any transaction, goes back at once: nothing to wait for.
     if (inTransaction === false) return this.#checkIn(pc)
     if (this.options.resetOnReturn === 'none') {
       // No reset round trip; but a connection known to be mid-transaction is not handed to someone else.
@@ -250,7 +249,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     return this.#checkIn(pc)
   }
 
-  #checkIn(pc: PooledConnection): Promise<void> {
+  #checkIn(pc: PooledConnection): undefined {
     // Its last statement ran just now: the server's idle clock starts again here.
     const t = now()
     pc.returnedAt = t
@@ -259,7 +258,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#tarn.release(pc)
     this.#watchIdle(pc)
     this.#emit('checkin', pc)
-    return RELEASED
+    return undefined
   }
 
   stats(): PoolStats {
@@ -388,10 +387,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     return undefined
   }
 
-  #discard(pc: PooledConnection, reason: CloseReason): Promise<void> {
+  #discard(pc: PooledConnection, reason: CloseReason): undefined {
     pc.retireReason ??= reason
     this.#tarn.destroyUsed(pc)
-    return RELEASED
+    return undefined
   }
 
   /** Replaces every connection opened so far: idle ones are closed now, checked-out ones when they come back. */
