@@ -9,7 +9,7 @@ import {
 } from '@prisma/driver-adapter-utils'
 import mysql, { type ResultSetHeader } from 'mysql2'
 import { columnType, convertRows, geometryAsBytes, inlineArgs, quoteString, toBinaryArg, toLiteral, typeName, type Field } from './conversion.js'
-import { ConnectionGivenUpError, convertMySqlError, mySqlConnectionLoss } from './errors.js'
+import { ConnectionGivenUpError, convertMySqlError, mySqlConnectionLoss, SideConnectionError } from './errors.js'
 import type { ResolvedMySqlOptions } from './options.js'
 
 export const ADAPTER_NAME = '@prisma-pool/mysql'
@@ -202,10 +202,12 @@ export class MySqlConnection implements EngineConnection {
    * Runs the script as one multi-statement query, on a connection of its own: the pool's connections do
    * not accept several statements at once, so an injection into a raw query cannot append any.
    */
-  executeScript(script: string): Promise<void> {
-    return this.#driver.withSideConnection('script', async (conn) => {
-      await run(conn, script)
-    })
+  async executeScript(script: string): Promise<void> {
+    try {
+      await this.#driver.withSideConnection('script', (conn) => run(conn, script))
+    } catch (error) {
+      throw mySqlConnectionLoss(error) && error instanceof Error ? new SideConnectionError(error) : error
+    }
   }
 
   async ping(): Promise<void> {

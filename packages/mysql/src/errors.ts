@@ -100,6 +100,16 @@ export class ConnectionGivenUpError extends Error {
   }
 }
 
+/**
+ * A loss on a side connection (a script's): it is reported like the original error, but says nothing about
+ * the pooled connection that ran the call, which must not be closed for it.
+ */
+export class SideConnectionError extends Error {
+  constructor(readonly original: Error) {
+    super(original.message, { cause: original })
+  }
+}
+
 /** Maps a mysql2 or socket error to Prisma's kinds, keeping the original code and message. */
 export function convertMySqlError(error: unknown): AdapterError | undefined {
   if (!isObject(error) || typeof error.message !== 'string') return undefined
@@ -107,6 +117,7 @@ export function convertMySqlError(error: unknown): AdapterError | undefined {
     return { ...mapServerError(error), originalCode: String(error.errno), originalMessage: error.sqlMessage }
   }
   if (error instanceof ConnectionGivenUpError) return { kind: 'ConnectionClosed', originalMessage: error.message }
+  if (error instanceof SideConnectionError) return convertMySqlError(error.original)
   const code = typeof error.code === 'string' ? error.code : undefined
   const socket = socketError(error)
   const mapped = socket && mapSocketError(socket)
@@ -132,6 +143,7 @@ const SESSION_ONLY = new Set([1927, 4031])
 export function mySqlConnectionLoss(error: unknown): ConnectionLoss | undefined {
   if (!isObject(error)) return undefined
   if (error instanceof ConnectionGivenUpError) return 'connection'
+  if (error instanceof SideConnectionError) return undefined
   if (isServerError(error)) {
     if (SESSION_ONLY.has(error.errno)) return 'connection'
     if (SESSION_ENDED.has(error.errno)) return 'server'

@@ -82,3 +82,18 @@ test('a server that stops answering after the handshake hits connectTimeout, and
     await prisma.$disconnect()
   }
 })
+
+test("a script's own connection failing does not cost the pool the connection that ran the call", async () => {
+  // The proxy lets the pool's connection through and refuses the script's connection of its own.
+  const { url } = await proxy({ accept: 1 })
+  const factory = new PrismaPoolMySql({ connectionString: url(database.url), pool: { size: 1, maxOverflow: 0 } })
+  const adapter = await factory.connect()
+  try {
+    await expect(adapter.executeScript('SELECT 1; SELECT 2')).rejects.toMatchObject({ cause: { kind: 'ConnectionClosed' } })
+    // The pooled connection is still there (a new one would be refused): the next query runs on it.
+    await expect(adapter.queryRaw({ sql: 'SELECT 1 AS one', args: [], argTypes: [] })).resolves.toMatchObject({ rows: [[1]] })
+    expect(factory.stats().totals).toMatchObject({ created: 1, invalidated: 0 })
+  } finally {
+    await adapter.dispose()
+  }
+})
