@@ -133,7 +133,6 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
 
 const now = () => performance.now()
 
-
 /** Share of the server's idle timeout after which an idle connection is closed: before the server does it. */
 const SERVER_IDLE_SHARE = 0.9
 

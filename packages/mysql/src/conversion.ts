@@ -199,7 +199,7 @@ const Typed = mysql.TypedParameter as unknown as {
   NEWDECIMAL(value: string): unknown
 }
 
-/** An argument for the binary protocol: integers and decimals typed, so that the server compares them exactly. */
+/** An argument for the binary protocol: integers and decimals typed, so that the server computes with them exactly. */
 export function toBinaryArg(value: unknown, type: ArgType | undefined): unknown {
   const v = normalize(value, type)
   if (typeof v === 'bigint') return v > INT64_MAX ? Typed.LONGLONG.unsigned(v) : Typed.LONGLONG(v)
@@ -227,7 +227,7 @@ export function toLiteral(value: unknown, type: ArgType | undefined, noBackslash
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : invalid(`${v} cannot be sent to MySQL`)
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
   if (Buffer.isBuffer(v)) return `X'${v.toString('hex')}'`
-  // An unquoted decimal literal is exact; a quoted one would be compared as a DOUBLE.
+  // An unquoted decimal literal is exact; in arithmetic a quoted one would become a DOUBLE.
   if (type?.scalarType === 'decimal' && typeof v === 'string' && DECIMAL.test(v)) return v
   if (typeof v === 'string') return quoteString(v, noBackslashEscapes)
   return quoteString(JSON.stringify(v), noBackslashEscapes)

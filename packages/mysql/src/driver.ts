@@ -293,9 +293,18 @@ export class MySqlDriver implements EngineDriver {
   /** The pool's connect timeout, for the side connections of executeScript and cancel. */
   #connectTimeoutMs = 10_000
 
+  /** The SET every new session runs: UTC, and the user's session variables. */
+  readonly #sessionSetup: string
+
   constructor(options: ResolvedMySqlOptions) {
     this.#options = options
     this.target = options.target
+    const settings = [`time_zone = '+00:00'`]
+    for (const [name, value] of Object.entries(options.sessionVariables)) {
+      // Values hold no backslash (checked with the options), so one quoting fits every SQL mode.
+      settings.push(`${name} = ${typeof value === 'string' ? quoteString(value, true) : String(value)}`)
+    }
+    this.#sessionSetup = `SET ${settings.join(', ')}`
   }
 
   /**
@@ -325,14 +334,7 @@ export class MySqlDriver implements EngineDriver {
       await new Promise<void>((resolve, reject) => conn.connect((error) => (error ? reject(error) : resolve())))
       this.#serverVersion ??= conn._handshakePacket?.serverVersion
       const session: SessionState = { status: conn._handshakePacket?.statusFlags ?? STATUS_AUTOCOMMIT, idleTimeoutMs: undefined }
-      if (kind !== 'plain') {
-        const settings = [`time_zone = '+00:00'`]
-        for (const [name, value] of Object.entries(this.#options.sessionVariables)) {
-          // Values hold no backslash (checked with the options), so one quoting fits every SQL mode.
-          settings.push(`${name} = ${typeof value === 'string' ? quoteString(value, true) : String(value)}`)
-        }
-        session.status = ((await run(conn, `SET ${settings.join(', ')}`)) as ResultSetHeader).serverStatus
-      }
+      if (kind !== 'plain') session.status = ((await run(conn, this.#sessionSetup)) as ResultSetHeader).serverStatus
       if (kind === 'pool') {
         // The pool closes idle connections before the server's wait_timeout does: no "gone away" to ping for.
         const [[waitTimeout]] = (await run(conn, 'SELECT @@session.wait_timeout')) as [[unknown]]
