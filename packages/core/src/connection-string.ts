@@ -47,19 +47,31 @@ export function readPoolUrlParam(pool: PoolOptions, name: string, value: string)
 }
 
 /**
- * The pool options given as options, completed by those the connection string set. One key set to two
- * different values is an error rather than a silent choice.
+ * `given`, completed by what the connection string set (keys it leaves undefined are skipped). One key set
+ * to two different values is an error rather than a silent choice. `name` spells a key as the user knows
+ * it, `where` says where `given` came from, and `showValues: false` keeps the values (a password) out of
+ * the message.
  */
-export function mergeUrlPoolOptions(pool: PoolOptions, fromUrl: PoolOptions): PoolOptions {
-  validatePoolOptions(fromUrl, 'pool (from the connection string)')
-  const merged: PoolOptions = { ...pool }
-  for (const [key, value] of Object.entries(fromUrl) as [keyof PoolOptions, never][]) {
-    if (merged[key] !== undefined && merged[key] !== value) {
-      throw new PoolOptionError(
-        `pool.${key} is set both in the pool options (${String(merged[key])}) and by the connection string (${String(value)}); keep one.`,
-      )
+export function mergeFromUrl<T extends object>(
+  given: T,
+  fromUrl: Partial<T>,
+  { name = (key: string) => key, where = 'as an option', showValues = true } = {},
+): T {
+  const merged = { ...given }
+  for (const [key, value] of Object.entries(fromUrl) as [keyof T & string, T[keyof T & string]][]) {
+    if (value === undefined) continue
+    const current = merged[key]
+    if (current !== undefined && current !== value) {
+      const values = (v: unknown) => (showValues ? ` (${String(v)})` : '')
+      throw new PoolOptionError(`${name(key)} is set both ${where}${values(current)} and by the connection string${values(value)}; keep one.`)
     }
     merged[key] = value
   }
   return merged
+}
+
+/** The pool options given as options, completed by those the connection string set (see mergeFromUrl). */
+export function mergeUrlPoolOptions(pool: PoolOptions, fromUrl: PoolOptions): PoolOptions {
+  validatePoolOptions(fromUrl, 'pool (from the connection string)')
+  return mergeFromUrl(pool, fromUrl, { name: (key) => `pool.${key}`, where: 'in the pool options' })
 }

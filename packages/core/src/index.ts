@@ -1,5 +1,5 @@
 export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
-export { mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
+export { mergeFromUrl, mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
 export { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
 export type { ConnectionLoss, EngineConnection, EngineDriver, ShadowDatabase } from './engine.js'
 export {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import {
+  mergeFromUrl,
   mergeUrlPoolOptions,
   PoolOptionError,
   readPoolUrlParam,
@@ -246,23 +247,16 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
   }
   let pool = validatePoolOptions(poolInput)
   let connection: MySqlConnectionFields = { ...fields }
-  const settings = { preparedStatements, statementCacheSize, queryTimeout }
+  let settings = { preparedStatements, statementCacheSize, queryTimeout }
   if (connectionString !== undefined) {
     if (typeof connectionString !== 'string') throw new PoolOptionError('connectionString must be a string.')
     const parsed = parseConnectionString(connectionString)
     pool = mergeUrlPoolOptions(pool, parsed.pool)
-    for (const [key, value] of Object.entries(parsed.extra) as [keyof typeof settings, never][]) {
-      if (settings[key] !== undefined && settings[key] !== value) {
-        throw new PoolOptionError(`${key} is set both as an option (${String(settings[key])}) and by the connection string (${String(value)}); keep one.`)
-      }
-      settings[key] = value
-    }
-    for (const [key, value] of Object.entries(parsed.connection) as [keyof MySqlConnectionFields, never][]) {
-      if (key !== 'ssl' && connection[key] !== undefined && connection[key] !== value) {
-        throw new PoolOptionError(`${key} is set both as an option and by the connection string; keep one.`)
-      }
-    }
-    connection = { ...connection, ...parsed.connection }
+    settings = mergeFromUrl(settings, parsed.extra)
+    // The URL's TLS parameters replace an `ssl` option; the other fields may not differ (no values shown: a password).
+    const { ssl, ...urlFields } = parsed.connection
+    connection = mergeFromUrl(connection, urlFields, { showValues: false })
+    if (ssl) connection.ssl = ssl
   }
   const port = connection.port
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {

@@ -1,4 +1,5 @@
 import {
+  mergeFromUrl,
   mergeUrlPoolOptions,
   PoolOptionError,
   readPoolUrlParam,
@@ -155,9 +156,8 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   }
   let pool = validatePoolOptions(poolInput)
   const client: pg.ClientConfig = { ...fields }
-  let schema = schemaInput
+  let { schema, statementCacheSize } = { schema: schemaInput, statementCacheSize: cacheInput }
   let pgbouncer = false
-  let statementCacheSize = cacheInput
   let url: URL | undefined
   if (connectionString !== undefined) {
     if (typeof connectionString !== 'string') throw new PoolOptionError('connectionString must be a string.')
@@ -165,16 +165,10 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     url = parsed.url
     pgbouncer = parsed.pgbouncer
     pool = mergeUrlPoolOptions(pool, parsed.pool)
-    if (parsed.schema !== undefined && schema !== undefined && parsed.schema !== schema) {
-      throw new PoolOptionError(`schema is set both as an option ("${schema}") and in the connection string ("${parsed.schema}"); keep one.`)
-    }
-    schema ??= parsed.schema
-    if (parsed.statementCacheSize !== undefined && statementCacheSize !== undefined && parsed.statementCacheSize !== statementCacheSize) {
-      throw new PoolOptionError(
-        `statementCacheSize is set both as an option (${statementCacheSize}) and in the connection string (${parsed.statementCacheSize}); keep one.`,
-      )
-    }
-    statementCacheSize ??= parsed.statementCacheSize
+    ;({ schema, statementCacheSize } = mergeFromUrl(
+      { schema, statementCacheSize },
+      { schema: parsed.schema, statementCacheSize: parsed.statementCacheSize },
+    ))
     client.query_timeout ??= parsed.client.query_timeout
     client.connectionString = url.toString()
   }
