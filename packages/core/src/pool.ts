@@ -115,6 +115,33 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
     this._tryAcquireOrCreate()
   }
 
+  /**
+   * Hands out the free connection tarn would pick next, at once, when nobody is waiting and `readyNow` says it
+   * needs no check. tarn's own acquire costs two timers and a chain of promises even when a connection is free.
+   */
+  takeFree(readyNow: (pc: PooledConnection) => boolean): PooledConnection | undefined {
+    const free = this.free.at(-1)
+    if (free === undefined || this.pendingAcquires.length > 0 || this.destroyed || !readyNow(free.resource)) return undefined
+    this.free.pop()
+    this.used.push(free)
+    this._startReaping()
+    return free.resource
+  }
+
+  /**
+   * Gives a connection just returned (so needing no check) to the first waiting caller, keeping it checked out;
+   * false when nobody waits. Skips the validation round that tarn's release would start.
+   */
+  handOver(pc: PooledConnection): boolean {
+    const waiting = this.pendingAcquires[0]
+    if (waiting === undefined || this.destroyed) return false
+    this.pendingAcquires.shift()
+    waiting.resolve(pc)
+    // A caller that timed out or was aborted a moment ago cannot take it: it comes back to the pool.
+    waiting.promise.catch(() => this.release(pc))
+    return true
+  }
+
   /** Fails every waiting caller (tarn would keep them waiting until all checked-out connections return). */
   abortWaiting(): void {
     for (const waiting of this.pendingAcquires) waiting.abort()
@@ -197,20 +224,23 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   /** Checks out a connection, waiting up to `timeout` seconds. */
   acquire(): Promise<Checkout> {
     if (this.#closed) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
-    return this.#tarn.acquire().promise.then(
-      (pc) => {
-        this.#totals.checkouts++
-        this.#emit('checkout', pc)
-        return new Checkout(pc)
-      },
-      (error: unknown) => {
-        if (error instanceof TarnTimeoutError) throw this.#timeoutError()
-        if (this.#closed && error instanceof Error && error.message === 'aborted') {
-          throw new PoolClosedError(`the pool for ${this.driver.target} was disposed while waiting for a connection.`)
-        }
-        throw error
-      },
-    )
+    const free = this.#tarn.takeFree(this.#readyNow)
+    if (free) return Promise.resolve(this.#checkedOut(free))
+    return this.#tarn.acquire().promise.then(this.#checkedOut, this.#acquireFailed)
+  }
+
+  readonly #checkedOut = (pc: PooledConnection): Checkout => {
+    this.#totals.checkouts++
+    this.#emit('checkout', pc)
+    return new Checkout(pc)
+  }
+
+  readonly #acquireFailed = (error: unknown): never => {
+    if (error instanceof TarnTimeoutError) throw this.#timeoutError()
+    if (this.#closed && error instanceof Error && error.message === 'aborted') {
+      throw new PoolClosedError(`the pool for ${this.driver.target} was disposed while waiting for a connection.`)
+    }
+    throw error
   }
 
   /**
@@ -254,8 +284,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     pc.returnedAt = t
     const reason = this.#retireReason(pc, t)
     if (reason) return this.#discard(pc, reason)
-    this.#tarn.release(pc)
-    this.#watchIdle(pc)
+    if (!this.#tarn.handOver(pc)) {
+      this.#tarn.release(pc)
+      this.#watchIdle(pc)
+    }
     this.#emit('checkin', pc)
     return undefined
   }
@@ -349,8 +381,18 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     const t = now()
     pc.retireReason ??= this.#retireReason(pc, t)
     if (pc.retireReason) return false
-    if (!this.options.prePing || pc.returnedAt === undefined || t - pc.returnedAt < this.#prePingAfterIdleMs) return true
-    return this.#ping(pc)
+    return this.#needsNoPing(pc, t) || this.#ping(pc)
+  }
+
+  /** Whether a free connection may be handed out as it is, with no ping and nothing to close (the fast path). */
+  readonly #readyNow = (pc: PooledConnection): boolean => {
+    const t = now()
+    return this.#retireReason(pc, t) === undefined && this.#needsNoPing(pc, t)
+  }
+
+  /** A connection never used, or used just now, needs no ping. */
+  #needsNoPing(pc: PooledConnection, t: number): boolean {
+    return !this.options.prePing || pc.returnedAt === undefined || t - pc.returnedAt < this.#prePingAfterIdleMs
   }
 
   async #ping(pc: PooledConnection): Promise<boolean> {

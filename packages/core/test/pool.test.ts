@@ -324,7 +324,8 @@ describe('QueuePool', () => {
   })
 
   test('a broken idle connection is closed once, alone', async () => {
-    const { pool } = makePool({ size: 3, recycle: 3600 })
+    // A short overflowIdleTimeout makes the sweep run often (every 50 ms, not every second).
+    const { pool } = makePool({ size: 3, recycle: 3600, overflowIdleTimeout: 0.1 })
     const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
     for (const checkout of held) await pool.release(checkout)
     const closed = events<[PooledConnection, CloseReason]>(pool, 'close', 1)
@@ -393,6 +394,52 @@ describe('QueuePool', () => {
     const pc = await pool.acquire()
     await pool.release(pc)
     await pool.dispose()
+  })
+
+  test('a connection returned just as the waiting caller fails is not lost to it', async () => {
+    // The waiter's connect fails while the holder returns its connection, a few microtasks apart in either order:
+    // the connection goes to the waiter if it is still waiting, and back to the pool if it is not.
+    const outcomes = new Set<string>()
+    for (let hops = 0; hops < 40; hops++) {
+      const { pool, driver } = makePool({ size: 1, maxOverflow: 1 })
+      const holder = await pool.acquire()
+      driver.connectError = new Error('too many clients already')
+      const waiter = pool.acquire().then(
+        async (checkout) => {
+          await pool.release(checkout)
+          return 'served'
+        },
+        () => 'failed',
+      )
+      for (let i = 0; i < hops; i++) await Promise.resolve()
+      void pool.release(holder)
+      outcomes.add(String(await waiter))
+      await new Promise(setImmediate)
+      expect(pool.stats(), `release ${hops} microtasks after the acquire`).toMatchObject({ checkedOut: 0, idle: 1 })
+      driver.connectError = undefined
+      await pool.release(await pool.acquire())
+      await pool.dispose()
+    }
+    expect(outcomes).toEqual(new Set(['served', 'failed']))
+  })
+
+  test('a caller arriving as a new connection opens does not take it from the caller who waited for it', async () => {
+    for (let hops = 0; hops < 40; hops++) {
+      const driver = new FakeDriver()
+      let open!: () => void
+      driver.connectGate = new Promise((resolve) => (open = resolve))
+      // Without the rule the first caller would wait forever: a short timeout makes that a quick failure.
+      const { pool } = makePool({ size: 1, maxOverflow: 0, timeout: 1 }, driver)
+      const order: string[] = []
+      const first = pool.acquire().then((checkout) => (order.push('first'), checkout))
+      open()
+      for (let i = 0; i < hops; i++) await Promise.resolve()
+      const second = pool.acquire().then((checkout) => (order.push('second'), checkout))
+      await pool.release(await first)
+      await pool.release(await second)
+      expect(order, `second caller ${hops} microtasks after the connection opened`).toEqual(['first', 'second'])
+      await pool.dispose()
+    }
   })
 
   test('a connect that takes longer than connectTimeout fails with ConnectTimeoutError; the late connection is closed', async () => {
