@@ -70,11 +70,16 @@ export interface Subject {
   peer?: string
 }
 
-/** Measures every subject `rounds` times, round by round (A B C, A B C …), and keeps each one's median. */
+/** Measures every subject `rounds` times, round by round (A B C, B C A …), and keeps each one's median. */
 export async function interleave(part: string, caseName: string, concurrency: number, rounds: number, subjects: Subject[]): Promise<Row[]> {
   const all = new Map<string, Measurement[]>(subjects.map((s) => [s.name, []]))
   for (let round = 0; round < rounds; round++) {
-    for (const subject of subjects) all.get(subject.name)!.push(await subject.run())
+    // Each round starts with the next subject, so none always runs right after another's burst (a write
+    // benchmark leaves WAL flushes and dirty pages to whoever runs next).
+    for (let i = 0; i < subjects.length; i++) {
+      const subject = subjects[(round + i) % subjects.length]!
+      all.get(subject.name)!.push(await subject.run())
+    }
   }
   return subjects.map((subject) => {
     const measured = all.get(subject.name)!
@@ -147,11 +152,18 @@ export function writeResults(part: string, data: unknown): string {
   return path.pathname
 }
 
-/** Seconds per measured run and rounds per case; `BENCH_QUICK=1` shortens both (a smoke run). */
+/**
+ * Seconds per measured run and rounds per case; `BENCH_QUICK=1` shortens both (a smoke run), `BENCH_ROUNDS=N`
+ * sets the rounds (more for steadier medians), `BENCH_OPS=create,transaction` keeps only those cases.
+ */
 export const settings = {
   quick: process.env.BENCH_QUICK === '1',
   get rounds() {
-    return this.quick ? 1 : 3
+    return Number(process.env.BENCH_ROUNDS) || (this.quick ? 1 : 4)
+  },
+  includes(name: string) {
+    const only = process.env.BENCH_OPS?.split(',')
+    return !only || only.includes(name)
   },
   seconds(full: number) {
     return this.quick ? Math.min(full, 0.2) : full
