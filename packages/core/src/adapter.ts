@@ -9,13 +9,20 @@ import {
   type Transaction,
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils'
+import type { FleetConnections } from './accounting.js'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
+import { PoolBudgetError, ServerFullError } from './errors.js'
+import { Histogram, prometheusText, type Labels, type MetricsJson } from './metrics.js'
 import { ms, resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
-import { QueuePool, zeroTotals, type Checkout, type PoolStats } from './pool.js'
+import { QueuePool, zeroTotals, type Checkout, type PoolEvents, type PoolStats } from './pool.js'
+
+type Listener = (...args: unknown[]) => void
 
 /** Turns an engine error into what Prisma expects; anything the engine does not recognise passes unchanged. */
 function toAdapterError(driver: EngineDriver, error: unknown): unknown {
   if (error instanceof DriverAdapterError) return error
+  // Prisma shows it as P2037, "Too many database connections opened: <our message>".
+  if (error instanceof ServerFullError) return new DriverAdapterError({ kind: 'TooManyConnections', cause: error.message })
   const mapped = driver.convertError(error)
   return mapped ? new DriverAdapterError(mapped) : error
 }
@@ -38,9 +45,13 @@ class Lease {
   #loss: ConnectionLoss | undefined
   #running = 0
   constructor(
-    readonly driver: EngineDriver,
+    readonly pool: QueuePool,
     readonly checkout: Checkout,
   ) {}
+
+  get driver(): EngineDriver {
+    return this.pool.driver
+  }
 
   get conn(): EngineConnection {
     return this.checkout.connection.conn
@@ -53,6 +64,7 @@ class Lease {
 
   async run<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
     this.#running++
+    const start = performance.now()
     try {
       return await work(this.conn)
     } catch (error) {
@@ -61,12 +73,13 @@ class Lease {
       throw toAdapterError(this.driver, error)
     } finally {
       this.#running--
+      this.pool.queryTimes.record(performance.now() - start)
     }
   }
 
   /** Gives the connection back; a promise only when there is something to wait for (a reset). */
-  release(pool: QueuePool): Promise<void> | undefined {
-    return pool.release(this.checkout, this.#loss)
+  release(): Promise<void> | undefined {
+    return this.pool.release(this.checkout, this.#loss)
   }
 }
 
@@ -99,7 +112,6 @@ class PoolTransaction extends PoolQueryable implements Transaction {
 
   constructor(
     driver: EngineDriver,
-    private readonly pool: QueuePool,
     private readonly lease: Lease,
   ) {
     super(driver)
@@ -142,7 +154,7 @@ class PoolTransaction extends PoolQueryable implements Transaction {
       if (this.#ending.action === action) return this.#ending.done
       return Promise.reject(closedError(ENDED[this.#ending.action]))
     }
-    const done = this.lease.run(work).finally(() => this.lease.release(this.pool))
+    const done = this.lease.run(work).finally(() => this.lease.release())
     this.#ending = { action, done }
     return done
   }
@@ -174,7 +186,7 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
 
   async #checkout(): Promise<Lease> {
     try {
-      return new Lease(this.driver, await this.pool.acquire())
+      return new Lease(this.pool, await this.pool.acquire())
     } catch (error) {
       throw toAdapterError(this.driver, error)
     }
@@ -185,7 +197,7 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
     try {
       return await lease.run(work)
     } finally {
-      const pending = lease.release(this.pool)
+      const pending = lease.release()
       if (pending) await pending
     }
   }
@@ -202,11 +214,11 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
     try {
       await lease.run((conn) => conn.begin(isolationLevel))
     } catch (error) {
-      const pending = lease.release(this.pool)
+      const pending = lease.release()
       if (pending) await pending
       throw error
     }
-    return new PoolTransaction(this.driver, this.pool, lease)
+    return new PoolTransaction(this.driver, lease)
   }
 
   getConnectionInfo(): ConnectionInfo {
@@ -229,6 +241,8 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   #pool: QueuePool | undefined
   #opening: Promise<QueuePool> | undefined
   #clients = 0
+  /** Listeners added with on(): they follow the pool to its successor after a disconnect and reconnect. */
+  readonly #listeners: [keyof PoolEvents, Listener][] = []
 
   constructor(
     protected readonly driver: EngineDriver,
@@ -269,28 +283,67 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   }
 
   /**
-   * A new pool. For an engine whose connection info depends on the server, its first connection is opened
-   * now, before Prisma reads that info. If that fails the info falls back to its defaults, and the first
-   * query reports the failure: Prisma turns errors into its P1xxx codes for queries, not for `connect()`.
+   * A new pool. Its first connection is opened now when budgetPolicy is 'error' or 'fit' (so that `$connect()`
+   * refuses a fleet too large for the server, or fits it before any load), or when the engine's connection info depends on the server (read before
+   * Prisma asks for it). Any other failure is left for the first query to report: Prisma turns errors into its
+   * P1xxx codes for queries, not for `connect()`.
    */
   async #open(): Promise<QueuePool> {
     const pool = new QueuePool(this.driver, resolvePoolOptions(this.#poolInput))
-    if (this.driver.connectionInfoFromServer) {
-      await pool.acquire().then(
-        (checkout) => pool.release(checkout),
-        () => {}, // left for the first query to report
+    for (const [event, listener] of this.#listeners) pool.on(event, listener as never)
+    const { budgetPolicy } = pool.options
+    if (this.driver.connectionInfoFromServer || budgetPolicy === 'error' || budgetPolicy === 'fit') {
+      const refused = await pool.acquire().then(
+        (checkout) => void pool.release(checkout),
+        (error: unknown) => (error instanceof PoolBudgetError ? error : undefined),
       )
+      if (refused) {
+        await pool.dispose()
+        throw refused
+      }
     }
     this.#pool = pool
     this.#clients = 0
     return pool
   }
 
+  /** Subscribes to the pool's events (see `PoolEvents`), for this pool and the ones after a reconnect. */
+  on<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
+    this.#listeners.push([event, listener as Listener])
+    this.#pool?.on(event, listener as never)
+    return this
+  }
+
+  off<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
+    const index = this.#listeners.findIndex(([e, l]) => e === event && l === (listener as Listener))
+    if (index !== -1) this.#listeners.splice(index, 1)
+    this.#pool?.off(event, listener as never)
+    return this
+  }
+
+  /** Who holds the server's connections now, grouped by worker (see `QueuePool.connections`). */
+  async connections(): Promise<FleetConnections> {
+    const pool = this.#pool && !this.#pool.closed ? this.#pool : undefined
+    if (!pool) throw new Error(`${this.adapterName}: connect a PrismaClient with this adapter before asking for connections()`)
+    return pool.connections()
+  }
+
+  /** The pool's metrics in the layout of Prisma 6's `$metrics.json()`; `globalLabels` go on every metric. */
+  metrics(globalLabels: Labels = {}): MetricsJson {
+    return (this.#pool ?? new QueuePool(this.driver, this.poolOptions)).metrics(globalLabels)
+  }
+
+  /** The same in Prometheus text format, like Prisma 6's `$metrics.prometheus()`. */
+  prometheus(globalLabels: Labels = {}): string {
+    return prometheusText(this.metrics(globalLabels))
+  }
+
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
     if (!this.driver.createShadowDatabase) {
       throw new Error(`${this.adapterName} cannot create a shadow database for Prisma Migrate`)
     }
-    const options = { ...resolvePoolOptions(this.#poolInput), size: 1, maxOverflow: 1 }
+    // A scratch database for a few seconds: no budget check (its one or two connections count as this worker's).
+    const options = { ...resolvePoolOptions(this.#poolInput), size: 1, maxOverflow: 1, budgetPolicy: 'off' as const }
     const shadow = await this.driver.createShadowDatabase(ms(options.connectTimeout))
     const pool = new QueuePool(shadow.driver, options)
     return new PoolAdapter(shadow.driver, pool, async () => {
@@ -303,7 +356,8 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   stats(): PoolStats {
     if (this.#pool) return this.#pool.stats()
     const { size, maxOverflow } = this.poolOptions
-    return { size, maxOverflow, open: 0, checkedOut: 0, idle: 0, overflow: 0, waiting: 0, connecting: 0, totals: zeroTotals() }
+    const none = new Histogram().snapshot()
+    return { size, maxOverflow, open: 0, checkedOut: 0, idle: 0, overflow: 0, waiting: 0, connecting: 0, totals: zeroTotals(), acquireWait: none, hold: none }
   }
 
   /** One line describing the pool (see `pool`), like SQLAlchemy's `Pool.status()`. */

@@ -50,6 +50,42 @@ export interface EngineConnection {
   /** True once the driver has seen the connection die (socket closed, fatal server error). */
   isBroken(): boolean
   close(): Promise<void>
+
+  /**
+   * The server's limits on how many connections this session's user may open, each with what it is (for the
+   * start-up budget check). Absent, or empty, when the engine cannot tell.
+   */
+  connectionLimits?(): Promise<ConnectionLimit[]>
+  /** Every client connection on the server that this session may see (for `connections()`, the live view). */
+  serverConnections?(): Promise<ServerConnectionList>
+}
+
+/** One limit the server puts on the connections open at once. */
+export interface ConnectionLimit {
+  /** How many connections this user may open under this limit (reserved slots already taken off). */
+  limit: number
+  /** What the limit is, as a user would look it up: `max_connections 100 - 3 reserved for superusers`. */
+  what: string
+  /** The connections it counts, when not every client connection of the server: one user's, one database's. */
+  scope?: { user?: string; database?: string }
+}
+
+/** One client connection on the server, as the server lists it. */
+export interface ServerConnection {
+  /** The server's id for it (PostgreSQL pid, MySQL connection id). */
+  id: number
+  /** The tag set by `EngineDriver.connect` (PostgreSQL `application_name`), or the client's own name; '' if none. */
+  application: string
+  user?: string
+  database?: string
+  /** 'active' while it runs a statement, 'idle', 'idle in transaction', or the server's own word. */
+  state: string
+}
+
+export interface ServerConnectionList {
+  connections: ServerConnection[]
+  /** Why the list may be incomplete or untagged (a privilege or a server setting it lacks), and what to change. */
+  note?: string
 }
 
 export type ConnectionLoss = 'connection' | 'server'
@@ -63,8 +99,12 @@ export interface EngineDriver {
   /** Isolation levels this engine accepts in `begin()`. */
   readonly isolationLevels: readonly IsolationLevel[]
 
-  /** Opens one connection; `timeoutMs` is the pool's connect timeout, for the driver's own socket timer. */
-  connect(timeoutMs: number): Promise<EngineConnection>
+  /**
+   * Opens one connection; `timeoutMs` is the pool's connect timeout, for the driver's own socket timer. `tag`
+   * (see `identityTag`) names this worker: the engine puts it where the server lists it (PostgreSQL
+   * `application_name`, MySQL connection attributes), so that `serverConnections()` can attribute the connection.
+   */
+  connect(timeoutMs: number, tag: string): Promise<EngineConnection>
   /** Maps a driver error to Prisma's error kinds; `undefined` leaves the error to reach the user unchanged. */
   convertError(error: unknown): AdapterErrorPayload | undefined
   /**

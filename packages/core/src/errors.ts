@@ -65,3 +65,17 @@ export class ConnectTimeoutError extends PrismaPoolError {
     )
   }
 }
+
+/** The fleet's pools would exceed the server's connection limit, and `budgetPolicy` is 'error'. */
+export class PoolBudgetError extends PrismaPoolError {
+  override name = 'PoolBudgetError'
+}
+
+/**
+ * The server refused a new connection because it is full ("too many clients already", "Too many connections",
+ * a role's or user's own limit). The message says what this worker holds and, when the pool could read it,
+ * who holds the rest; `cause` is the server's own error.
+ */
+export class ServerFullError extends PrismaPoolError {
+  override name = 'ServerFullError'
+}

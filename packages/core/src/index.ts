@@ -1,13 +1,37 @@
 export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
 export { mergeFromUrl, mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
 export { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
-export type { ConnectionLoss, EngineConnection, EngineDriver, ShadowDatabase } from './engine.js'
+export type {
+  ConnectionLimit,
+  ConnectionLoss,
+  EngineConnection,
+  EngineDriver,
+  ServerConnection,
+  ServerConnectionList,
+  ShadowDatabase,
+} from './engine.js'
+export {
+  assessBudget,
+  describeBudget,
+  formatFleet,
+  summarizeFleet,
+  type BudgetPolicy,
+  type BudgetReport,
+  type FleetConnections,
+  type OtherConnections,
+  type WorkerConnections,
+} from './accounting.js'
+export { debugEnabled } from './debug.js'
+export { detectWorkers, identityTag, parseTag, workerIdentity, type WorkerCount, type WorkerIdentity } from './identity.js'
+export { BUCKETS_MS, Histogram, metricsJson, prometheusText, type HistogramSnapshot, type Labels, type MetricsJson } from './metrics.js'
 export {
   ConnectTimeoutError,
   PoolClosedError,
   PoolOptionError,
+  PoolBudgetError,
   PoolTimeoutError,
   PrismaPoolError,
+  ServerFullError,
   type PoolTimeoutDetails,
 } from './errors.js'
 export {

@@ -1,3 +1,4 @@
+import type { BudgetPolicy } from './accounting.js'
 import { PoolOptionError } from './errors.js'
 
 export type ResetOnReturn = 'rollback' | 'commit' | 'none'
@@ -25,6 +26,27 @@ export interface PoolOptions {
   overflowIdleTimeout?: number
   /** Longest wait for the server to accept a new connection, in seconds. Default 10. */
   connectTimeout?: number
+  /**
+   * Names this application on the server, with this worker's host, pid and worker id (PostgreSQL
+   * `application_name`, MySQL connection attributes): what `connections()` groups by. Default 'prisma-pool'.
+   */
+  applicationName?: string
+  /**
+   * How many worker processes share the server's connection budget: a number, or 'auto' to read it from
+   * `PRISMA_POOL_WORKERS`, PM2's `instances` or `WEB_CONCURRENCY` (1 outside a cluster). Default 'auto'.
+   */
+  workers?: number | 'auto'
+  /**
+   * What happens at start-up when workers × (size + maxOverflow) exceeds the server's connection limit:
+   * 'error' refuses to start, 'warn' logs the arithmetic, 'fit' lowers this worker's size and maxOverflow to
+   * its share, 'off' skips the check. Default 'warn'.
+   */
+  budgetPolicy?: BudgetPolicy
+  /**
+   * A connection checked out longer than this (seconds) is reported, with the stack of whoever took it
+   * (HikariCP's leakDetectionThreshold); 0 = off. Default 0.
+   */
+  leakDetectionThreshold?: number
 }
 
 export type ResolvedPoolOptions = Required<PoolOptions>
@@ -39,6 +61,10 @@ const BUILT_IN_DEFAULTS: ResolvedPoolOptions = Object.freeze({
   resetOnReturn: 'rollback',
   overflowIdleTimeout: 10,
   connectTimeout: 10,
+  applicationName: 'prisma-pool',
+  workers: 'auto',
+  budgetPolicy: 'warn',
+  leakDetectionThreshold: 0,
 })
 
 const MAX_CONNECTIONS = 100_000
@@ -72,6 +98,19 @@ const RULES: Record<keyof PoolOptions, Rule> = {
   },
   overflowIdleTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
   connectTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
+  applicationName: {
+    allowed: 'a non-empty string of printable ASCII characters, at most 40',
+    check: (v) => typeof v === 'string' && /^[\x20-\x7e]{1,40}$/.test(v),
+  },
+  workers: { allowed: `an integer from 1 to ${MAX_CONNECTIONS}, or 'auto'`, check: (v) => v === 'auto' || isInt(v, 1, MAX_CONNECTIONS) },
+  budgetPolicy: {
+    allowed: "'error', 'warn', 'fit' or 'off'",
+    check: (v) => v === 'error' || v === 'warn' || v === 'fit' || v === 'off',
+  },
+  leakDetectionThreshold: {
+    allowed: `a number of seconds from 0 (off) to ${MAX_SECONDS}`,
+    check: (v) => v === 0 || isSeconds(v),
+  },
 }
 
 /** Names users bring from django-db-connection-pool, SQLAlchemy, pg-pool or Prisma 6. */
@@ -96,6 +135,9 @@ const KNOWN_ALIASES: Record<string, keyof PoolOptions> = {
   idletimeoutmillis: 'overflowIdleTimeout',
   connect_timeout: 'connectTimeout',
   connectiontimeoutmillis: 'connectTimeout',
+  application_name: 'applicationName',
+  leakdetectionthreshold: 'leakDetectionThreshold',
+  leak_detection_threshold: 'leakDetectionThreshold',
 }
 
 function describe(value: unknown): string {

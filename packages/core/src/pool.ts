@@ -1,7 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { Pool as TarnPool, TimeoutError as TarnTimeoutError } from 'tarn'
+import { assessBudget, describeBudget, formatFleet, summarizeFleet, type BudgetReport, type FleetConnections } from './accounting.js'
+import { debugLog } from './debug.js'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
-import { ConnectTimeoutError, PoolClosedError, PoolTimeoutError } from './errors.js'
+import { ConnectTimeoutError, PoolBudgetError, PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
+import { detectWorkers, identityTag, workerIdentity, type WorkerCount, type WorkerIdentity } from './identity.js'
+import { Histogram, metricsJson, type HistogramSnapshot, type Labels, type MetricsJson } from './metrics.js'
 import { maxConnections, ms, type ResolvedPoolOptions } from './options.js'
 
 /** Why a connection was closed. */
@@ -33,7 +37,16 @@ export interface PooledConnection {
 /** One checkout of a connection. Releasing it a second time does nothing, even after the connection moved on. */
 export class Checkout {
   #released = false
-  constructor(readonly connection: PooledConnection) {}
+  /** Reports the checkout as a leak if it is held past leakDetectionThreshold. */
+  leakTimer: NodeJS.Timeout | undefined
+  leakReported = false
+  constructor(
+    readonly connection: PooledConnection,
+    /** When it was handed out (performance.now()). */
+    readonly takenAt: number,
+    /** Where it was asked for, when leak detection is on. */
+    readonly stack: string | undefined,
+  ) {}
 
   /** Marks the checkout returned; false if it already was. */
   settle(): boolean {
@@ -54,6 +67,8 @@ export interface PoolTotals {
   timeouts: number
   checkouts: number
   connectErrors: number
+  /** Checkouts held past leakDetectionThreshold. */
+  leaks: number
 }
 
 export const zeroTotals = (): PoolTotals => ({
@@ -67,6 +82,7 @@ export const zeroTotals = (): PoolTotals => ({
   timeouts: 0,
   checkouts: 0,
   connectErrors: 0,
+  leaks: 0,
 })
 
 export interface PoolStats {
@@ -83,6 +99,10 @@ export interface PoolStats {
   /** Connections being opened. */
   connecting: number
   totals: PoolTotals
+  /** How long callers waited for a connection, in ms. */
+  acquireWait: HistogramSnapshot
+  /** How long connections were held per checkout, in ms. */
+  hold: HistogramSnapshot
 }
 
 export interface PoolEvents {
@@ -93,6 +113,12 @@ export interface PoolEvents {
   reset: [conn: PooledConnection, action: 'rollback' | 'commit']
   invalidate: [upToSeq: number]
   timeout: [error: PoolTimeoutError]
+  /** A connection closed for its age (also reported as `close` with reason 'recycle'). */
+  recycle: [conn: PooledConnection]
+  /** A checkout held past leakDetectionThreshold; `stack` is where it was taken. */
+  leak: [conn: PooledConnection, heldMs: number, stack: string]
+  /** The start-up budget check's arithmetic. */
+  budget: [report: BudgetReport]
 }
 
 /** tarn's pool, taught to close connections that are checked out or idle past their age. */
@@ -142,6 +168,17 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
     return true
   }
 
+  /** Changes the number of connections kept and allowed (the budget check's 'fit'). */
+  resize(min: number, max: number): void {
+    this.min = min
+    this.max = max
+  }
+
+  /** Whether more connections are open than the limit now allows (after a resize). */
+  overLimit(): boolean {
+    return this.used.length + this.free.length > this.max
+  }
+
   /** Fails every waiting caller (tarn would keep them waiting until all checked-out connections return). */
   abortWaiting(): void {
     for (const waiting of this.pendingAcquires) waiting.abort()
@@ -181,8 +218,27 @@ async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: ()
  * before use, reset on return, recycled by age, and invalidated together when the server drops them.
  */
 export class QueuePool extends EventEmitter<PoolEvents> {
-  readonly options: ResolvedPoolOptions
+  options: ResolvedPoolOptions
   readonly driver: EngineDriver
+  /** This worker, as its connections name it on the server. */
+  readonly identity: WorkerIdentity
+  readonly tag: string
+  /** The start-up budget check, once it has run. */
+  budget: BudgetReport | undefined
+  /** The last live view read (see `connections()`). */
+  lastFleet: FleetConnections | undefined
+  /** How long each statement took, in ms (the adapter records it). */
+  readonly queryTimes = new Histogram()
+  readonly #waitTimes = new Histogram()
+  readonly #holdTimes = new Histogram()
+  readonly #leakMs: number
+  /** Set when the budget check refused this pool: every later connect fails with it, without connecting. */
+  #budgetError: PoolBudgetError | undefined
+  #budgetChecked = false
+  /** The workers sharing the server: the option, or what the environment says (undefined: cannot tell). */
+  readonly #workerCount: WorkerCount | undefined
+  /** The debug log, when DEBUG names prisma-pool. */
+  readonly #log: ((message: string) => void) | undefined
   #tarn: RetiringTarnPool
   #seq = 0
   #invalidatedUpTo = 0
@@ -219,20 +275,63 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#tarn.retireReason = (pc) => this.#retireReason(pc, now())
     this.#recycleMs = recycleMs
     this.#prePingAfterIdleMs = ms(options.prePingAfterIdle)
+    this.#leakMs = ms(options.leakDetectionThreshold)
+    // Read now, so that a wrong PRISMA_POOL_WORKERS fails the pool's creation rather than its first connection.
+    this.#workerCount = options.workers === 'auto' ? detectWorkers() : { count: options.workers, source: 'the workers option' }
+    this.identity = workerIdentity(options.applicationName)
+    this.tag = identityTag(this.identity)
+    this.#log = debugLog(this.tag)
+    if (this.#log) this.#logEvents(this.#log)
+  }
+
+  /** With debugging on, every event becomes a line of the log. */
+  #logEvents(log: (message: string) => void): void {
+    const conn = (pc: PooledConnection) => `connection #${pc.seq}`
+    this.on('connect', (pc) => log(`${conn(pc)} opened to ${this.driver.target}`))
+    this.on('close', (pc, reason) => log(`${conn(pc)} closed (${reason})`))
+    this.on('checkout', (pc) => log(`${conn(pc)} checked out; ${this.status()}`))
+    this.on('checkin', (pc) => log(`${conn(pc)} checked in`))
+    this.on('reset', (pc, action) => log(`${conn(pc)} reset on return (${action})`))
+    this.on('invalidate', (seq) => log(`connections up to #${seq} invalidated: the server dropped a connection`))
+    this.on('timeout', (error) => log(error.message))
+    this.on('leak', (pc, heldMs, stack) => log(`${conn(pc)} held for ${Math.round(heldMs)} ms, past leakDetectionThreshold; taken at:\n${stack}`))
+    this.on('budget', (report) => log(describeBudget(report, this.driver.target)))
   }
 
   /** Checks out a connection, waiting up to `timeout` seconds. */
   acquire(): Promise<Checkout> {
     if (this.#closed) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
+    const start = now()
+    // Captured here, on the caller's path, so that the trace leads back to the caller's code.
+    const stack = this.#leakMs > 0 ? new Error('checked out').stack : undefined
     const free = this.#tarn.takeFree(this.#readyNow)
-    if (free) return Promise.resolve(this.#checkedOut(free))
-    return this.#tarn.acquire().promise.then(this.#checkedOut, this.#acquireFailed)
+    if (free) return Promise.resolve(this.#checkedOut(free, start, stack))
+    return this.#tarn.acquire().promise.then((pc) => this.#checkedOut(pc, start, stack), this.#acquireFailed)
   }
 
-  readonly #checkedOut = (pc: PooledConnection): Checkout => {
+  #checkedOut(pc: PooledConnection, start: number, stack: string | undefined): Checkout {
+    const t = now()
+    this.#waitTimes.record(t - start)
     this.#totals.checkouts++
+    const checkout = new Checkout(pc, t, stack)
+    if (this.#leakMs > 0) checkout.leakTimer = setTimeout(() => this.#reportLeak(checkout), this.#leakMs).unref()
     this.#emit('checkout', pc)
-    return new Checkout(pc)
+    return checkout
+  }
+
+  #reportLeak(checkout: Checkout): void {
+    checkout.leakReported = true
+    this.#totals.leaks++
+    const heldMs = now() - checkout.takenAt
+    const stack = (checkout.stack ?? '').replace(/^Error: checked out\n/, '')
+    if (this.listenerCount('leak') > 0) this.#emit('leak', checkout.connection, heldMs, stack)
+    else {
+      process.emitWarning(
+        `a connection to ${this.driver.target} has been checked out for ${(heldMs / 1000).toFixed(1)} s, longer than ` +
+          `leakDetectionThreshold (${this.options.leakDetectionThreshold} s). It was taken at:\n${stack}`,
+        'PrismaPoolLeakWarning',
+      )
+    }
   }
 
   readonly #acquireFailed = (error: unknown): never => {
@@ -251,6 +350,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
    */
   release(checkout: Checkout, loss?: ConnectionLoss): Promise<void> | undefined {
     if (!checkout.settle()) return undefined
+    const heldMs = now() - checkout.takenAt
+    this.#holdTimes.record(heldMs)
+    if (checkout.leakTimer) {
+      clearTimeout(checkout.leakTimer)
+      if (checkout.leakReported) this.#log?.(`a connection reported as leaked came back after ${(heldMs / 1000).toFixed(1)} s`)
+    }
     const pc = checkout.connection
     if (loss === 'server') this.#invalidateAll()
     if (loss || pc.conn.isBroken()) return this.#discard(pc, 'broken')
@@ -284,6 +389,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     pc.returnedAt = t
     const reason = this.#retireReason(pc, t)
     if (reason) return this.#discard(pc, reason)
+    // After a 'fit' lowered the limit, connections beyond it close as they come back.
+    if (this.#tarn.overLimit()) return this.#discard(pc, 'overflow')
     if (!this.#tarn.handOver(pc)) {
       this.#tarn.release(pc)
       this.#watchIdle(pc)
@@ -307,6 +414,56 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       waiting: this.#tarn.numPendingAcquires(),
       connecting: this.#tarn.numPendingCreates(),
       totals: { ...this.#totals },
+      acquireWait: this.#waitTimes.snapshot(),
+      hold: this.#holdTimes.snapshot(),
+    }
+  }
+
+  /** The pool's figures under Prisma 6's `$metrics` names and layout; `labels` go on every metric. */
+  metrics(labels: Labels = {}): MetricsJson {
+    const s = this.stats()
+    return metricsJson(
+      {
+        opened: s.totals.created,
+        closed: s.totals.destroyed,
+        queries: this.queryTimes.count,
+        open: s.open,
+        busy: s.checkedOut,
+        idle: s.idle,
+        waiting: s.waiting,
+        timeouts: s.totals.timeouts,
+        leaks: s.totals.leaks,
+        wait: this.#waitTimes,
+        hold: this.#holdTimes,
+        query: this.queryTimes,
+      },
+      labels,
+    )
+  }
+
+  /**
+   * Who holds the server's connections now, read from the server and grouped by worker (every prisma-pool
+   * worker tags its connections) and by application for the rest. Uses one connection of this pool.
+   */
+  async connections(): Promise<FleetConnections> {
+    return this.#readFleet(await this.acquire())
+  }
+
+  /** Reads the live view on a checked-out connection, and returns the connection. */
+  async #readFleet(checkout: Checkout): Promise<FleetConnections> {
+    let loss: ConnectionLoss | undefined
+    try {
+      const { conn } = checkout.connection
+      if (!conn.serverConnections) throw new Error(`${this.driver.adapterName} cannot list the server's connections`)
+      const fleet = summarizeFleet(await conn.serverConnections(), this.identity, this.driver.target, this.budget?.limit)
+      this.lastFleet = fleet
+      return fleet
+    } catch (error) {
+      loss = this.driver.connectionLoss(error)
+      throw error
+    } finally {
+      const pending = this.release(checkout, loss)
+      if (pending) await pending
     }
   }
 
@@ -347,8 +504,9 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   async #open(): Promise<PooledConnection> {
+    if (this.#budgetError) throw this.#budgetError
     const timeoutMs = ms(this.options.connectTimeout)
-    const connecting = this.driver.connect(timeoutMs)
+    const connecting = this.driver.connect(timeoutMs, this.tag)
     let conn: EngineConnection
     try {
       conn = await withTimeout(connecting, timeoutMs, () => new ConnectTimeoutError(this.options.connectTimeout, this.driver.target))
@@ -357,9 +515,20 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       this.#lastConnectError = error instanceof Error ? error.message : String(error)
       // A connection that arrives after we gave up on it must not leak.
       connecting.then((late) => late.close()).catch(() => {})
+      if (this.driver.convertError(error)?.kind === 'TooManyConnections') throw this.#serverFull(error)
       throw error
     }
     this.#lastConnectError = undefined
+    if (!this.#budgetChecked && this.options.budgetPolicy !== 'off') {
+      // The first connection runs the check; connections opened meanwhile are trimmed on return if 'fit' lowers the limit.
+      this.#budgetChecked = true
+      try {
+        await this.#checkBudget(conn)
+      } catch (error) {
+        await conn.close().catch(() => {})
+        throw error
+      }
+    }
     const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now(), returnedAt: undefined }
     this.#totals.created++
     this.#emit('connect', pc)
@@ -374,6 +543,77 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (reason === 'invalidated') this.#totals.invalidated++
     await pc.conn.close().catch(() => {})
     this.#emit('close', pc, reason)
+    if (reason === 'recycle') this.#emit('recycle', pc)
+  }
+
+  /** Reads the server's limits on the first connection and applies budgetPolicy. Throws PoolBudgetError to refuse. */
+  async #checkBudget(conn: EngineConnection): Promise<void> {
+    if (!conn.connectionLimits) return
+    const { size, maxOverflow, budgetPolicy } = this.options
+    const workers = this.#workerCount
+    if (!workers) {
+      process.emitWarning(
+        `prisma-pool cannot check the connection budget of ${this.driver.target}: this is a cluster worker and the ` +
+          `number of workers is unknown. Set the pool option workers, or PRISMA_POOL_WORKERS in the workers' environment.`,
+        'PrismaPoolBudgetWarning',
+      )
+      return
+    }
+    let limits
+    try {
+      limits = await conn.connectionLimits()
+    } catch (error) {
+      this.#log?.(`could not read the server's connection limits: ${error instanceof Error ? error.message : String(error)}`)
+      return
+    }
+    const report = assessBudget(limits, workers, size, maxOverflow)
+    this.budget = report
+    // Kept for the message of a later "server is full" refusal, when no connection can be had to ask.
+    this.lastFleet = await conn
+      .serverConnections?.()
+      .then((list) => summarizeFleet(list, this.identity, this.driver.target, report.limit))
+      .catch(() => undefined)
+    this.#emit('budget', report)
+    const text = describeBudget(report, this.driver.target)
+    if (report.fits) return
+    if (budgetPolicy === 'error' || (budgetPolicy === 'fit' && !report.fitting)) {
+      this.#budgetError = new PoolBudgetError(`${text} (budgetPolicy '${budgetPolicy}')`)
+      throw this.#budgetError
+    }
+    if (budgetPolicy === 'fit' && report.fitting) {
+      this.resize(report.fitting.size, report.fitting.maxOverflow)
+      this.#log?.(`budgetPolicy 'fit': now size ${report.fitting.size}, maxOverflow ${report.fitting.maxOverflow}`)
+      return
+    }
+    process.emitWarning(`prisma-pool: ${text}`, 'PrismaPoolBudgetWarning')
+  }
+
+  /** Sets size and maxOverflow of a live pool; connections beyond the new limit close as they come back. */
+  resize(size: number, maxOverflow: number): void {
+    this.options = Object.freeze({ ...this.options, size, maxOverflow })
+    const max = maxConnections(this.options)
+    this.#tarn.resize(size, Number.isFinite(max) ? max : Number.MAX_SAFE_INTEGER)
+  }
+
+  /** The server refused a connection for being full: say what this worker holds and who holds the rest. */
+  #serverFull(error: unknown): ServerFullError {
+    const s = this.stats()
+    const limit = s.maxOverflow === -1 ? `size ${s.size} + unlimited maxOverflow` : `size ${s.size} + maxOverflow ${s.maxOverflow}`
+    // A full server takes no new connection to ask who holds it: the list read last (at start-up, or by
+    // connections()) is the best there is, and says when it was read.
+    const fleet = this.lastFleet
+    const holders = fleet
+      ? `\nWho held the server's connections when last read: ${formatFleet(fleet)}`
+      : `\nCall connections() on a worker that has a connection to see who holds the server's connections.`
+    const budget = this.budget ? `\nAt start-up: ${describeBudget(this.budget, this.driver.target)}` : ''
+    const message = error instanceof Error ? error.message : String(error)
+    return new ServerFullError(
+      `${this.driver.target} refused a new connection because it is full (${message}). ` +
+        `This worker (${this.tag}) holds ${s.open} (${limit}).${holders}${budget}\n` +
+        `Lower size and maxOverflow so that workers × (size + maxOverflow) fits the server's limit (budgetPolicy 'fit' does it ` +
+        `for you), or put a pooler such as PgBouncer or ProxySQL in front of the server.`,
+      { cause: error },
+    )
   }
 
   /** Whether a free connection may be handed out; a promise only when it must be pinged first. */

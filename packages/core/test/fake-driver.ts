@@ -1,4 +1,4 @@
-import type { ConnectionLoss, EngineConnection, EngineDriver } from '@prisma-pool/core'
+import type { ConnectionLimit, ConnectionLoss, EngineConnection, EngineDriver, ServerConnectionList } from '@prisma-pool/core'
 import type { SqlQuery } from '@prisma/driver-adapter-utils'
 
 /**
@@ -23,6 +23,19 @@ export class FakeConnection implements EngineConnection {
   log: string[] = []
   /** When set, the next query throws it. */
   failNext: unknown
+
+  /** What connectionLimits() and serverConnections() answer; set by the driver. */
+  limits: ConnectionLimit[] | undefined
+  serverList: (() => ServerConnectionList) | undefined
+
+  async connectionLimits() {
+    if (!this.limits) throw new Error('no limits readable')
+    return this.limits
+  }
+  async serverConnections() {
+    if (!this.serverList) throw new Error('no list readable')
+    return this.serverList()
+  }
 
   /** When set, the next query waits until cancel() is called (a statement blocked on a lock). */
   hangNext = false
@@ -116,19 +129,28 @@ export class FakeDriver implements EngineDriver {
   connectError: unknown
   /** When set, connect() waits for this promise first. */
   connectGate: Promise<void> | undefined
+  /** The tag each connect() was given. */
+  tags: string[] = []
+  /** The server's connection limits, as the connections report them. */
+  limits: ConnectionLimit[] | undefined
+  /** The server's connection list, as the connections report it. */
+  serverList: (() => ServerConnectionList) | undefined
 
-  async connect() {
+  async connect(_timeoutMs: number, tag: string) {
+    this.tags.push(tag)
     if (this.connectGate) await this.connectGate
     if (this.connectError) throw this.connectError
     const conn = new FakeConnection()
+    conn.limits = this.limits
+    conn.serverList = this.serverList
     this.connections.push(conn)
     return conn
   }
   convertError(error: unknown) {
     if (error instanceof FakeServerError) {
-      return error.code === 'UNIQUE'
-        ? { kind: 'UniqueConstraintViolation' as const, constraint: { fields: ['email'] }, originalCode: error.code }
-        : { kind: 'ConnectionClosed' as const, originalCode: error.code }
+      if (error.code === 'UNIQUE') return { kind: 'UniqueConstraintViolation' as const, constraint: { fields: ['email'] }, originalCode: error.code }
+      if (error.code === 'FULL') return { kind: 'TooManyConnections' as const, cause: error.message }
+      return { kind: 'ConnectionClosed' as const, originalCode: error.code }
     }
     return undefined
   }

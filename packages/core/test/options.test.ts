@@ -18,6 +18,10 @@ describe('pool options', () => {
       resetOnReturn: 'rollback',
       overflowIdleTimeout: 10,
       connectTimeout: 10,
+      applicationName: 'prisma-pool',
+      workers: 'auto',
+      budgetPolicy: 'warn',
+      leakDetectionThreshold: 0,
     })
   })
 
@@ -32,6 +36,11 @@ describe('pool options', () => {
     [{ prePing: 'yes' }, 'invalid pool option "prePing": expected true or false, got "yes".'],
     [{ resetOnReturn: 'discard' }, `invalid pool option "resetOnReturn": expected 'rollback', 'commit' or 'none', got "discard".`],
     [{ connectTimeout: Infinity }, 'invalid pool option "connectTimeout": expected a number of seconds greater than 0 (at most 2073600), got Infinity.'],
+    [{ applicationName: '' }, 'invalid pool option "applicationName": expected a non-empty string of printable ASCII characters, at most 40, got "".'],
+    [{ applicationName: 'caf\u00e9' }, 'invalid pool option "applicationName": expected a non-empty string of printable ASCII characters, at most 40, got "caf\u00e9".'],
+    [{ workers: 0 }, `invalid pool option "workers": expected an integer from 1 to 100000, or 'auto', got 0.`],
+    [{ budgetPolicy: 'ignore' }, `invalid pool option "budgetPolicy": expected 'error', 'warn', 'fit' or 'off', got "ignore".`],
+    [{ leakDetectionThreshold: -1 }, 'invalid pool option "leakDetectionThreshold": expected a number of seconds from 0 (off) to 2073600, got -1.'],
   ])('rejects %o naming the key and the allowed range', (options, message) => {
     expect(() => validatePoolOptions(options)).toThrow(new PoolOptionError(message))
   })
@@ -42,13 +51,15 @@ describe('pool options', () => {
     ['POOL_RECYCLE', 'recycle'],
     ['pre_ping', 'prePing'],
     ['idleTimeoutMillis', 'overflowIdleTimeout'],
+    ['application_name', 'applicationName'],
+    ['leak_detection_threshold', 'leakDetectionThreshold'],
   ])('rejects the unknown key %s and suggests %s', (key, suggestion) => {
     expect(() => validatePoolOptions({ [key]: 1 })).toThrow(`unknown pool option "${key}". Did you mean "${suggestion}"?`)
   })
 
   test('an unknown key without a likely meaning lists the known options', () => {
     expect(() => validatePoolOptions({ colour: 'blue' })).toThrow(
-      'unknown pool option "colour". Known options: size, maxOverflow, timeout, recycle, prePing, prePingAfterIdle, resetOnReturn, overflowIdleTimeout, connectTimeout.',
+      'unknown pool option "colour". Known options: size, maxOverflow, timeout, recycle, prePing, prePingAfterIdle, resetOnReturn, overflowIdleTimeout, connectTimeout, applicationName, workers, budgetPolicy, leakDetectionThreshold.',
     )
   })
 

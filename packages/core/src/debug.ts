@@ -1,0 +1,30 @@
+// Debug logging, off unless the DEBUG environment variable names `prisma-pool` (the `debug` package's
+// convention, which Prisma's own `DEBUG=prisma:*` follows): `DEBUG=prisma-pool`, `DEBUG=prisma-pool,prisma:*`,
+// `DEBUG=*`. Lines go to stderr; they carry targets (never passwords) and the worker's tag.
+
+const NAMESPACE = 'prisma-pool'
+
+/** Whether a DEBUG value turns our namespace on: comma or space separated patterns, `*` wildcards, `-` excludes. */
+export function debugEnabled(value: string | undefined): boolean {
+  if (!value) return false
+  let enabled = false
+  for (const pattern of value.split(/[\s,]+/).filter(Boolean)) {
+    const exclude = pattern.startsWith('-')
+    const body = exclude ? pattern.slice(1) : pattern
+    const regex = new RegExp(`^${body.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
+    // `prisma-pool:*` names our sub-namespaces: it turns the whole of it on too.
+    if (regex.test(NAMESPACE) || regex.test(`${NAMESPACE}:pool`)) {
+      if (exclude) return false
+      enabled = true
+    }
+  }
+  return enabled
+}
+
+export type DebugLog = (message: string) => void
+
+/** A logger for one pool, or undefined when debugging is off (so that nothing is even formatted). */
+export function debugLog(tag: string, env: NodeJS.ProcessEnv = process.env): DebugLog | undefined {
+  if (!debugEnabled(env.DEBUG)) return undefined
+  return (message) => process.stderr.write(`${new Date().toISOString()} ${NAMESPACE} [${tag}] ${message}\n`)
+}
