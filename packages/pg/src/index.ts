@@ -24,11 +24,19 @@ export type { PrismaPoolPgOptions } from './options.js'
 export { splitStatements } from './script.js'
 export {
   ConnectTimeoutError,
+  formatFleet,
+  parseTag,
+  PoolBudgetError,
   PoolClosedError,
   PoolOptionError,
   PoolTimeoutError,
   PrismaPoolError,
+  ServerFullError,
   setup,
+  type BudgetReport,
+  type FleetConnections,
+  type PoolEvents,
   type PoolOptions,
   type PoolStats,
+  type WorkerConnections,
 } from '@prisma-pool/core'

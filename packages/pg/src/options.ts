@@ -15,6 +15,11 @@ export type PgConnectionFields = Omit<pg.ClientConfig, 'types' | 'stream'>
 export interface PrismaPoolPgOptions extends PgConnectionFields {
   /** `postgres://user:password@host:5432/database?schema=app&connection_limit=5` */
   connectionString?: string
+  /**
+   * The same as `pool.applicationName` (set one of them): each session's application_name is this name with the
+   * worker's host and pid (`api@web-1/4123`), which `connections()` groups by.
+   */
+  application_name?: string
   /** Pool options: size, maxOverflow, timeout, recycle, prePing, resetOnReturn … */
   pool?: PoolOptions
   /** The PostgreSQL schema Prisma's tables live in; also set as each connection's `search_path`. */
@@ -42,8 +47,7 @@ export interface ResolvedPgOptions {
 const CLIENT_FIELDS = new Set<string>([
   'user', 'database', 'password', 'port', 'host', 'connectionString', 'keepAlive', 'statement_timeout', 'ssl',
   'enableChannelBinding', 'sslnegotiation', 'query_timeout', 'lock_timeout', 'keepAliveInitialDelayMillis',
-  'idle_in_transaction_session_timeout', 'application_name', 'fallback_application_name',
-  'connectionTimeoutMillis', 'options', 'client_encoding',
+  'idle_in_transaction_session_timeout', 'application_name', 'connectionTimeoutMillis', 'options', 'client_encoding',
 ])
 
 const DEFAULT_STATEMENT_CACHE = 100
@@ -62,9 +66,12 @@ const PG_POOL_FIELDS: Record<string, string> = {
 /** URL parameters pg itself understands. */
 const PG_URL_PARAMS = new Set([
   'host', 'port', 'user', 'password', 'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert',
-  'sslnegotiation', 'uselibpqcompat', 'options', 'application_name', 'fallback_application_name',
-  'client_encoding', 'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'query_timeout',
+  'sslnegotiation', 'uselibpqcompat', 'options', 'client_encoding', 'statement_timeout', 'lock_timeout',
+  'idle_in_transaction_session_timeout', 'query_timeout',
 ])
+
+/** Every session carries pool.applicationName with this worker's host and pid: pg's fallback would never apply. */
+const FALLBACK_NAME = 'every connection carries an application_name (pool.applicationName, default "prisma-pool", with the worker\'s host and pid); set pool.applicationName instead'
 
 /** Prisma 6 parameters that have no counterpart here, and what to do instead. */
 const REFUSED_URL_PARAMS: Record<string, string> = {
@@ -72,6 +79,7 @@ const REFUSED_URL_PARAMS: Record<string, string> = {
   sslpassword: 'pass the key passphrase through the `ssl` option (passphrase) instead',
   sslaccept: "use sslmode=no-verify, or the `ssl` option { rejectUnauthorized: false }, instead",
   single_use_connections: 'use pool.recycle or pool.size instead',
+  fallback_application_name: FALLBACK_NAME,
 }
 
 /** Reads the connection string: Prisma 6 parameters become pool options, the rest is left for pg. */
@@ -94,6 +102,7 @@ function parseConnectionString(connectionString: string) {
   let schema: string | undefined
   let pgbouncer = false
   let statementCacheSize: number | undefined
+  let applicationName: string | undefined
   for (const [name, value] of [...url.searchParams]) {
     if (readPoolUrlParam(pool, name, value)) {
       url.searchParams.delete(name)
@@ -105,6 +114,10 @@ function parseConnectionString(connectionString: string) {
         break
       case 'schema':
         schema = value
+        break
+      // Removed from the URL: pg would let it override the worker's tag.
+      case 'application_name':
+        applicationName = value
         break
       case 'statement_cache_size': {
         const size = Number(value)
@@ -127,14 +140,33 @@ function parseConnectionString(connectionString: string) {
         if (!PG_URL_PARAMS.has(name)) {
           throw new PoolOptionError(
             `unknown connection string parameter "${name}". Known: connection_limit, pool_timeout, connect_timeout, ` +
-              `socket_timeout, schema, pgbouncer, and pg's own (${[...PG_URL_PARAMS].join(', ')}).`,
+              `socket_timeout, schema, pgbouncer, statement_cache_size, application_name, and pg's own (${[...PG_URL_PARAMS].join(', ')}).`,
           )
         }
         continue
     }
     url.searchParams.delete(name)
   }
-  return { url, pool, client, schema, pgbouncer, statementCacheSize }
+  return { url, pool, client, schema, pgbouncer, statementCacheSize, applicationName }
+}
+
+/** Where an application name was given: as the message names it, and as the `where` of validatePoolOptions. */
+type NameSource = { where: string; from: string; value: unknown }
+
+/**
+ * pg's application_name, as a field or a URL parameter, is pool.applicationName: the tag every session carries
+ * starts with it. Given in two places with different values, it is an error naming both.
+ */
+function withApplicationName(pool: PoolOptions, sources: NameSource[]): PoolOptions {
+  const given = [{ where: 'in the pool options', from: '', value: pool.applicationName }, ...sources].filter((s) => s.value !== undefined)
+  const [first] = given
+  if (!first) return pool
+  const other = given.find((s) => s.value !== first.value)
+  if (other) {
+    throw new PoolOptionError(`pool.applicationName is set both ${first.where} (${String(first.value)}) and ${other.where} (${String(other.value)}); keep one.`)
+  }
+  if (pool.applicationName !== undefined) return pool
+  return { ...pool, ...validatePoolOptions({ applicationName: first.value }, `pool (from ${first.from})`) }
 }
 
 /** Checks the options of `PrismaPoolPg` and works out the pg client config and the pool options. */
@@ -145,6 +177,7 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   }
   const { pool: poolInput, schema: schemaInput, connectionString, statementCacheSize: cacheInput, ...fields } = input
   for (const key of Object.keys(fields)) {
+    if (key === 'fallback_application_name') throw new PoolOptionError(`"fallback_application_name" is not supported: ${FALLBACK_NAME}.`)
     if (PG_POOL_FIELDS[key]) {
       throw new PoolOptionError(`"${key}" is a pg.Pool option; this adapter has its own pool: use ${PG_POOL_FIELDS[key]}.`)
     }
@@ -155,16 +188,19 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     }
   }
   let pool = validatePoolOptions(poolInput)
-  const client: pg.ClientConfig = { ...fields }
+  const { application_name: applicationNameField, ...clientFields } = fields
+  const client: pg.ClientConfig = { ...clientFields }
   let { schema, statementCacheSize } = { schema: schemaInput, statementCacheSize: cacheInput }
   let pgbouncer = false
   let url: URL | undefined
+  let urlApplicationName: string | undefined
   if (connectionString !== undefined) {
     if (typeof connectionString !== 'string') throw new PoolOptionError('connectionString must be a string.')
     const parsed = parseConnectionString(connectionString)
     url = parsed.url
     pgbouncer = parsed.pgbouncer
     pool = mergeUrlPoolOptions(pool, parsed.pool)
+    urlApplicationName = parsed.applicationName
     ;({ schema, statementCacheSize } = mergeFromUrl(
       { schema, statementCacheSize },
       { schema: parsed.schema, statementCacheSize: parsed.statementCacheSize },
@@ -172,6 +208,10 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     client.query_timeout ??= parsed.client.query_timeout
     client.connectionString = url.toString()
   }
+  pool = withApplicationName(pool, [
+    { where: 'as the application_name option', from: 'the application_name option', value: applicationNameField },
+    { where: 'by the connection string parameter application_name', from: 'the connection string', value: urlApplicationName },
+  ])
   if (schema !== undefined && (typeof schema !== 'string' || schema === '')) {
     throw new PoolOptionError('schema must be a non-empty string.')
   }

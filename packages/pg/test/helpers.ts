@@ -38,8 +38,14 @@ export async function createTestSchema(prefix: string) {
   }
 }
 
-/** Sessions the server holds for an application_name: the pool's real connection count. */
+/**
+ * SQL true for the sessions of an application: a pool's sessions carry its name as the start of their tag
+ * (`name@host/pid`), other clients' the name alone.
+ */
+export const OF_APP = "split_part(application_name, '@', 1) = $1"
+
+/** Sessions the server holds for an application name: the pool's real connection count. */
 export async function sessionCount(applicationName: string): Promise<number> {
-  const rows = await sql<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])
+  const rows = await sql<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE ${OF_APP}`, [applicationName])
   return Number(rows[0]!.n)
 }

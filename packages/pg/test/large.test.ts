@@ -3,7 +3,7 @@ import { PrismaPoolPg } from '@prisma-pool/pg'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { both, expectSame, knownError, openPair, type Pair } from './compare.js'
 import { PrismaClient } from './generated/prisma/client.js'
-import { PG_URL, sql, uniqueName } from './helpers.js'
+import { OF_APP, PG_URL, sql, uniqueName } from './helpers.js'
 
 const ROWS = 70_000
 let pair: Pair
@@ -55,7 +55,7 @@ test('100 concurrent queries on a pool of size 2 with maxOverflow 1 all succeed,
     expect(results.filter((r) => 'name' in r).every((r) => 'name' in r && r.name === `tag${r.i}`)).toBe(true)
     const pids = new Set(results.flatMap((r) => ('pid' in r ? [r.pid] : [])))
     expect(pids.size).toBeLessThanOrEqual(3)
-    const [{ n }] = (await sql<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])) as [{ n: string }]
+    const [{ n }] = (await sql<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE ${OF_APP}`, [applicationName])) as [{ n: string }]
     expect(Number(n)).toBeLessThanOrEqual(3)
   } finally {
     await prisma.$disconnect()

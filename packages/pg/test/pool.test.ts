@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { PoolTimeoutError, PrismaPoolPg, type PoolOptions } from '@prisma-pool/pg'
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
 import { PrismaClient } from './generated/prisma/client.js'
-import { createTestSchema, PG_URL, sessionCount, sql, uniqueName } from './helpers.js'
+import { createTestSchema, OF_APP, PG_URL, sessionCount, sql, uniqueName } from './helpers.js'
 
 let schema: Awaited<ReturnType<typeof createTestSchema>>
 const clients: PrismaClient[] = []
@@ -51,7 +51,7 @@ const blockedOn = async (app: string) =>
   Number(
     (
       await sql<{ n: string }>(
-        `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE ${OF_APP} AND wait_event_type = 'Lock'`,
         [app],
       )
     )[0]!.n,
@@ -118,7 +118,7 @@ describe('PrismaPoolPg pool on the real server', () => {
     await release()
     await Promise.all(warm)
     const terminated = await sql<{ ok: boolean }>(
-      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE ${OF_APP}`,
       [app],
     )
     expect(terminated).toHaveLength(3)
@@ -134,7 +134,7 @@ describe('PrismaPoolPg pool on the real server', () => {
   test('with prePing off, a terminated idle session is still never handed out', async () => {
     const { app, prisma } = connect({ size: 1, maxOverflow: 0, prePing: false })
     await prisma.user.count()
-    await sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app])
+    await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ${OF_APP}`, [app])
     await until(async () => (await sessionCount(app)) === 0, 'the session is gone')
     // pg reports the dead socket as an error event on the idle client; the pool drops it on checkout.
     await expect(prisma.user.count()).resolves.toBe(0)
@@ -178,7 +178,7 @@ describe('PrismaPoolPg pool on the real server', () => {
     // The statement still running when the timeout struck is cancelled, and says so.
     expect((error as Error).message).toContain('was rolled back (by its timeout, or a rollback) while this statement ran; the statement was cancelled')
     await expect(prisma.tag.count()).resolves.toBe(0)
-    const states = await sql<{ state: string }>('SELECT state FROM pg_stat_activity WHERE application_name = $1', [app])
+    const states = await sql<{ state: string }>(`SELECT state FROM pg_stat_activity WHERE ${OF_APP}`, [app])
     expect(states.map((s) => s.state)).not.toContain('idle in transaction')
   })
 })

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { override } from '../../../test-support/override.js'
 import { both, expectSame, knownError, openPair, type Pair } from './compare.js'
 import { Prisma, PrismaClient } from './generated/prisma/client.js'
-import { PG_URL, sql, uniqueName } from './helpers.js'
+import { OF_APP, PG_URL, sql, uniqueName } from './helpers.js'
 
 let pair: Pair
 const APP = { ours: uniqueName('pp_tx_ours'), official: uniqueName('pp_tx_off') }
@@ -27,7 +27,7 @@ async function existing(prisma: PrismaClient, emails: string[]): Promise<string[
 /** Sessions of `app` left inside a transaction. */
 async function openTransactions(app: string): Promise<number> {
   const rows = await sql<{ n: string }>(
-    `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state LIKE 'idle in transaction%'`,
+    `SELECT count(*) AS n FROM pg_stat_activity WHERE ${OF_APP} AND state LIKE 'idle in transaction%'`,
     [app],
   )
   return Number(rows[0]!.n)
