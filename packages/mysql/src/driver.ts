@@ -1,4 +1,12 @@
-import type { EngineConnection, EngineDriver, ShadowDatabase } from '@prisma-pool/core'
+import {
+  parseTag,
+  type ConnectionLimit,
+  type EngineConnection,
+  type EngineDriver,
+  type ServerConnection,
+  type ServerConnectionList,
+  type ShadowDatabase,
+} from '@prisma-pool/core'
 import {
   DriverAdapterError,
   type ColumnType,
@@ -23,6 +31,9 @@ const STATUS_NO_BACKSLASH_ESCAPES = 0x0200
 
 /** ER_UNSUPPORTED_PS: the statement cannot be prepared (MySQL 8: CREATE TRIGGER, CREATE PROCEDURE …). */
 const NOT_PREPARABLE = 1295
+
+/** ER_SPECIFIC_ACCESS_DENIED_ERROR: a privilege is missing (PROCESS, for information_schema.INNODB_TRX). */
+const ACCESS_DENIED = 1227
 
 /** How long a polite COM_QUIT may take before the socket is simply destroyed. */
 const QUIT_TIMEOUT_MS = 1000
@@ -57,11 +68,55 @@ function run(conn: mysql.Connection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) => conn.query(sql, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result))))
 }
 
+/** A server's refusal of one statement (a missing privilege, an unknown table): the connection stays usable. */
+const isStatementError = (error: unknown): error is Error & { errno: number } =>
+  error instanceof Error && typeof (error as { errno?: unknown }).errno === 'number' && (error as { fatal?: unknown }).fatal !== true
+
+/** CURRENT_USER() (`app@%`) as it is written in GRANT statements: `'app'@'%'`. */
+function accountName(currentUser: unknown): string {
+  const text = String(currentUser)
+  const at = text.lastIndexOf('@')
+  return at === -1 ? `'${text}'` : `'${text.slice(0, at)}'@'${text.slice(at + 1)}'`
+}
+
+/**
+ * The server's client connections. Replication and event-scheduler threads are left out: they are the
+ * server's own, and no pool can give them back. `in_trx`: an open InnoDB transaction (PROCESS privilege needed).
+ */
+const PROCESSLIST = (withTransactions: boolean) =>
+  `SELECT p.ID, p.USER, p.DB, p.COMMAND, ${withTransactions ? 't.trx_mysql_thread_id IS NOT NULL' : '0'} AS in_trx ` +
+  'FROM information_schema.PROCESSLIST p ' +
+  (withTransactions ? 'LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID ' : '') +
+  "WHERE p.COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Slave_IO', 'Slave_SQL', 'Slave_worker') " +
+  "AND p.USER NOT IN ('system user', 'event_scheduler')"
+
+/** The attributes the adapter sends, of every connection or (`session_account_connect_attrs`) of this account's. */
+const ATTRIBUTES = (table: 'session_connect_attrs' | 'session_account_connect_attrs') =>
+  `SELECT PROCESSLIST_ID, ATTR_NAME, ATTR_VALUE FROM performance_schema.${table} WHERE ATTR_NAME IN ('prisma_pool', 'program_name')`
+
+/** PROCESSLIST's COMMAND in the words of `ServerConnection.state`. */
+function connectionState(command: string, inTransaction: boolean): string {
+  if (command === 'Sleep') return inTransaction ? 'idle in transaction' : 'idle'
+  return command === 'Query' || command === 'Execute' ? 'active' : command
+}
+
 /** Whether relation joins (LATERAL) work: MySQL from 8.0.14; no MariaDB has them. */
 export function supportsRelationJoins(version: string | undefined): boolean {
   if (!version || /mariadb/i.test(version)) return false
   const [major = 0, minor = 0, patch = 0] = (/^(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number)
   return major > 8 || (major === 8 && (minor > 0 || patch >= 14))
+}
+
+/**
+ * The connection attributes sent in the handshake, which the server shows in performance_schema.session_connect_attrs:
+ * `prisma_pool`, the worker's tag, and `program_name` (the name MySQL's own clients use), its application part. They
+ * come before the user's own (whose names the options keep apart), so that a server keeping only the first bytes of
+ * each connection's attributes (performance_schema_session_connect_attrs_size) still has them; mysql2 puts its
+ * `_client_name` and `_client_version` first.
+ */
+function connectAttributes(tag: string | undefined, own: Record<string, string> | undefined): Record<string, string> {
+  if (tag === undefined) return { ...own }
+  return { prisma_pool: tag, program_name: parseTag(tag)?.application ?? tag, ...own }
 }
 
 /** A connection outside the pool: for a script (several statements per query, set up like the pool's), or plain. */
@@ -88,11 +143,14 @@ export class MySqlConnection implements EngineConnection {
   #status: number
   /** The session's wait_timeout: the server closes the connection after that long without a statement. */
   readonly idleTimeoutMs: number | undefined
+  /** The worker's tag this connection carries; its side connections (scripts, KILL QUERY) carry it too. */
+  readonly #tag: string
 
-  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: SessionState) {
+  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: SessionState, tag: string) {
     this.#conn = conn
     this.#driver = driver
     this.#options = options
+    this.#tag = tag
     this.#status = session.status
     this.idleTimeoutMs = session.idleTimeoutMs
     // An idle connection the server drops (wait_timeout, KILL, restart) emits 'error'; without a listener
@@ -134,6 +192,12 @@ export class MySqlConnection implements EngineConnection {
   /** A statement of the adapter's own (transaction control), in the text protocol. */
   async #command(sql: string): Promise<void> {
     await this.#call((done) => this.#conn.query({ sql }, done) as unknown as Command)
+  }
+
+  /** The rows of a query of the adapter's own, each an array (the connection reads rows as arrays). */
+  async #rows(sql: string): Promise<unknown[][]> {
+    const [rows] = await this.#call((done) => this.#conn.query({ sql }, done) as unknown as Command)
+    return rows as unknown[][]
   }
 
   get #noBackslashEscapes(): boolean {
@@ -204,7 +268,7 @@ export class MySqlConnection implements EngineConnection {
    */
   async executeScript(script: string): Promise<void> {
     try {
-      await this.#driver.withSideConnection('script', (conn) => run(conn, script))
+      await this.#driver.withSideConnection('script', (conn) => run(conn, script), this.#tag)
     } catch (error) {
       throw mySqlConnectionLoss(error) && error instanceof Error ? new SideConnectionError(error) : error
     }
@@ -244,9 +308,13 @@ export class MySqlConnection implements EngineConnection {
 
   /** KILL QUERY from a connection of its own: the statement stops, this connection stays usable. */
   cancel(): Promise<void> {
-    return this.#driver.withSideConnection('plain', async (conn) => {
-      await run(conn, `KILL QUERY ${this.#conn.threadId}`)
-    })
+    return this.#driver.withSideConnection(
+      'plain',
+      async (conn) => {
+        await run(conn, `KILL QUERY ${this.#conn.threadId}`)
+      },
+      this.#tag,
+    )
   }
 
   /**
@@ -260,6 +328,105 @@ export class MySqlConnection implements EngineConnection {
 
   isBroken(): boolean {
     return this.#broken || this.#givenUp || this.#sessionChanged
+  }
+
+  /**
+   * max_connections, and the per-user limit that applies to this account: its own MAX_USER_CONNECTIONS when it
+   * has one (that replaces the global max_user_connections for the account, in MySQL and MariaDB alike), else the
+   * global max_user_connections when it is set. Ordinary users cannot read mysql.user, but they can read both
+   * from their session: @@session.max_user_connections holds the account's limit when it has one, and
+   * SHOW GRANTS FOR CURRENT_USER() ends the account's USAGE line with "WITH MAX_USER_CONNECTIONS 3" in MariaDB
+   * (MySQL 5.7+ prints it in SHOW CREATE USER only: there, a session value unlike the global one says the same).
+   */
+  async connectionLimits(): Promise<ConnectionLimit[]> {
+    const [[maxConnections, globalUserLimit, sessionUserLimit, currentUser] = []] = await this.#rows(
+      'SELECT @@global.max_connections, @@global.max_user_connections, @@session.max_user_connections, CURRENT_USER()',
+    )
+    const limits: ConnectionLimit[] = [{ limit: Number(maxConnections), what: `max_connections ${maxConnections}` }]
+    const globalLimit = Number(globalUserLimit)
+    const sessionLimit = Number(sessionUserLimit)
+    let accountLimit: number | undefined
+    try {
+      for (const [grant] of await this.#rows('SHOW GRANTS FOR CURRENT_USER()')) {
+        const found = /\bMAX_USER_CONNECTIONS (\d+)/i.exec(String(grant))
+        if (found && Number(found[1]) > 0) accountLimit = Number(found[1])
+      }
+    } catch (error) {
+      if (!isStatementError(error)) throw error
+    }
+    if (accountLimit === undefined && sessionLimit > 0 && sessionLimit !== globalLimit) accountLimit = sessionLimit
+    // Both count this user's connections (the processlist's USER, the name before the '@').
+    const scope = { user: String(currentUser).replace(/@[^@]*$/, '') }
+    if (accountLimit !== undefined) {
+      limits.push({ limit: accountLimit, what: `MAX_USER_CONNECTIONS ${accountLimit} of ${accountName(currentUser)}`, scope })
+    } else if (globalLimit > 0) {
+      // MariaDB's -1 (users without a limit of their own may not connect) cannot be in effect for a connected session.
+      limits.push({ limit: globalLimit, what: `max_user_connections ${globalLimit}`, scope })
+    }
+    return limits
+  }
+
+  /**
+   * The server's client connections from information_schema.PROCESSLIST, named by the attributes each one sent
+   * (performance_schema). What the session may not read is left out, and the note says what to change.
+   */
+  async serverConnections(): Promise<ServerConnectionList> {
+    const notes: string[] = []
+    const [[performanceSchema, currentUser] = []] = await this.#rows('SELECT @@performance_schema, CURRENT_USER()')
+    const account = accountName(currentUser)
+    let processes: unknown[][]
+    try {
+      processes = await this.#rows(PROCESSLIST(true))
+    } catch (error) {
+      if (!isStatementError(error)) throw error
+      processes = await this.#rows(PROCESSLIST(false))
+      notes.push(
+        error.errno === ACCESS_DENIED
+          ? `${account} lacks the PROCESS privilege: the server lists only its own connections, and cannot say which are ` +
+              `idle in a transaction. GRANT PROCESS ON *.* TO ${account} to see every connection.`
+          : `information_schema.INNODB_TRX could not be read (${error.message}): connections idle in a transaction show as idle.`,
+      )
+    }
+
+    // prisma_pool is the worker's tag; program_name the application name of other clients that send one.
+    const attributes = new Map<number, { prisma_pool?: string; program_name?: string }>()
+    if (Number(performanceSchema) !== 1) {
+      notes.push(
+        'performance_schema is OFF, so the server keeps no connection attributes and no connection can be attributed to a ' +
+          'worker: add performance_schema=ON under [mysqld] in the server configuration and restart the server ' +
+          '(MariaDB has it OFF by default; MySQL 8 ON).',
+      )
+    } else {
+      let rows: unknown[][]
+      try {
+        rows = await this.#rows(ATTRIBUTES('session_connect_attrs'))
+      } catch (error) {
+        if (!isStatementError(error)) throw error
+        // Any account may read the attributes of its own connections.
+        rows = await this.#rows(ATTRIBUTES('session_account_connect_attrs'))
+        notes.push(
+          `${account} may not read performance_schema.session_connect_attrs, so only its own connections are attributed ` +
+            `to workers: GRANT SELECT ON performance_schema.session_connect_attrs TO ${account}.`,
+        )
+      }
+      for (const [id, name, value] of rows) {
+        const entry = attributes.get(Number(id)) ?? {}
+        entry[name as 'prisma_pool' | 'program_name'] = String(value)
+        attributes.set(Number(id), entry)
+      }
+    }
+
+    const connections = processes.map(([id, user, database, command, inTransaction]): ServerConnection => {
+      const attrs = attributes.get(Number(id))
+      return {
+        id: Number(id),
+        application: attrs?.prisma_pool ?? attrs?.program_name ?? '',
+        user: String(user),
+        ...(database != null ? { database: String(database) } : {}),
+        state: connectionState(String(command), Number(inTransaction) === 1),
+      }
+    })
+    return { connections, ...(notes.length ? { note: notes.join(' ') } : {}) }
   }
 
   async close(): Promise<void> {
@@ -311,9 +478,10 @@ export class MySqlDriver implements EngineDriver {
    * Opens one mysql2 connection: for the pool, for a script (several statements per query), or plain (no
    * session set-up, for KILL and CREATE DATABASE). Handshake and set-up must finish within `timeoutMs`.
    */
-  async #open(timeoutMs: number, kind: SideConnection | 'pool'): Promise<{ conn: mysql.Connection; session: SessionState }> {
+  async #open(timeoutMs: number, kind: SideConnection | 'pool', tag: string | undefined): Promise<{ conn: mysql.Connection; session: SessionState }> {
     const conn = mysql.createConnection({
       ...this.#options.connection,
+      connectAttributes: connectAttributes(tag, this.#options.connection.connectAttributes),
       rowsAsArray: true,
       supportBigNumbers: true,
       bigNumberStrings: true,
@@ -351,15 +519,19 @@ export class MySqlDriver implements EngineDriver {
     }
   }
 
-  async connect(timeoutMs: number): Promise<EngineConnection> {
+  async connect(timeoutMs: number, tag: string): Promise<EngineConnection> {
     this.#connectTimeoutMs = timeoutMs
-    const { conn, session } = await this.#open(timeoutMs, 'pool')
-    return new MySqlConnection(conn, this, this.#options, session)
+    const { conn, session } = await this.#open(timeoutMs, 'pool', tag)
+    return new MySqlConnection(conn, this, this.#options, session, tag)
   }
 
-  /** Runs `work` on a short-lived connection outside the pool (scripts, KILL QUERY, CREATE / DROP DATABASE). */
-  async withSideConnection<T>(kind: SideConnection, work: (conn: mysql.Connection) => Promise<T>): Promise<T> {
-    const { conn } = await this.#open(this.#connectTimeoutMs, kind)
+  /**
+   * Runs `work` on a short-lived connection outside the pool (scripts, KILL QUERY, CREATE / DROP DATABASE).
+   * Those of a pool connection carry its worker's tag: they count against the same server limits, and the live
+   * view should show whose they are. The shadow database's, opened before any pool, carry none.
+   */
+  async withSideConnection<T>(kind: SideConnection, work: (conn: mysql.Connection) => Promise<T>, tag?: string): Promise<T> {
+    const { conn } = await this.#open(this.#connectTimeoutMs, kind, tag)
     try {
       return await work(conn)
     } finally {

@@ -19,11 +19,19 @@ export class PrismaPoolMySql extends PoolAdapterFactory {
 export type { PrismaPoolMySqlOptions, SessionValue } from './options.js'
 export {
   ConnectTimeoutError,
+  formatFleet,
+  parseTag,
+  PoolBudgetError,
   PoolClosedError,
   PoolOptionError,
   PoolTimeoutError,
   PrismaPoolError,
+  ServerFullError,
   setup,
+  type BudgetReport,
+  type FleetConnections,
+  type PoolEvents,
   type PoolOptions,
   type PoolStats,
+  type WorkerConnections,
 } from '@prisma-pool/core'

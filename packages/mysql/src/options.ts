@@ -101,6 +101,31 @@ const DEFAULT_STATEMENT_CACHE = 100
 const MAX_STATEMENT_CACHE = 16_382
 const MAX_QUERY_TIMEOUT = 24 * 24 * 3600
 
+/**
+ * Connection attributes the adapter sends itself: `program_name` (pool.applicationName) and `prisma_pool` (the
+ * worker's tag, which `connections()` reads back from performance_schema). A user value would hide the worker.
+ */
+const RESERVED_ATTRIBUTES = ['program_name', 'prisma_pool'] as const
+
+/** Checks `connectAttributes`: the user's own are sent along with the adapter's, never instead of them. */
+function checkConnectAttributes(attributes: unknown): void {
+  if (attributes === undefined) return
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+    throw new PoolOptionError('connectAttributes must be an object of attribute names to string values.')
+  }
+  for (const [name, value] of Object.entries(attributes)) {
+    if ((RESERVED_ATTRIBUTES as readonly string[]).includes(name)) {
+      throw new PoolOptionError(
+        `connectAttributes.${name} is set by the adapter: every connection sends program_name = pool.applicationName and ` +
+          `prisma_pool = this worker's tag (application@host/pid), which connections() reads from the server. ` +
+          `Set pool.applicationName instead; other attributes of yours are sent along with these.`,
+      )
+    }
+    // mysql2 writes each value as a string: anything else fails in the middle of the handshake.
+    if (typeof value !== 'string') throw new PoolOptionError(`connectAttributes.${name} must be a string, got ${typeof value}.`)
+  }
+}
+
 /** Session variables the adapter sets itself; a user value would change how values are read. */
 const RESERVED_VARIABLES = new Set(['time_zone', 'character_set_client', 'character_set_results', 'character_set_connection', 'names'])
 
@@ -245,6 +270,7 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
       )
     }
   }
+  checkConnectAttributes(fields.connectAttributes)
   let pool = validatePoolOptions(poolInput)
   let connection: MySqlConnectionFields = { ...fields }
   let settings = { preparedStatements, statementCacheSize, queryTimeout }
