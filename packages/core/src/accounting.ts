@@ -46,7 +46,7 @@ export function assessBudget(
 const overflowText = (maxOverflow: number) => (maxOverflow === -1 ? 'unlimited maxOverflow' : `maxOverflow ${maxOverflow}`)
 
 /** The arithmetic in words, for the error, the warning and the log. */
-export function describeBudget(report: BudgetReport, target: string): string {
+export function describeBudget(report: BudgetReport, target: string, policy?: BudgetPolicy): string {
   const { limit, workers, size, maxOverflow } = report
   if (!limit) return `${target} reported no connection limit that could be read`
   const fleet = Number.isFinite(report.fleet) ? String(report.fleet) : 'unlimited'
@@ -57,7 +57,8 @@ export function describeBudget(report: BudgetReport, target: string): string {
   const share = Math.floor(limit.limit / workers.count)
   const fix = report.fitting
     ? `Settings that fit: size ${report.fitting.size}, maxOverflow ${report.fitting.maxOverflow} per worker ` +
-      `(${limit.limit} ÷ ${workers.count} workers = ${share} each), or budgetPolicy 'fit' to use them automatically`
+      `(${limit.limit} ÷ ${workers.count} workers = ${share} each)` +
+      (policy === 'fit' ? ", which budgetPolicy 'fit' applied to this worker" : ", or budgetPolicy 'fit' to use them automatically")
     : `Even one connection per worker does not fit (${limit.limit} ÷ ${workers.count} workers < 1): run fewer workers or raise the limit`
   return `the fleet may open more connections than ${target} allows: ${arithmetic}. ${fix}; or raise the server's limit.`
 }

@@ -295,7 +295,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.on('invalidate', (seq) => log(`connections up to #${seq} invalidated: the server dropped a connection`))
     this.on('timeout', (error) => log(error.message))
     this.on('leak', (pc, heldMs, stack) => log(`${conn(pc)} held for ${Math.round(heldMs)} ms, past leakDetectionThreshold; taken at:\n${stack}`))
-    this.on('budget', (report) => log(describeBudget(report, this.driver.target)))
+    this.on('budget', (report) => log(describeBudget(report, this.driver.target, this.options.budgetPolicy)))
   }
 
   /** Checks out a connection, waiting up to `timeout` seconds. */
@@ -563,7 +563,11 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     try {
       limits = await conn.connectionLimits()
     } catch (error) {
-      this.#log?.(`could not read the server's connection limits: ${error instanceof Error ? error.message : String(error)}`)
+      process.emitWarning(
+        `prisma-pool could not read the connection limits of ${this.driver.target}, so budgetPolicy '${budgetPolicy}' ` +
+          `was not applied: ${error instanceof Error ? error.message : String(error)}`,
+        'PrismaPoolBudgetWarning',
+      )
       return
     }
     const report = assessBudget(limits, workers, size, maxOverflow)
@@ -574,7 +578,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       .then((list) => summarizeFleet(list, this.identity, this.driver.target, report.limit))
       .catch(() => undefined)
     this.#emit('budget', report)
-    const text = describeBudget(report, this.driver.target)
+    const text = describeBudget(report, this.driver.target, budgetPolicy)
     if (report.fits) return
     if (budgetPolicy === 'error' || (budgetPolicy === 'fit' && !report.fitting)) {
       this.#budgetError = new PoolBudgetError(`${text} (budgetPolicy '${budgetPolicy}')`)
@@ -605,7 +609,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     const holders = fleet
       ? `\nWho held the server's connections when last read: ${formatFleet(fleet)}`
       : `\nCall connections() on a worker that has a connection to see who holds the server's connections.`
-    const budget = this.budget ? `\nAt start-up: ${describeBudget(this.budget, this.driver.target)}` : ''
+    const budget = this.budget ? `\nAt start-up: ${describeBudget(this.budget, this.driver.target, this.options.budgetPolicy)}` : ''
     const message = error instanceof Error ? error.message : String(error)
     return new ServerFullError(
       `${this.driver.target} refused a new connection because it is full (${message}). ` +

@@ -92,6 +92,11 @@ describe('budget arithmetic', () => {
     )
   })
 
+  test("under 'fit' the message says the settings were applied", () => {
+    const report = assessBudget(limits, { count: 3, source: 's' }, 3, 1)
+    expect(describeBudget(report, 't', 'fit')).toContain("(6 ÷ 3 workers = 2 each), which budgetPolicy 'fit' applied to this worker")
+  })
+
   test('a share keeps as much of size as it can and gives the rest to overflow', () => {
     expect(assessBudget([{ limit: 20, what: 'x' }], { count: 2, source: 's' }, 5, 10).fitting).toEqual({ size: 5, maxOverflow: 5 })
   })
@@ -177,11 +182,23 @@ describe('budget policies on a pool', () => {
     await pool.dispose()
   })
 
+  test('limits that cannot be read skip the check with a warning that says so', async () => {
+    const driver = limited()
+    driver.limits = 'unreadable'
+    const { pool } = makePool({ ...tooBig, budgetPolicy: 'error' }, driver)
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    await pool.release(await pool.acquire())
+    const warning = await warned
+    expect(warning.name).toBe('PrismaPoolBudgetWarning')
+    expect(warning.message).toContain("could not read the connection limits of fake://db, so budgetPolicy 'error' was not applied: no limits readable")
+    await pool.dispose()
+  })
+
   test("'off' never asks the server", async () => {
     const driver = limited()
-    driver.limits = undefined // a read would throw
     const { pool } = makePool({ ...tooBig, budgetPolicy: 'off' }, driver)
     await pool.release(await pool.acquire())
+    expect(driver.limitReads).toBe(0)
     expect(pool.budget).toBeUndefined()
     await pool.dispose()
   })

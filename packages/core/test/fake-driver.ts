@@ -25,12 +25,14 @@ export class FakeConnection implements EngineConnection {
   failNext: unknown
 
   /** What connectionLimits() and serverConnections() answer; set by the driver. */
-  limits: ConnectionLimit[] | undefined
+  driver: FakeDriver | undefined
   serverList: (() => ServerConnectionList) | undefined
 
   async connectionLimits() {
-    if (!this.limits) throw new Error('no limits readable')
-    return this.limits
+    const driver = this.driver!
+    driver.limitReads++
+    if (driver.limits === 'unreadable') throw new Error('no limits readable')
+    return driver.limits
   }
   async serverConnections() {
     if (!this.serverList) throw new Error('no list readable')
@@ -131,8 +133,9 @@ export class FakeDriver implements EngineDriver {
   connectGate: Promise<void> | undefined
   /** The tag each connect() was given. */
   tags: string[] = []
-  /** The server's connection limits, as the connections report them. */
-  limits: ConnectionLimit[] | undefined
+  /** The server's connection limits, as the connections report them; none by default. */
+  limits: ConnectionLimit[] | 'unreadable' = []
+  limitReads = 0
   /** The server's connection list, as the connections report it. */
   serverList: (() => ServerConnectionList) | undefined
 
@@ -141,7 +144,7 @@ export class FakeDriver implements EngineDriver {
     if (this.connectGate) await this.connectGate
     if (this.connectError) throw this.connectError
     const conn = new FakeConnection()
-    conn.limits = this.limits
+    conn.driver = this
     conn.serverList = this.serverList
     this.connections.push(conn)
     return conn
