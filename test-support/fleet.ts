@@ -201,6 +201,8 @@ export interface Account {
 /** What the scenarios need from a server, as its superuser sees it. */
 export interface FleetServer {
   engine: Engine
+  /** Connections the engine opens beside each worker's pool (EngineDriver.sideConnections): the budget counts them. */
+  sideConnections: number
   /** A new account allowed `limit` connections, with the rights the client needs; the test file drops it afterwards. */
   account(limit: number): Promise<Account>
   /** The account's sessions on the server now, and how many of them wait for the lock `lockUsers` holds. */
@@ -210,7 +212,6 @@ export interface FleetServer {
 }
 
 const POOL = { size: 3, maxOverflow: 1 }
-const OVER_BUDGET = '3 workers × (size 3 + maxOverflow 1) = 12 > 6'
 
 /** Samples the account's sessions back to back until stopped; resolves to the most seen at once. */
 function monitor(server: FleetServer, account: Account) {
@@ -238,15 +239,19 @@ export function describeFleet(server: FleetServer, applicationName: string): voi
     pool: { ...POOL, applicationName, ...pool },
   })
   const sum = (results: LoadResult[], key: 'succeeded' | 'failed') => results.reduce((n, r) => n + r[key], 0)
+  const side = server.sideConnections
+  const overBudget = `3 workers × (size 3 + maxOverflow 1${side ? ` + ${side} side connection` : ''}) = ${3 * (4 + side)} > 6`
+  /** What 'fit' leaves each worker's pool of a limit of 6: its share, less the engine's side connections. */
+  const fitted = 6 / 3 - side
 
   /**
-   * 3 workers (WEB_CONCURRENCY=3) each run `k` queries at once while the User table is locked; once the server's
+   * 3 workers (PRISMA_POOL_WORKERS=3) each run `k` queries at once while the User table is locked; once the server's
    * sessions have piled up (`settled`), the lock is released and the results come back, with the peak the
    * monitor saw.
    */
   async function loadFleet(budgetPolicy: 'fit' | 'off', k: number, settled: (workers: FleetWorker[], account: Account) => Promise<boolean>) {
     const account = await server.account(6)
-    const workers = await fleet.spawn(3, config(account, { budgetPolicy }), { WEB_CONCURRENCY: '3' })
+    const workers = await fleet.spawn(3, config(account, { budgetPolicy }), { PRISMA_POOL_WORKERS: '3' })
     for (const outcome of await Promise.all(workers.map((worker) => worker.start()))) {
       expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true })
     }
@@ -272,14 +277,14 @@ export function describeFleet(server: FleetServer, applicationName: string): voi
   describe(`a fleet of ${server.engine} workers against an account limited to 6 connections`, () => {
     test("budgetPolicy 'error': every worker refuses to start, showing the arithmetic", async () => {
       const account = await server.account(6)
-      const workers = await fleet.spawn(3, config(account, { budgetPolicy: 'error' }), { WEB_CONCURRENCY: '3' })
+      const workers = await fleet.spawn(3, config(account, { budgetPolicy: 'error' }), { PRISMA_POOL_WORKERS: '3' })
       const outcomes = await Promise.all(workers.map((worker) => worker.start()))
       for (const outcome of outcomes) {
         expect(outcome.ok, JSON.stringify(outcome)).toBe(false)
         if (outcome.ok) continue
         expect(outcome.error.name).toBe('PoolBudgetError')
-        expect(outcome.error.message).toContain(OVER_BUDGET)
-        expect(outcome.error.message).toContain('workers from WEB_CONCURRENCY=3')
+        expect(outcome.error.message).toContain(overBudget)
+        expect(outcome.error.message).toContain('workers from PRISMA_POOL_WORKERS=3')
         expect(outcome.error.message).toContain("budgetPolicy 'error'")
       }
       // The connection that read the limits is closed again: the refused fleet holds none.
@@ -287,8 +292,9 @@ export function describeFleet(server: FleetServer, applicationName: string): voi
     })
 
     test("budgetPolicy 'fit': under a load that needs 24 connections the fleet never opens more than 6, and no query fails", async () => {
-      // Each worker fits itself to 6 ÷ 3 = 2 connections: the server shows all 6 waiting on the lock, the rest queue in the pools.
-      const { results, peak } = await loadFleet('fit', 8, async (_, account) => (await server.sessions(account)).waiting === 6)
+      // Each worker fits its pool to its share of 6 ÷ 3 = 2 (less the engine's side connections): the server shows
+      // all of the pools' connections waiting on the lock, the rest queue in the pools.
+      const { results, peak } = await loadFleet('fit', 8, async (_, account) => (await server.sessions(account)).waiting === 3 * fitted)
       expect(results.map((r) => r.failed), JSON.stringify(results)).toEqual([0, 0, 0])
       expect(sum(results, 'succeeded')).toBe(24)
       // The wait above saw 6 at once; the monitor never saw more.
@@ -312,9 +318,10 @@ export function describeFleet(server: FleetServer, applicationName: string): voi
     })
 
     test('the live view: each worker with its tag and exactly the connections it holds', async () => {
-      // 12 allowed: 3 × (3 + 1) fits, and there is room for the asking worker's extra connection.
-      const account = await server.account(12)
-      const workers = await fleet.spawn(3, config(account, { budgetPolicy: 'error' }), { WEB_CONCURRENCY: '3' })
+      // 3 × (3 + 1 + side connections) allowed: the fleet fits exactly.
+      const limit = 3 * (4 + side)
+      const account = await server.account(limit)
+      const workers = await fleet.spawn(3, config(account, { budgetPolicy: 'error' }), { PRISMA_POOL_WORKERS: '3' })
       const tags = await Promise.all(
         workers.map(async (worker) => {
           const outcome = await worker.start()
@@ -344,7 +351,7 @@ export function describeFleet(server: FleetServer, applicationName: string): voi
         })
       }
       expect(view.total).toBeGreaterThanOrEqual(7)
-      expect(view.limit?.limit).toBe(12)
+      expect(view.limit?.limit).toBe(limit)
 
       await Promise.all(workers.map((worker) => worker.release()))
       await Promise.all(workers.map((worker) => worker.exit()))

@@ -15,7 +15,9 @@ export interface BudgetReport {
   /** The worker's pool as configured, before any 'fit'. */
   size: number
   maxOverflow: number
-  /** size + maxOverflow (Infinity for maxOverflow -1). */
+  /** Connections the engine opens beside the pool's (see EngineDriver.sideConnections). */
+  side: number
+  /** size + maxOverflow + side (Infinity for maxOverflow -1). */
   perWorker: number
   /** workers × perWorker. */
   fleet: number
@@ -29,37 +31,40 @@ export function assessBudget(
   workers: WorkerCount,
   size: number,
   maxOverflow: number,
+  side = 0,
 ): BudgetReport {
   const sorted = [...limits].sort((a, b) => a.limit - b.limit)
   const limit = sorted[0]
-  const perWorker = maxOverflow === -1 ? Infinity : size + maxOverflow
+  const perWorker = maxOverflow === -1 ? Infinity : size + maxOverflow + side
   const fleet = workers.count * perWorker
   const fits = limit === undefined || fleet <= limit.limit
   let fitting: BudgetReport['fitting']
   if (!fits && limit) {
-    const share = Math.floor(limit.limit / workers.count)
-    if (share >= 1) fitting = { size: Math.min(size, share), maxOverflow: share - Math.min(size, share) }
+    const pool = Math.floor(limit.limit / workers.count) - side
+    if (pool >= 1) fitting = { size: Math.min(size, pool), maxOverflow: pool - Math.min(size, pool) }
   }
-  return { limit, limits: sorted, workers, size, maxOverflow, perWorker, fleet, fits, fitting }
+  return { limit, limits: sorted, workers, size, maxOverflow, side, perWorker, fleet, fits, fitting }
 }
 
 const overflowText = (maxOverflow: number) => (maxOverflow === -1 ? 'unlimited maxOverflow' : `maxOverflow ${maxOverflow}`)
+const sideText = (side: number) => (side ? ` + ${side} side connection${side === 1 ? '' : 's'}` : '')
 
 /** The arithmetic in words, for the error, the warning and the log. */
 export function describeBudget(report: BudgetReport, target: string, policy?: BudgetPolicy): string {
-  const { limit, workers, size, maxOverflow } = report
+  const { limit, workers, size, maxOverflow, side } = report
   if (!limit) return `${target} reported no connection limit that could be read`
   const fleet = Number.isFinite(report.fleet) ? String(report.fleet) : 'unlimited'
   const arithmetic =
-    `${workers.count} worker${workers.count === 1 ? '' : 's'} × (size ${size} + ${overflowText(maxOverflow)}) = ${fleet} ` +
+    `${workers.count} worker${workers.count === 1 ? '' : 's'} × (size ${size} + ${overflowText(maxOverflow)}${sideText(side)}) = ${fleet} ` +
     `${report.fits ? '≤' : '>'} ${limit.limit} (${limit.what}); workers from ${workers.source}`
   if (report.fits) return `the fleet fits ${target}: ${arithmetic}`
   const share = Math.floor(limit.limit / workers.count)
+  const each = side ? `${share} each, ${side} of them for side connections` : `${share} each`
   const fix = report.fitting
     ? `Settings that fit: size ${report.fitting.size}, maxOverflow ${report.fitting.maxOverflow} per worker ` +
-      `(${limit.limit} ÷ ${workers.count} workers = ${share} each)` +
+      `(${limit.limit} ÷ ${workers.count} workers = ${each})` +
       (policy === 'fit' ? ", which budgetPolicy 'fit' applied to this worker" : ", or budgetPolicy 'fit' to use them automatically")
-    : `Even one connection per worker does not fit (${limit.limit} ÷ ${workers.count} workers < 1): run fewer workers or raise the limit`
+    : `Even one connection per worker does not fit (${limit.limit} ÷ ${workers.count} workers = ${each}): run fewer workers or raise the limit`
   return `the fleet may open more connections than ${target} allows: ${arithmetic}. ${fix}; or raise the server's limit.`
 }
 

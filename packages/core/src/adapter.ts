@@ -240,6 +240,8 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   readonly #poolInput: PoolOptions
   #pool: QueuePool | undefined
   #opening: Promise<QueuePool> | undefined
+  /** The pool being opened (its first connection may take a while): on() and off() reach it too. */
+  #nextPool: QueuePool | undefined
   #clients = 0
   /** Listeners added with on(): they follow the pool to its successor after a disconnect and reconnect. */
   readonly #listeners: [keyof PoolEvents, Listener][] = []
@@ -291,6 +293,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   async #open(): Promise<QueuePool> {
     const pool = new QueuePool(this.driver, resolvePoolOptions(this.#poolInput))
     for (const [event, listener] of this.#listeners) pool.on(event, listener as never)
+    this.#nextPool = pool
     const { budgetPolicy } = pool.options
     if (this.driver.connectionInfoFromServer || budgetPolicy === 'error' || budgetPolicy === 'fit') {
       const refused = await pool.acquire().then(
@@ -298,10 +301,12 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
         (error: unknown) => (error instanceof PoolBudgetError ? error : undefined),
       )
       if (refused) {
+        this.#nextPool = undefined
         await pool.dispose()
         throw refused
       }
     }
+    this.#nextPool = undefined
     this.#pool = pool
     this.#clients = 0
     return pool
@@ -311,6 +316,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   on<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
     this.#listeners.push([event, listener as Listener])
     this.#pool?.on(event, listener as never)
+    this.#nextPool?.on(event, listener as never)
     return this
   }
 
@@ -318,6 +324,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
     const index = this.#listeners.findIndex(([e, l]) => e === event && l === (listener as Listener))
     if (index !== -1) this.#listeners.splice(index, 1)
     this.#pool?.off(event, listener as never)
+    this.#nextPool?.off(event, listener as never)
     return this
   }
 

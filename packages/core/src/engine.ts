@@ -119,6 +119,11 @@ export interface EngineDriver {
    * then opens the pool's first connection in `connect()`, before Prisma reads the info.
    */
   readonly connectionInfoFromServer?: boolean
+  /**
+   * How many connections the engine may open beside the pool's at once (MySQL's KILL QUERY and script
+   * connections), which count against the same server limits: the budget check adds them for every worker.
+   */
+  readonly sideConnections?: number
   /** Creates a scratch database for Prisma Migrate; the returned driver connects to it. */
   createShadowDatabase?(timeoutMs: number): Promise<ShadowDatabase>
 }

@@ -36,15 +36,21 @@ const TAG = /^(.*)@([^@/]*)\/(\d+)(?:\/w([^/]+))?(?:\/t(\d+))?$/
  * (the host, then the application name, are shortened to fit). `parseTag` reads it back.
  */
 export function identityTag(id: WorkerIdentity): string {
-  const tail = `/${id.pid}${id.worker !== undefined ? `/w${id.worker}` : ''}${id.thread !== undefined ? `/t${id.thread}` : ''}`
-  // '@' and '/' would break the parse: they become '_' in the free-text parts.
-  let application = id.application.replace(/[@/]/g, '_')
-  let host = id.host.replace(/[@/]/g, '_')
-  const bytes = () => Buffer.byteLength(`${application}@${host}${tail}`)
-  while (bytes() > TAG_BYTES && host.length > 8) host = host.slice(0, -1)
-  while (bytes() > TAG_BYTES && application.length > 1) application = application.slice(0, -1)
+  const worker = id.worker !== undefined ? `/w${ascii(id.worker).slice(0, 16)}` : ''
+  const tail = `/${id.pid}${worker}${id.thread !== undefined ? `/t${id.thread}` : ''}`
+  let application = ascii(id.application)
+  let host = ascii(id.host)
+  // All ASCII now: a character is a byte.
+  while (application.length + 1 + host.length + tail.length > TAG_BYTES && host.length > 8) host = host.slice(0, -1)
+  while (application.length + 1 + host.length + tail.length > TAG_BYTES && application.length > 1) application = application.slice(0, -1)
   return `${application}@${host}${tail}`
 }
+
+/**
+ * Printable ASCII, with '@' and '/' (the tag's separators) made '_': PostgreSQL stores any other byte of
+ * application_name as '?', and the tag must read back as written.
+ */
+const ascii = (text: string) => text.replace(/[^\x20-\x7e]|[@/]/g, '_')
 
 /** The identity in a tag written by `identityTag`; undefined for any other application name. */
 export function parseTag(tag: string): WorkerIdentity | undefined {
@@ -68,7 +74,8 @@ export interface WorkerCount {
 
 /**
  * The number of worker processes of this application, from the environment: `PRISMA_POOL_WORKERS`, PM2's
- * `instances` (in a PM2 process), `WEB_CONCURRENCY`; otherwise 1 for a process that is not a cluster worker.
+ * `instances` (in a PM2 process), `WEB_CONCURRENCY` (in a cluster worker); otherwise 1 for a process that is
+ * not a cluster worker.
  * Undefined for a cluster worker with none of these: the primary knows the count, the worker does not.
  */
 export function detectWorkers(env: NodeJS.ProcessEnv = process.env): WorkerCount | undefined {
@@ -86,7 +93,9 @@ export function detectWorkers(env: NodeJS.ProcessEnv = process.env): WorkerCount
   return (
     declared('PRISMA_POOL_WORKERS') ??
     (env.pm_id !== undefined ? declared('instances') : undefined) ??
-    declared('WEB_CONCURRENCY') ??
+    // Platforms set WEB_CONCURRENCY whether or not the app forks (Heroku's Node.js buildpack does): it counts
+    // only in a process that is a cluster worker.
+    (cluster.isWorker ? declared('WEB_CONCURRENCY') : undefined) ??
     (cluster.isWorker || env.pm_id !== undefined ? undefined : { count: 1, source: 'a single process' })
   )
 }

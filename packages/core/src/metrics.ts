@@ -78,7 +78,9 @@ const histogram = (key: string, h: Histogram, description: string, labels: Label
  * The pool's figures under Prisma 6's metric names (those a pool can know: not the Prisma Client query counts),
  * and a few of its own under the `prisma_pool_` prefix.
  */
-export function metricsJson(m: MetricsSource, labels: Labels = {}): MetricsJson {
+export function metricsJson(m: MetricsSource, given: Labels = {}): MetricsJson {
+  // Values as strings, whatever a caller passed (a worker id as a number, say).
+  const labels: Labels = Object.fromEntries(Object.entries(given).map(([name, value]) => [name, String(value)]))
   for (const name of Object.keys(labels)) {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name === 'le' || name.startsWith('__')) {
       throw new TypeError(`invalid metrics label name ${JSON.stringify(name)}: use letters, digits and '_', not starting with a digit or '__', and not 'le'`)

@@ -6,7 +6,7 @@ import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js
 import { ConnectTimeoutError, PoolBudgetError, PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
 import { detectWorkers, identityTag, workerIdentity, type WorkerCount, type WorkerIdentity } from './identity.js'
 import { Histogram, metricsJson, type HistogramSnapshot, type Labels, type MetricsJson } from './metrics.js'
-import { maxConnections, ms, type ResolvedPoolOptions } from './options.js'
+import { maxConnections, ms, resolvePoolOptions, validatePoolOptions, type ResolvedPoolOptions } from './options.js'
 
 /** Why a connection was closed. */
 export type CloseReason =
@@ -172,6 +172,7 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
   resize(min: number, max: number): void {
     this.min = min
     this.max = max
+    this._tryAcquireOrCreate()
   }
 
   /** Whether more connections are open than the limit now allows (after a resize). */
@@ -234,7 +235,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   readonly #leakMs: number
   /** Set when the budget check refused this pool: every later connect fails with it, without connecting. */
   #budgetError: PoolBudgetError | undefined
-  #budgetChecked = false
+  /** The budget check, run on the first connection; every connection opened meanwhile waits for its verdict. */
+  #budgetCheck: Promise<void> | undefined
   /** The workers sharing the server: the option, or what the environment says (undefined: cannot tell). */
   readonly #workerCount: WorkerCount | undefined
   /** The debug log, when DEBUG names prisma-pool. */
@@ -265,8 +267,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       // tarn awaits a promise here although its types say boolean: that is how pre-ping stays off the caller's path.
       validate: ((pc: PooledConnection) => this.#validate(pc)) as unknown as (pc: PooledConnection) => boolean,
       acquireTimeoutMillis: ms(options.timeout),
-      // Our own timer in #open() names the cause; tarn's must not fire first.
-      createTimeoutMillis: ms(options.connectTimeout) + 1000,
+      // Our own timers in #open() (the connect, then the budget check) name the cause; tarn's must not fire first.
+      createTimeoutMillis: 2 * ms(options.connectTimeout) + 1000,
       idleTimeoutMillis: idleMs,
       reapIntervalMillis: Math.ceil(Math.max(10, Math.min(1000, idleMs / 2, recycleMs / 4))),
       // A wrong password or a stopped server must fail the caller now, not after `timeout` seconds of retries.
@@ -277,7 +279,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#prePingAfterIdleMs = ms(options.prePingAfterIdle)
     this.#leakMs = ms(options.leakDetectionThreshold)
     // Read now, so that a wrong PRISMA_POOL_WORKERS fails the pool's creation rather than its first connection.
-    this.#workerCount = options.workers === 'auto' ? detectWorkers() : { count: options.workers, source: 'the workers option' }
+    this.#workerCount =
+      options.budgetPolicy === 'off' ? undefined : options.workers === 'auto' ? detectWorkers() : { count: options.workers, source: 'the workers option' }
     this.identity = workerIdentity(options.applicationName)
     this.tag = identityTag(this.identity)
     this.#log = debugLog(this.tag)
@@ -519,11 +522,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       throw error
     }
     this.#lastConnectError = undefined
-    if (!this.#budgetChecked && this.options.budgetPolicy !== 'off') {
-      // The first connection runs the check; connections opened meanwhile are trimmed on return if 'fit' lowers the limit.
-      this.#budgetChecked = true
+    if (this.options.budgetPolicy !== 'off') {
+      // The first connection runs the check; any opened meanwhile waits for its verdict before it is handed out
+      // (under 'fit', those beyond the new limit close as they come back).
+      this.#budgetCheck ??= this.#checkBudget(conn)
       try {
-        await this.#checkBudget(conn)
+        await this.#budgetCheck
       } catch (error) {
         await conn.close().catch(() => {})
         throw error
@@ -559,9 +563,11 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       )
       return
     }
+    const timeoutMs = ms(this.options.connectTimeout)
+    const bounded = <T>(read: Promise<T>) => withTimeout(read, timeoutMs, () => new Error(`no answer within connectTimeout (${this.options.connectTimeout} s)`))
     let limits
     try {
-      limits = await conn.connectionLimits()
+      limits = await bounded(conn.connectionLimits())
     } catch (error) {
       process.emitWarning(
         `prisma-pool could not read the connection limits of ${this.driver.target}, so budgetPolicy '${budgetPolicy}' ` +
@@ -570,13 +576,14 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       )
       return
     }
-    const report = assessBudget(limits, workers, size, maxOverflow)
+    const report = assessBudget(limits, workers, size, maxOverflow, this.driver.sideConnections ?? 0)
     this.budget = report
     // Kept for the message of a later "server is full" refusal, when no connection can be had to ask.
-    this.lastFleet = await conn
-      .serverConnections?.()
-      .then((list) => summarizeFleet(list, this.identity, this.driver.target, report.limit))
-      .catch(() => undefined)
+    if (conn.serverConnections) {
+      this.lastFleet = await bounded(conn.serverConnections())
+        .then((list) => summarizeFleet(list, this.identity, this.driver.target, report.limit))
+        .catch(() => undefined)
+    }
     this.#emit('budget', report)
     const text = describeBudget(report, this.driver.target, budgetPolicy)
     if (report.fits) return
@@ -592,9 +599,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     process.emitWarning(`prisma-pool: ${text}`, 'PrismaPoolBudgetWarning')
   }
 
-  /** Sets size and maxOverflow of a live pool; connections beyond the new limit close as they come back. */
+  /**
+   * Sets size and maxOverflow of a live pool: connections beyond a lower limit close as they come back, and
+   * callers waiting get the room a higher one makes.
+   */
   resize(size: number, maxOverflow: number): void {
-    this.options = Object.freeze({ ...this.options, size, maxOverflow })
+    this.options = Object.freeze(resolvePoolOptions(validatePoolOptions({ size, maxOverflow }, 'resize()'), this.options, 'resize()'))
     const max = maxConnections(this.options)
     this.#tarn.resize(size, Number.isFinite(max) ? max : Number.MAX_SAFE_INTEGER)
   }

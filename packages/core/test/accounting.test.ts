@@ -44,6 +44,12 @@ describe('worker identity', () => {
     expect(parseTag(identityTag({ application: 'a@b/c', host: 'h/1', pid: 7 }))).toEqual({ application: 'a_b_c', host: 'h_1', pid: 7 })
   })
 
+  test('non-ASCII characters become _, so the tag reads back as the server stores it; a long worker id is cut', () => {
+    const tag = identityTag({ application: 'api', host: 'hüst-😀', pid: 1, worker: 'w'.repeat(40) })
+    expect(tag).toBe(`api@h_st-__/1/w${'w'.repeat(16)}`)
+    expect(parseTag(tag)).toMatchObject({ host: 'h_st-__', worker: 'w'.repeat(16) })
+  })
+
   test('names that are not tags are not taken for workers', () => {
     for (const name of ['psql', '', 'pgAdmin 4 - DB:test', 'x@y']) expect(parseTag(name)).toBeUndefined()
   })
@@ -58,8 +64,8 @@ describe('worker count', () => {
   test.each([
     [{ PRISMA_POOL_WORKERS: '4', WEB_CONCURRENCY: '9' }, { count: 4, source: 'PRISMA_POOL_WORKERS=4' }],
     [{ pm_id: '0', instances: '3', WEB_CONCURRENCY: '9' }, { count: 3, source: 'instances=3' }],
-    [{ WEB_CONCURRENCY: '5' }, { count: 5, source: 'WEB_CONCURRENCY=5' }],
-    [{ WEB_CONCURRENCY: 'lots' }, { count: 1, source: 'a single process' }],
+    // Outside a cluster worker, WEB_CONCURRENCY is a platform's default, not this process's fleet.
+    [{ WEB_CONCURRENCY: '5' }, { count: 1, source: 'a single process' }],
     [{}, { count: 1, source: 'a single process' }],
   ])('%o gives %o', (env, expected) => {
     expect(detectWorkers(env)).toEqual(expected)
@@ -105,7 +111,14 @@ describe('budget arithmetic', () => {
     expect(assessBudget([{ limit: 1000, what: 'x' }], { count: 1, source: 's' }, 5, -1)).toMatchObject({ fits: false, fitting: { size: 5, maxOverflow: 995 } })
     const report = assessBudget([{ limit: 2, what: 'x' }], { count: 3, source: 's' }, 1, 0)
     expect(report.fitting).toBeUndefined()
-    expect(describeBudget(report, 't')).toContain('Even one connection per worker does not fit (2 ÷ 3 workers < 1)')
+    expect(describeBudget(report, 't')).toContain('Even one connection per worker does not fit (2 ÷ 3 workers = 0 each)')
+  })
+
+  test("an engine's side connections count for every worker, and come out of the share", () => {
+    const report = assessBudget([{ limit: 6, what: 'MAX_USER_CONNECTIONS 6' }], { count: 2, source: 's' }, 3, 0, 1)
+    expect(report).toMatchObject({ fleet: 8, fits: false, fitting: { size: 2, maxOverflow: 0 } })
+    expect(describeBudget(report, 't')).toContain('2 workers × (size 3 + maxOverflow 0 + 1 side connection) = 8 > 6')
+    expect(describeBudget(report, 't')).toContain('(6 ÷ 2 workers = 3 each, 1 of them for side connections)')
   })
 
   test('no readable limit is no verdict', () => {
@@ -130,6 +143,46 @@ describe('budget policies on a pool', () => {
     await expect(pool.acquire()).rejects.toBe(error)
     expect(driver.connections).toHaveLength(1)
     await pool.dispose()
+  })
+
+  test("'error' holds back every connection opened while the first one runs the check, and refuses them all", async () => {
+    const driver = limited()
+    const { pool } = makePool({ size: 3, maxOverflow: 2, workers: 2, budgetPolicy: 'error' }, driver)
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    const callers = Array.from({ length: 5 }, () => pool.acquire().then(() => 'served', (error: unknown) => (error as Error).name))
+    open()
+    expect(await Promise.all(callers)).toEqual(Array(5).fill('PoolBudgetError'))
+    expect(driver.open).toHaveLength(0)
+    await pool.dispose()
+  })
+
+  test('a budget check that gets no answer is given up after connectTimeout, with a warning', async () => {
+    const driver = limited()
+    const { pool } = makePool({ ...tooBig, budgetPolicy: 'error', connectTimeout: 0.05 }, driver)
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    // The first connection's limits never come.
+    const hanging = driver.connect.bind(driver)
+    driver.connect = async (timeoutMs: number, tag: string) => {
+      const conn = await hanging(timeoutMs, tag)
+      conn.connectionLimits = () => new Promise(() => {})
+      return conn
+    }
+    await pool.release(await pool.acquire())
+    expect((await warned).message).toContain("so budgetPolicy 'error' was not applied: no answer within connectTimeout (0.05 s)")
+    await pool.dispose()
+  })
+
+  test("'off' does not read the worker count: a wrong PRISMA_POOL_WORKERS only matters to a check that runs", () => {
+    const previous = process.env.PRISMA_POOL_WORKERS
+    process.env.PRISMA_POOL_WORKERS = 'four'
+    try {
+      expect(() => makePool({ budgetPolicy: 'off' })).not.toThrow()
+      expect(() => makePool({ budgetPolicy: 'warn' })).toThrow('invalid PRISMA_POOL_WORKERS="four"')
+    } finally {
+      if (previous === undefined) delete process.env.PRISMA_POOL_WORKERS
+      else process.env.PRISMA_POOL_WORKERS = previous
+    }
   })
 
   test("'error' makes the factory's connect (Prisma's $connect) fail, and leaves nothing open", async () => {
@@ -166,6 +219,19 @@ describe('budget policies on a pool', () => {
     for (const checkout of checkouts) await pool.release(checkout)
     expect(pool.stats()).toMatchObject({ open: 2, idle: 2 })
     expect(driver.open).toHaveLength(2)
+    await pool.dispose()
+  })
+
+  test('resize() checks its values, and a larger pool serves the callers already waiting', async () => {
+    const { pool } = makePool({ size: 1, maxOverflow: 0, budgetPolicy: 'off' })
+    expect(() => pool.resize(-5, Number.NaN)).toThrow('invalid resize() option "size"')
+    const held = await pool.acquire()
+    const waiting = pool.acquire()
+    pool.resize(2, 0)
+    const second = await waiting
+    expect(second.connection).not.toBe(held.connection)
+    await pool.release(held)
+    await pool.release(second)
     await pool.dispose()
   })
 

@@ -38,6 +38,25 @@ describe('events', () => {
     await pool.dispose()
   })
 
+  test('a listener added or removed while the pool opens its first connection reaches that pool', async () => {
+    const driver = new FakeDriver()
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    // budgetPolicy 'fit' makes connect() open the first connection before it returns.
+    const factory = new PoolAdapterFactory(driver, { size: 1, budgetPolicy: 'fit' })
+    const connecting = factory.connect()
+    const checkouts: number[] = []
+    const removed = () => checkouts.push(-1)
+    factory.on('checkout', (pc) => checkouts.push(pc.seq))
+    factory.on('checkout', removed)
+    factory.off('checkout', removed)
+    open()
+    const adapter = await connecting
+    await adapter.queryRaw(select)
+    expect(checkouts).toEqual([1, 1])
+    await adapter.dispose()
+  })
+
   test('listeners given to the factory follow its pool across a disconnect and reconnect', async () => {
     const factory = new PoolAdapterFactory(new FakeDriver(), { size: 1 })
     const checkouts: number[] = []

@@ -452,6 +452,8 @@ export class MySqlDriver implements EngineDriver {
   readonly adapterName = ADAPTER_NAME
   readonly isolationLevels = ISOLATION_LEVELS
   readonly connectionInfoFromServer = true
+  /** KILL QUERY (a query timeout, a rollback under a running statement) and a script each need a connection of their own. */
+  readonly sideConnections = 1
   readonly target: string
   // Private (#) so that printing the adapter never shows the password inside.
   readonly #options: ResolvedMySqlOptions

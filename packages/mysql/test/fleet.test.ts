@@ -24,6 +24,7 @@ afterAll(async () => {
 describeFleet(
   {
     engine: 'mysql',
+    sideConnections: 1,
     async account(limit): Promise<Account> {
       const user = uniqueName('pp_fleet')
       await sql(`CREATE USER '${user}'@'%' WITH MAX_USER_CONNECTIONS ${limit}`)

@@ -29,6 +29,7 @@ afterAll(async () => {
 describeFleet(
   {
     engine: 'pg',
+    sideConnections: 0,
     async account(limit): Promise<Account> {
       const role = uniqueName('pp_fleet')
       await sql(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT ${limit}`)
