@@ -1,7 +1,7 @@
 // Per-worker accounting: whether the fleet's pools fit the server's connection budget, and who holds the
 // server's connections now. Pure functions over what the engine reads from its server; the pool calls them.
 import type { ConnectionLimit, ServerConnection, ServerConnectionList } from './engine.js'
-import { identityTag, parseTag, type WorkerCount, type WorkerIdentity } from './identity.js'
+import { parseTag, type WorkerCount, type WorkerIdentity } from './identity.js'
 
 export type BudgetPolicy = 'error' | 'warn' | 'fit' | 'off'
 
@@ -46,7 +46,7 @@ export function assessBudget(
   return { limit, limits: sorted, workers, size, maxOverflow, side, perWorker, fleet, fits, fitting }
 }
 
-const overflowText = (maxOverflow: number) => (maxOverflow === -1 ? 'unlimited maxOverflow' : `maxOverflow ${maxOverflow}`)
+export const overflowText = (maxOverflow: number) => (maxOverflow === -1 ? 'unlimited maxOverflow' : `maxOverflow ${maxOverflow}`)
 const sideText = (side: number) => (side ? ` + ${side} side connection${side === 1 ? '' : 's'}` : '')
 
 /** The arithmetic in words, for the error, the warning and the log. */
@@ -106,14 +106,13 @@ export interface FleetConnections {
   note?: string
 }
 
-/** Groups the server's list by worker (tagged connections) and by application (the rest). */
+/** Groups the server's list by worker (tagged connections) and by application (the rest); `selfTag` is the reader's. */
 export function summarizeFleet(
   list: ServerConnectionList,
-  self: WorkerIdentity,
+  selfTag: string,
   target: string,
   limit: ConnectionLimit | undefined,
 ): FleetConnections {
-  const selfTag = identityTag(self)
   const workers = new Map<string, WorkerConnections>()
   const others = new Map<string, OtherConnections>()
   for (const conn of list.connections) {

@@ -12,7 +12,7 @@ import {
 import type { FleetConnections } from './accounting.js'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
 import { PoolBudgetError, ServerFullError } from './errors.js'
-import { Histogram, prometheusText, type Labels, type MetricsJson } from './metrics.js'
+import { Histogram, metricsJson, prometheusText, type Labels, type MetricsJson } from './metrics.js'
 import { ms, resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
 import { QueuePool, zeroTotals, type Checkout, type PoolEvents, type PoolStats } from './pool.js'
 
@@ -337,7 +337,7 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
 
   /** The pool's metrics in the layout of Prisma 6's `$metrics.json()`; `globalLabels` go on every metric. */
   metrics(globalLabels: Labels = {}): MetricsJson {
-    return (this.#pool ?? new QueuePool(this.driver, this.poolOptions)).metrics(globalLabels)
+    return this.#pool?.metrics(globalLabels) ?? metricsJson(this.stats(), new Histogram().snapshot(), globalLabels)
   }
 
   /** The same in Prometheus text format, like Prisma 6's `$metrics.prometheus()`. */

@@ -1,5 +1,6 @@
 // Metrics in the shape of Prisma 6's `$metrics` (dropped in Prisma 7 for driver adapters): the same names,
 // descriptions, buckets and JSON layout, so that dashboards built for Prisma 6 keep working.
+import type { PoolStats } from './pool.js'
 
 /** Prisma 6's bucket bounds, in milliseconds. */
 export const BUCKETS_MS = [0, 1, 5, 10, 50, 100, 500, 1000, 5000, 50000] as const
@@ -51,34 +52,18 @@ export interface MetricsJson {
   histograms: Metric<{ buckets: [number, number][]; sum: number; count: number }>[]
 }
 
-/** What the pool knows, for `metricsJson`. */
-export interface MetricsSource {
-  opened: number
-  closed: number
-  queries: number
-  open: number
-  busy: number
-  idle: number
-  waiting: number
-  timeouts: number
-  leaks: number
-  wait: Histogram
-  hold: Histogram
-  query: Histogram
-}
-
-const histogram = (key: string, h: Histogram, description: string, labels: Labels): MetricsJson['histograms'][number] => ({
+const histogram = (key: string, h: HistogramSnapshot, description: string, labels: Labels): MetricsJson['histograms'][number] => ({
   key,
   labels,
-  value: { buckets: BUCKETS_MS.map((le, i) => [le, h.counts[i]!]), sum: h.sum, count: h.count },
+  value: { buckets: h.buckets, sum: h.sumMs, count: h.count },
   description,
 })
 
 /**
- * The pool's figures under Prisma 6's metric names (those a pool can know: not the Prisma Client query counts),
- * and a few of its own under the `prisma_pool_` prefix.
+ * The pool's figures (its `stats()` and the statement times) under Prisma 6's metric names — those a pool can
+ * know: not the Prisma Client query counts — and a few of its own under the `prisma_pool_` prefix.
  */
-export function metricsJson(m: MetricsSource, given: Labels = {}): MetricsJson {
+export function metricsJson(s: PoolStats, queries: HistogramSnapshot, given: Labels = {}): MetricsJson {
   // Values as strings, whatever a caller passed (a worker id as a number, say).
   const labels: Labels = Object.fromEntries(Object.entries(given).map(([name, value]) => [name, String(value)]))
   for (const name of Object.keys(labels)) {
@@ -89,22 +74,22 @@ export function metricsJson(m: MetricsSource, given: Labels = {}): MetricsJson {
   const metric = (key: string, value: number, description: string) => ({ key, labels, value, description })
   return {
     counters: [
-      metric('prisma_datasource_queries_total', m.queries, 'Total number of Datasource Queries executed'),
-      metric('prisma_pool_connections_closed_total', m.closed, 'Total number of Pool Connections closed'),
-      metric('prisma_pool_connections_opened_total', m.opened, 'Total number of Pool Connections opened'),
-      metric('prisma_pool_timeouts_total', m.timeouts, 'Total number of waits for a Pool Connection that timed out'),
-      metric('prisma_pool_leaks_total', m.leaks, 'Total number of Pool Connections held longer than leakDetectionThreshold'),
+      metric('prisma_datasource_queries_total', queries.count, 'Total number of Datasource Queries executed'),
+      metric('prisma_pool_connections_closed_total', s.totals.destroyed, 'Total number of Pool Connections closed'),
+      metric('prisma_pool_connections_opened_total', s.totals.created, 'Total number of Pool Connections opened'),
+      metric('prisma_pool_timeouts_total', s.totals.timeouts, 'Total number of waits for a Pool Connection that timed out'),
+      metric('prisma_pool_leaks_total', s.totals.leaks, 'Total number of Pool Connections held longer than leakDetectionThreshold'),
     ],
     gauges: [
-      metric('prisma_client_queries_wait', m.waiting, 'Number of Prisma Client queries currently waiting for a connection'),
-      metric('prisma_pool_connections_busy', m.busy, 'Number of currently busy Pool Connections (executing a datasource query)'),
-      metric('prisma_pool_connections_idle', m.idle, 'Number of currently unused Pool Connections (waiting for the next datasource query to run)'),
-      metric('prisma_pool_connections_open', m.open, 'Number of currently open Pool Connections'),
+      metric('prisma_client_queries_wait', s.waiting, 'Number of Prisma Client queries currently waiting for a connection'),
+      metric('prisma_pool_connections_busy', s.checkedOut, 'Number of currently busy Pool Connections (executing a datasource query)'),
+      metric('prisma_pool_connections_idle', s.idle, 'Number of currently unused Pool Connections (waiting for the next datasource query to run)'),
+      metric('prisma_pool_connections_open', s.open, 'Number of currently open Pool Connections'),
     ],
     histograms: [
-      histogram('prisma_client_queries_wait_histogram_ms', m.wait, 'Histogram of the wait time of all Prisma Client Queries in ms', labels),
-      histogram('prisma_datasource_queries_duration_histogram_ms', m.query, 'Histogram of the duration of all executed Datasource Queries in ms', labels),
-      histogram('prisma_pool_connections_hold_histogram_ms', m.hold, 'Histogram of how long Pool Connections were held per checkout in ms', labels),
+      histogram('prisma_client_queries_wait_histogram_ms', s.acquireWait, 'Histogram of the wait time of all Prisma Client Queries in ms', labels),
+      histogram('prisma_datasource_queries_duration_histogram_ms', queries, 'Histogram of the duration of all executed Datasource Queries in ms', labels),
+      histogram('prisma_pool_connections_hold_histogram_ms', s.hold, 'Histogram of how long Pool Connections were held per checkout in ms', labels),
     ],
   }
 }

@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events'
 import { Pool as TarnPool, TimeoutError as TarnTimeoutError } from 'tarn'
-import { assessBudget, describeBudget, formatFleet, summarizeFleet, type BudgetReport, type FleetConnections } from './accounting.js'
+import {
+  assessBudget,
+  describeBudget,
+  formatFleet,
+  overflowText,
+  summarizeFleet,
+  type BudgetReport,
+  type FleetConnections,
+} from './accounting.js'
 import { debugLog } from './debug.js'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
 import { ConnectTimeoutError, PoolBudgetError, PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
@@ -198,6 +206,9 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
 
 const now = () => performance.now()
 
+/** The pool's limit as tarn takes it: a number, where no limit (maxOverflow -1) is Infinity for us. */
+const tarnMax = (options: ResolvedPoolOptions) => Math.min(maxConnections(options), Number.MAX_SAFE_INTEGER)
+
 /** Share of the server's idle timeout after which an idle connection is closed: before the server does it. */
 const SERVER_IDLE_SHARE = 0.9
 
@@ -256,12 +267,11 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     super()
     this.driver = driver
     this.options = options
-    const max = maxConnections(options)
     const idleMs = ms(options.overflowIdleTimeout)
     const recycleMs = options.recycle === -1 ? Infinity : ms(options.recycle)
     this.#tarn = new RetiringTarnPool({
       min: options.size,
-      max: Number.isFinite(max) ? max : Number.MAX_SAFE_INTEGER,
+      max: tarnMax(options),
       create: () => this.#open(),
       destroy: (pc: PooledConnection) => this.#close(pc),
       // tarn awaits a promise here although its types say boolean: that is how pre-ping stays off the caller's path.
@@ -424,24 +434,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
 
   /** The pool's figures under Prisma 6's `$metrics` names and layout; `labels` go on every metric. */
   metrics(labels: Labels = {}): MetricsJson {
-    const s = this.stats()
-    return metricsJson(
-      {
-        opened: s.totals.created,
-        closed: s.totals.destroyed,
-        queries: this.queryTimes.count,
-        open: s.open,
-        busy: s.checkedOut,
-        idle: s.idle,
-        waiting: s.waiting,
-        timeouts: s.totals.timeouts,
-        leaks: s.totals.leaks,
-        wait: this.#waitTimes,
-        hold: this.#holdTimes,
-        query: this.queryTimes,
-      },
-      labels,
-    )
+    return metricsJson(this.stats(), this.queryTimes.snapshot(), labels)
   }
 
   /**
@@ -449,16 +442,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
    * worker tags its connections) and by application for the rest. Uses one connection of this pool.
    */
   async connections(): Promise<FleetConnections> {
-    return this.#readFleet(await this.acquire())
-  }
-
-  /** Reads the live view on a checked-out connection, and returns the connection. */
-  async #readFleet(checkout: Checkout): Promise<FleetConnections> {
+    const checkout = await this.acquire()
     let loss: ConnectionLoss | undefined
     try {
       const { conn } = checkout.connection
       if (!conn.serverConnections) throw new Error(`${this.driver.adapterName} cannot list the server's connections`)
-      const fleet = summarizeFleet(await conn.serverConnections(), this.identity, this.driver.target, this.budget?.limit)
+      const fleet = summarizeFleet(await conn.serverConnections(), this.tag, this.driver.target, this.budget?.limit)
       this.lastFleet = fleet
       return fleet
     } catch (error) {
@@ -581,12 +570,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     // Kept for the message of a later "server is full" refusal, when no connection can be had to ask.
     if (conn.serverConnections) {
       this.lastFleet = await bounded(conn.serverConnections())
-        .then((list) => summarizeFleet(list, this.identity, this.driver.target, report.limit))
+        .then((list) => summarizeFleet(list, this.tag, this.driver.target, report.limit))
         .catch(() => undefined)
     }
     this.#emit('budget', report)
-    const text = describeBudget(report, this.driver.target, budgetPolicy)
     if (report.fits) return
+    const text = describeBudget(report, this.driver.target, budgetPolicy)
     if (budgetPolicy === 'error' || (budgetPolicy === 'fit' && !report.fitting)) {
       this.#budgetError = new PoolBudgetError(`${text} (budgetPolicy '${budgetPolicy}')`)
       throw this.#budgetError
@@ -605,14 +594,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
    */
   resize(size: number, maxOverflow: number): void {
     this.options = Object.freeze(resolvePoolOptions(validatePoolOptions({ size, maxOverflow }, 'resize()'), this.options, 'resize()'))
-    const max = maxConnections(this.options)
-    this.#tarn.resize(size, Number.isFinite(max) ? max : Number.MAX_SAFE_INTEGER)
+    this.#tarn.resize(size, tarnMax(this.options))
   }
 
   /** The server refused a connection for being full: say what this worker holds and who holds the rest. */
   #serverFull(error: unknown): ServerFullError {
     const s = this.stats()
-    const limit = s.maxOverflow === -1 ? `size ${s.size} + unlimited maxOverflow` : `size ${s.size} + maxOverflow ${s.maxOverflow}`
     // A full server takes no new connection to ask who holds it: the list read last (at start-up, or by
     // connections()) is the best there is, and says when it was read.
     const fleet = this.lastFleet
@@ -623,7 +610,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     const message = error instanceof Error ? error.message : String(error)
     return new ServerFullError(
       `${this.driver.target} refused a new connection because it is full (${message}). ` +
-        `This worker (${this.tag}) holds ${s.open} (${limit}).${holders}${budget}\n` +
+        `This worker (${this.tag}) holds ${s.open} (size ${s.size} + ${overflowText(s.maxOverflow)}).${holders}${budget}\n` +
         `Lower size and maxOverflow so that workers × (size + maxOverflow) fits the server's limit (budgetPolicy 'fit' does it ` +
         `for you), or put a pooler such as PgBouncer or ProxySQL in front of the server.`,
       { cause: error },

@@ -285,7 +285,7 @@ describe('the live view', () => {
         conn(6, 'psql', 'idle', 'postgres'),
       ],
     }
-    const fleet = summarizeFleet(list, self, 'postgres://db/test', { limit: 20, what: 'max_connections 20' })
+    const fleet = summarizeFleet(list, identityTag(self), 'postgres://db/test', { limit: 20, what: 'max_connections 20' })
     expect(fleet.total).toBe(6)
     expect(fleet.workers).toMatchObject([
       { tag: 'api@web-1/10', self: true, connections: 2, active: 1, idle: 1, idleInTransaction: 0 },
@@ -305,7 +305,7 @@ describe('the live view', () => {
   test("a user's or a database's limit counts only its own connections", () => {
     const list = { connections: [conn(1, 'api@web-1/10'), conn(2, 'api@web-1/10'), conn(3, 'psql', 'idle', 'postgres')] }
     const limit = { limit: 2, what: 'CONNECTION LIMIT 2 of role "app"', scope: { user: 'app' } }
-    const fleet = summarizeFleet(list, self, 'postgres://db/test', limit)
+    const fleet = summarizeFleet(list, identityTag(self), 'postgres://db/test', limit)
     expect(fleet).toMatchObject({ total: 3, underLimit: 2 })
     expect(formatFleet(fleet)).toContain(': 3; 2 of 2 allowed by CONNECTION LIMIT 2 of role "app"')
   })
