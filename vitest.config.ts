@@ -9,7 +9,9 @@ export default defineConfig({
     alias: { '@prisma-pool/core': src('core'), '@prisma-pool/pg': src('pg'), '@prisma-pool/mysql': src('mysql') },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // Starts the servers the tests run against (private ones, unless PG_TEST_URL / MYSQL_TEST_URL are set).
+    globalSetup: ['test-support/servers/global-setup.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test-support/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

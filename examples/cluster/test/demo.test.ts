@@ -7,9 +7,13 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { expect, test } from 'vitest'
+import { testServer } from '../../../test-support/servers/index.js'
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url))
-const LOCAL_PG = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+/** The suite's PostgreSQL (see test-support/servers), for the runs with DATABASE_URL. */
+const TEST_PG = testServer('pg').url
+/** A URL as the example prints it: no password, no parameters. */
+const printed = (url: string) => Object.assign(new URL(url), { password: '', search: '' }).toString()
 /** The example's entry point, run as `pnpm start` does: one process, so a signal reaches its clean-up directly. */
 const ARGS = ['--import', 'tsx', 'src/main.ts']
 /** `scheme://user:password@`: a password in a URL. */
@@ -54,7 +58,7 @@ const metric = (stdout: string, name: string) =>
   [...stdout.matchAll(new RegExp(`^ {3}${name}\\{worker="(\\d+)"\\} (\\S+)$`, 'gm'))].map((m) => ({ worker: Number(m[1]), value: Number(m[2]) }))
 
 async function schemaExists(name: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: LOCAL_PG })
+  const client = new pg.Client({ connectionString: TEST_PG })
   await client.connect()
   try {
     const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = $1', [name])
@@ -115,10 +119,10 @@ test("with no DATABASE_URL: 4 workers fit themselves to an embedded server's 24 
 
 test('with DATABASE_URL: the fleet fits the server as it is, and the example drops its schema at the end', async () => {
   // Two workers: the test server is shared with the other test files.
-  const run = await runExample(env(LOCAL_PG, { CLUSTER_WORKERS: '2' }))
+  const run = await runExample(env(TEST_PG, { CLUSTER_WORKERS: '2' }))
   const output = run.stdout + run.stderr
   expect(run.code, output).toBe(0)
-  expect(run.stdout).toContain('postgres://postgres@127.0.0.1:5432/test')
+  expect(run.stdout).toContain(printed(TEST_PG))
   expect(run.stdout).toMatch(/^ {3}2 workers × \(size 5 \+ maxOverflow 5\) = 20 ≤ \d+ \(max_connections \d+/m)
   expect(run.stdout).toContain('The fleet fits: every pool keeps its settings.')
   expect(run.stdout).toMatch(/^ {3}worker 1 \(cluster-demo@\S+\/w1\): pool size 5, maxOverflow 5$/m)
@@ -134,7 +138,7 @@ test('with DATABASE_URL: the fleet fits the server as it is, and the example dro
 })
 
 test('interrupted with SIGINT while serving, it stops the workers and still drops its schema', async () => {
-  const child = spawn(process.execPath, ARGS, { cwd: EXAMPLE_DIR, env: env(LOCAL_PG, { CLUSTER_WORKERS: '2' }), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ARGS, { cwd: EXAMPLE_DIR, env: env(TEST_PG, { CLUSTER_WORKERS: '2' }), stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))

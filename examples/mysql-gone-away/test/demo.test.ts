@@ -1,4 +1,4 @@
-// Runs the example as a user would, in a child process, against the local MariaDB (or MYSQL_TEST_URL), and
+// Runs the example as a user would, in a child process, against the suite's MariaDB (see test-support/servers), and
 // checks what it prints, how it exits, and that it leaves no database behind, also when interrupted.
 // It runs against the built packages (dist) and the generated client: `pnpm build && pnpm generate` first.
 import { execFile, spawn } from 'node:child_process'
@@ -6,9 +6,10 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import mysql from 'mysql2/promise'
 import { expect, test } from 'vitest'
+import { testServer } from '../../../test-support/servers/index.js'
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url))
-const MYSQL_URL = process.env.MYSQL_TEST_URL ?? 'mysql://root@127.0.0.1:3306/test'
+const MYSQL_URL = testServer('mysql').url
 /** The example's entry point, run as `pnpm start` does: one process, so a signal reaches its clean-up directly. */
 const ARGS = ['--import', 'tsx', 'src/main.ts']
 

@@ -5,9 +5,13 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { expect, test } from 'vitest'
+import { testServer } from '../../../test-support/servers/index.js'
 
 const QUICKSTART_DIR = fileURLToPath(new URL('..', import.meta.url))
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/test'
+/** The suite's PostgreSQL (see test-support/servers), for the run with DATABASE_URL. */
+const TEST_PG = testServer('pg').url
+/** A URL as the example prints it: no password, no parameters. */
+const printed = (url: string) => Object.assign(new URL(url), { password: '', search: '' }).toString()
 
 const STATUS_LINE =
   /QueuePool postgres:\/\/127\.0\.0\.1:\d+\/\w+: size 5, maxOverflow 5, open \d+ \(checked out \d+, idle \d+, overflow \d+\), waiting \d+/
@@ -54,15 +58,15 @@ test('with no DATABASE_URL it runs on an embedded PostgreSQL, then stops and rem
 })
 
 test('with DATABASE_URL it works in a schema of its own and drops it at the end', async () => {
-  const run = await runQuickstart(LOCAL_PG)
+  const run = await runQuickstart(TEST_PG)
   expect(run.code, run.stdout + run.stderr).toBe(0)
-  expect(run.stdout).toContain('postgres://postgres@127.0.0.1:5432/test')
+  expect(run.stdout).toContain(printed(TEST_PG))
   expect(run.stdout).toMatch(STATUS_LINE)
   const schema = /schema (quickstart_[0-9a-f]+)/.exec(run.stdout)?.[1]
   expect(schema).toBeDefined()
   expect(run.stdout).toContain(`schema ${schema} dropped`)
 
-  const client = new pg.Client({ connectionString: LOCAL_PG })
+  const client = new pg.Client({ connectionString: TEST_PG })
   await client.connect()
   try {
     const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = $1', [schema])

@@ -21,6 +21,7 @@ import {
   type ServerConnection,
 } from '@prisma-pool/core'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
+import { captureWarnings } from '../../../test-support/warnings.js'
 import { FakeDriver, FakeServerError } from './fake-driver.js'
 
 const makePool = (options: PoolOptions, driver = new FakeDriver()) => ({ pool: new QueuePool(driver, resolvePoolOptions(options)), driver })
@@ -160,7 +161,7 @@ describe('budget policies on a pool', () => {
   test('a budget check that gets no answer is given up after connectTimeout, with a warning', async () => {
     const driver = limited()
     const { pool } = makePool({ ...tooBig, budgetPolicy: 'error', connectTimeout: 0.05 }, driver)
-    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    const warnings = captureWarnings()
     // The first connection's limits never come.
     const hanging = driver.connect.bind(driver)
     driver.connect = async (timeoutMs: number, tag: string) => {
@@ -169,7 +170,7 @@ describe('budget policies on a pool', () => {
       return conn
     }
     await pool.release(await pool.acquire())
-    expect((await warned).message).toContain("so budgetPolicy 'error' was not applied: no answer within connectTimeout (0.05 s)")
+    expect((await warnings.first()).message).toContain("so budgetPolicy 'error' was not applied: no answer within connectTimeout (0.05 s)")
     await pool.dispose()
   })
 
@@ -236,14 +237,10 @@ describe('budget policies on a pool', () => {
   })
 
   test("'warn' warns with the arithmetic and changes nothing", async () => {
-    const warnings: string[] = []
-    const onWarning = (warning: Error) => warnings.push(warning.message)
-    process.on('warning', onWarning)
+    const { warnings } = captureWarnings()
     const { pool } = makePool({ ...tooBig, budgetPolicy: 'warn' }, limited())
     await pool.release(await pool.acquire())
-    await new Promise(setImmediate) // warnings are emitted on the next tick
-    process.off('warning', onWarning)
-    expect(warnings.join('\n')).toContain('3 workers × (size 3 + maxOverflow 1) = 12 > 6')
+    expect(warnings).toMatchObject([{ name: 'PrismaPoolBudgetWarning', message: expect.stringContaining('3 workers × (size 3 + maxOverflow 1) = 12 > 6') }])
     expect(pool.options).toMatchObject({ size: 3, maxOverflow: 1 })
     await pool.dispose()
   })
@@ -252,9 +249,9 @@ describe('budget policies on a pool', () => {
     const driver = limited()
     driver.limits = 'unreadable'
     const { pool } = makePool({ ...tooBig, budgetPolicy: 'error' }, driver)
-    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    const warnings = captureWarnings()
     await pool.release(await pool.acquire())
-    const warning = await warned
+    const warning = await warnings.first()
     expect(warning.name).toBe('PrismaPoolBudgetWarning')
     expect(warning.message).toContain("could not read the connection limits of fake://db, so budgetPolicy 'error' was not applied: no limits readable")
     await pool.dispose()

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
+import { testServer } from '../../../test-support/servers/index.js'
 
 const require = createRequire(import.meta.url)
 const packageDir = (name: string) => fileURLToPath(new URL(`../../${name}/`, import.meta.url))
@@ -15,7 +16,7 @@ test.each(['core', 'pg', 'mysql'])('@prisma-pool/%s loads as ESM and as CommonJS
 
 test('the CommonJS build of PrismaPoolPg runs a query', async () => {
   const { PrismaPoolPg } = require(`${packageDir('pg')}dist/index.cjs`)
-  const adapter = await new PrismaPoolPg(process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test').connect()
+  const adapter = await new PrismaPoolPg(testServer('pg').url).connect()
   try {
     const result = await adapter.queryRaw({ sql: 'SELECT 1::int AS one', args: [], argTypes: [] })
     expect(result).toMatchObject({ columnNames: ['one'], rows: [[1]] })
@@ -26,7 +27,7 @@ test('the CommonJS build of PrismaPoolPg runs a query', async () => {
 
 test('the CommonJS build of PrismaPoolMySql runs a query', async () => {
   const { PrismaPoolMySql } = require(`${packageDir('mysql')}dist/index.cjs`)
-  const adapter = await new PrismaPoolMySql(process.env.MYSQL_TEST_URL ?? 'mysql://root@127.0.0.1:3306/test').connect()
+  const adapter = await new PrismaPoolMySql(testServer('mysql').url).connect()
   try {
     const result = await adapter.queryRaw({ sql: 'SELECT 1 AS one', args: [], argTypes: [] })
     expect(result).toMatchObject({ columnNames: ['one'], rows: [[1]] })

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import parsePrometheus from 'parse-prometheus-text-format'
 import { describe, expect, test } from 'vitest'
 import { debugEnabled, PoolAdapterFactory, QueuePool, resolvePoolOptions, type PooledConnection, type PoolOptions } from '@prisma-pool/core'
+import { captureWarnings } from '../../../test-support/warnings.js'
 import { events, FakeDriver } from './fake-driver.js'
 
 const makePool = (options: PoolOptions = {}, driver = new FakeDriver()) => ({ pool: new QueuePool(driver, resolvePoolOptions(options)), driver })
@@ -115,9 +116,9 @@ describe('leak detection', () => {
 
   test('without a listener the report is a process warning', async () => {
     const { pool } = makePool({ leakDetectionThreshold: 0.05 })
-    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    const warnings = captureWarnings()
     const checkout = await takeAndForget(pool)
-    const warning = await warned
+    const warning = await warnings.first()
     expect(warning.name).toBe('PrismaPoolLeakWarning')
     expect(warning.message).toContain('longer than leakDetectionThreshold (0.05 s). It was taken at:')
     expect(warning.message).toContain('takeAndForget')

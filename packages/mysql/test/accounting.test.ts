@@ -1,7 +1,7 @@
 // Per-worker accounting against the real server: the worker tag in the connection attributes, the server's
 // connection limits, the live view of who holds the connections, the start-up budget check, and the error
-// when the server refuses a connection for being full. Needs performance_schema=ON (.ci/run sets it for MariaDB).
-import { afterAll, describe, expect, test } from 'vitest'
+// when the server refuses a connection for being full. Needs performance_schema=ON (the suite's own server has it).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import mysql from 'mysql2/promise'
 import {
   parseTag,
@@ -16,13 +16,15 @@ import { MySqlDriver } from '../src/driver.js'
 import { resolveMySqlOptions } from '../src/options.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { until } from '../../../test-support/until.js'
-import { connect as rootConnection, createTestDatabase, MYSQL_URL, sql, uniqueName } from './helpers.js'
+import { connect as rootConnection, createTestDatabase, INNODB_TRX_POLL, MYSQL_URL, requirePerformanceSchema, sql, uniqueName } from './helpers.js'
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>
 const databases: Database[] = []
 const clients: PrismaClient[] = []
 /** Accounts created here: their connections are killed and the accounts dropped at the end. */
 const users: string[] = []
+
+beforeAll(() => requirePerformanceSchema())
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.$disconnect()))
@@ -195,12 +197,14 @@ describe('connectionLimits() and serverConnections()', () => {
     const expectedA = { self: true, connections: 3, active: 3, idle: 0, idleInTransaction: 0 }
     const expectedB = { self: false, connections: 2, active: 0, idle: 1, idleInTransaction: 1 }
     let fleet!: FleetConnections
-    // A statement's end reaches the client a moment before the server lists its connection as Sleep.
+    // A statement's end reaches the client a moment before the server lists its connection as Sleep. And InnoDB serves
+    // the INNODB_TRX snapshot it last made for as long as it is read more often than every 0.1 s (the budget check read
+    // it at $connect(), before B's transaction began): polled every 20 ms, the view would never show that transaction.
     const matches = (actual: object | undefined, expected: object) => expect.objectContaining(expected).asymmetricMatch(actual)
     await until(async () => {
       fleet = await a.adapter.connections()
       return matches(workerOf(fleet, appA), expectedA) && matches(workerOf(fleet, appB), expectedB)
-    }, 'connections() shows both workers as they are')
+    }, 'connections() shows both workers as they are', INNODB_TRX_POLL)
     expect(workerOf(fleet, appA)).toMatchObject({ ...expectedA, tag: a.adapter.pool!.tag, identity: { application: appA, pid: process.pid } })
     expect(workerOf(fleet, appB)).toMatchObject({ ...expectedB, tag: b.adapter.pool!.tag, identity: { application: appB, pid: process.pid } })
     // root has the PROCESS privilege and reads performance_schema: nothing is missing.

@@ -5,7 +5,7 @@ import { PrismaPoolMySql, type PrismaPoolMySqlOptions } from '@prisma-pool/mysql
 import { PrismaMariaDb } from '@prisma/adapter-mariadb'
 import type { ClientPair } from '../../../test-support/compare.js'
 import { PrismaClient } from './generated/prisma/client.js'
-import { createTestDatabase } from './helpers.js'
+import { createTestDatabase, MYSQL_URL } from './helpers.js'
 
 export { both, canonical, expectSame, knownError } from '../../../test-support/compare.js'
 
@@ -39,9 +39,12 @@ export function officialAdapter(url: string, config: Record<string, unknown> = {
   return new PrismaMariaDb({ ...connection, connectionLimit: 3, ...config }, { useTextProtocol })
 }
 
-/** Two clients, ours and the official one, on two fresh databases; `options` and `officialConfig` go to each adapter. */
-export async function openPair(prefix: string, options: OursOptions = {}, officialConfig: Record<string, unknown> = {}): Promise<Pair> {
-  const [oursDb, officialDb] = await Promise.all([createTestDatabase(`${prefix}_ours`), createTestDatabase(`${prefix}_off`)])
+/**
+ * Two clients, ours and the official one, on two fresh databases of `server`; `options` and `officialConfig` go to
+ * each adapter.
+ */
+export async function openPair(prefix: string, options: OursOptions = {}, officialConfig: Record<string, unknown> = {}, server = MYSQL_URL): Promise<Pair> {
+  const [oursDb, officialDb] = await Promise.all([createTestDatabase(`${prefix}_ours`, server), createTestDatabase(`${prefix}_off`, server)])
   const ours = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: oursDb.url, ...options }) })
   const official = new PrismaClient({ adapter: officialAdapter(officialDb.url, officialConfig, options.preparedStatements !== true) })
   return {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { closedPort, silentServer } from '../../../test-support/net.js'
 import { ConnectTimeoutError, PrismaPoolMySql } from '@prisma-pool/mysql'
 import { PrismaClient } from './generated/prisma/client.js'
-import { uniqueName } from './helpers.js'
+import { uniqueName, urlOf } from './helpers.js'
 
 // Prisma quotes the calling source lines in its messages: the password must not be on those lines.
 const PASSWORD = 'sekret-pw'
@@ -28,13 +28,16 @@ describe('connection failures', () => {
   })
 
   test('a database that does not exist is P1003', async () => {
-    const { prisma } = client(`mysql://root@127.0.0.1:3306/${uniqueName('nodb')}`)
+    const { prisma } = client(urlOf(uniqueName('nodb')))
     await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1003' })
   })
 
   test('an unknown user is P1000, naming the user and not the password', async () => {
     const user = uniqueName('nobody')
-    const { prisma } = client(`mysql://${user}:${PASSWORD}@127.0.0.1:3306/test`)
+    const url = new URL(urlOf())
+    url.username = user
+    url.password = PASSWORD
+    const { prisma } = client(url.toString())
     const error = await prisma.user.count().catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'P1000' })
     expect((error as Error).message).toContain(`credentials for \`${user}\` are not valid`)

@@ -3,7 +3,7 @@
 import type { Connection } from 'mysql2/promise'
 import { afterAll, beforeAll } from 'vitest'
 import { describeFleet, type Account } from '../../../test-support/fleet.js'
-import { connect, createTestDatabase, sql, uniqueName, urlOf } from './helpers.js'
+import { connect, createTestDatabase, INNODB_TRX_POLL, requirePerformanceSchema, sql, uniqueName, urlOf } from './helpers.js'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
 /** root's connection the tests watch the server through. */
@@ -11,6 +11,7 @@ let probe: Connection
 const users: string[] = []
 
 beforeAll(async () => {
+  await requirePerformanceSchema()
   database = await createTestDatabase('fleet')
   probe = await connect()
 })
@@ -25,6 +26,7 @@ describeFleet(
   {
     engine: 'mysql',
     sideConnections: 1,
+    livePoll: INNODB_TRX_POLL,
     async account(limit): Promise<Account> {
       const user = uniqueName('pp_fleet')
       await sql(`CREATE USER '${user}'@'%' WITH MAX_USER_CONNECTIONS ${limit}`)

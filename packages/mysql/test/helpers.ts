@@ -1,20 +1,22 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import mysql from 'mysql2/promise'
+import { testServer } from '../../../test-support/servers/index.js'
 
-/** The test server: the local MariaDB unless MYSQL_TEST_URL points elsewhere. */
-export const MYSQL_URL = process.env.MYSQL_TEST_URL ?? 'mysql://root@127.0.0.1:3306/test'
+const SERVER = testServer('mysql')
+/** The test server: the suite's private MariaDB, or the one of MYSQL_TEST_URL. */
+export const MYSQL_URL = SERVER.url
 
 const SCHEMA_SQL = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')
 
-/** A connection of its own to `database` (the one of MYSQL_URL by default); the caller ends it. */
-export function connect(database?: string) {
-  return mysql.createConnection({ uri: urlOf(database), multipleStatements: true, dateStrings: true })
+/** A connection of its own to `database` (the one of the URL by default) on `server`; the caller ends it. */
+export function connect(database?: string, server = MYSQL_URL) {
+  return mysql.createConnection({ uri: urlOf(database, server), multipleStatements: true, dateStrings: true })
 }
 
 /** Runs one statement (or several, `;`-separated) on a short-lived connection of its own. */
-export async function sql<T = mysql.RowDataPacket>(text: string, values: unknown[] = [], database?: string): Promise<T[]> {
-  const connection = await connect(database)
+export async function sql<T = mysql.RowDataPacket>(text: string, values: unknown[] = [], database?: string, server = MYSQL_URL): Promise<T[]> {
+  const connection = await connect(database, server)
   try {
     const [rows] = await connection.query(text, values)
     return rows as T[]
@@ -25,23 +27,23 @@ export async function sql<T = mysql.RowDataPacket>(text: string, values: unknown
 
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`
 
-/** MYSQL_URL pointing at another database. */
-export function urlOf(database?: string): string {
-  if (database === undefined) return MYSQL_URL
-  const url = new URL(MYSQL_URL)
+/** The server's URL (MYSQL_URL by default) pointing at another database. */
+export function urlOf(database?: string, server = MYSQL_URL): string {
+  if (database === undefined) return server
+  const url = new URL(server)
   url.pathname = `/${database}`
   return url.toString()
 }
 
 /** A fresh database holding the tables of test/prisma/schema.prisma; `drop()` removes it. */
-export async function createTestDatabase(prefix: string) {
+export async function createTestDatabase(prefix: string, server = MYSQL_URL) {
   const name = uniqueName(`pp_${prefix}`)
-  await sql(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
-  await sql(SCHEMA_SQL, [], name)
+  await sql(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, [], undefined, server)
+  await sql(SCHEMA_SQL, [], name, server)
   return {
     name,
-    url: urlOf(name),
-    drop: () => sql(`DROP DATABASE IF EXISTS \`${name}\``),
+    url: urlOf(name, server),
+    drop: () => sql(`DROP DATABASE IF EXISTS \`${name}\``, [], undefined, server),
   }
 }
 
@@ -49,4 +51,26 @@ export async function createTestDatabase(prefix: string) {
 export async function sessionCount(database: string): Promise<number> {
   const rows = await sql<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ?', [database])
   return Number(rows[0]!.n)
+}
+
+/**
+ * How often to poll a view that reads information_schema.INNODB_TRX (who is idle in a transaction): InnoDB refreshes
+ * that table only once nobody has read it for 0.1 s, so a poll every 20 ms would see its first snapshot forever.
+ */
+export const INNODB_TRX_POLL = { intervalMs: 150 }
+
+/**
+ * Fails a test file at once, with one message naming the setting, when its server keeps no connection attributes:
+ * the accounting tests read the worker tag of each connection from performance_schema.session_connect_attrs. The
+ * suite's own server has performance_schema on; a server of MYSQL_TEST_URL keeps its settings (the tests never change them).
+ */
+export async function requirePerformanceSchema(server = MYSQL_URL): Promise<void> {
+  const [row] = await sql<{ on: unknown }>('SELECT @@global.performance_schema AS `on`', [], undefined, server)
+  if (Number(row?.on) === 1) return
+  const where = server === MYSQL_URL ? SERVER.description : server.replace(/:[^:@/]*@/, '@')
+  throw new Error(
+    `performance_schema is OFF on ${where}, and these tests read the worker tag of each connection from ` +
+      'performance_schema.session_connect_attrs. Add performance_schema=ON under [mysqld] in that server\'s configuration and ' +
+      'restart it, or unset MYSQL_TEST_URL so that the suite starts a server of its own, configured for its tests.',
+  )
 }

@@ -1,10 +1,10 @@
 // Every scalar and native type of model AllTypes, written and read through the generated client:
 // ours must return exactly what the official @prisma/adapter-mariadb returns, and exactly what was written.
-import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { both, expectSame, knownError, officialAdapter, openPair, type Pair } from './compare.js'
-import { Prisma, PrismaClient } from './generated/prisma/client.js'
-import { sql, uniqueName, urlOf } from './helpers.js'
+import { MariaDbServer } from '../../../test-support/servers/mariadb.js'
+import { both, expectSame, knownError, openPair, type Pair } from './compare.js'
+import { Prisma } from './generated/prisma/client.js'
+import { sql } from './helpers.js'
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i)
 const bytes = (length: number) => Uint8Array.from({ length }, (_, i) => (i * 7) % 256)
@@ -368,39 +368,26 @@ describe.each([true, false])('AllTypes through the client, preparedStatements: %
 })
 
 /**
- * TIMESTAMP columns hold instants, shown in the session's time zone. To give two clients a session zone that
- * is not UTC without changing the server for everyone, they log in as a user of their own whom the server's
- * `init_connect` (which skips administrators, so the root sessions of the other tests) puts in +05:30.
+ * TIMESTAMP columns hold instants, shown in the session's time zone. Two clients on a server of their own whose
+ * default time zone is +05:30, so that every session starts in it (and no other test's server changes).
  */
 describe('TIMESTAMP on a server whose time zone is not UTC', () => {
   const INSTANT = new Date('2024-03-10T07:30:00.250Z')
-  const user = uniqueName('pp_tz')
-  let pair: Pair
-  let previousInitConnect: string
-  let zoned: { ours: PrismaClient; official: PrismaClient }
+  let server: MariaDbServer
+  let zoned: Pair
 
   beforeAll(async () => {
-    pair = await openPair('tz', { pool: { size: 1, maxOverflow: 0 } })
-    ;[{ value: previousInitConnect }] = (await sql<{ value: string }>('SELECT @@GLOBAL.init_connect AS value')) as [{ value: string }]
-    await sql(`CREATE USER '${user}'@'%'`)
-    for (const db of [pair.oursDb.name, pair.officialDb.name]) await sql(`GRANT ALL ON \`${db}\`.* TO '${user}'@'%'`)
-    await sql(`SET GLOBAL init_connect = "SET time_zone = '+05:30'"`)
-    const as = (db: string) => urlOf(db).replace('//root@', `//${user}@`)
-    zoned = {
-      ours: new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: as(pair.oursDb.name), pool: { size: 1, maxOverflow: 0 } }) }),
-      official: new PrismaClient({ adapter: officialAdapter(as(pair.officialDb.name), { connectionLimit: 1 }) }),
-    }
+    server = await MariaDbServer.start({ settings: { 'default-time-zone': "'+05:30'" } })
+    zoned = await openPair('tz', { pool: { size: 1, maxOverflow: 0 } }, { connectionLimit: 1 }, server.url)
   })
   afterAll(async () => {
-    await sql('SET GLOBAL init_connect = ?', [previousInitConnect ?? ''])
-    await Promise.allSettled([zoned?.ours.$disconnect(), zoned?.official.$disconnect()])
-    await sql(`DROP USER IF EXISTS '${user}'@'%'`)
-    await pair?.close()
+    await zoned?.close()
+    await server?.stop()
   })
 
   /** The instant a TIMESTAMP holds, read as seconds since the epoch (independent of any session's zone). */
   const stored = async (db: string, title: string) => {
-    const [row] = await sql<{ epoch: string }>('SELECT UNIX_TIMESTAMP(createdAt) AS epoch FROM Post WHERE title = ?', [title], db)
+    const [row] = await sql<{ epoch: string }>('SELECT UNIX_TIMESTAMP(createdAt) AS epoch FROM Post WHERE title = ?', [title], db, server.url)
     return new Date(Number(row!.epoch) * 1000)
   }
   const UTC_WRITTEN = new Date('2024-07-04T03:30:00.500Z')
@@ -414,11 +401,11 @@ describe('TIMESTAMP on a server whose time zone is not UTC', () => {
     )
     expect(written.posts).toEqual([{ createdAt: INSTANT }])
     expect(await zoned.ours.post.count({ where: { createdAt: INSTANT } })).toBe(1)
-    expect(await stored(pair.oursDb.name, 'zoned')).toEqual(INSTANT)
+    expect(await stored(zoned.oursDb.name, 'zoned')).toEqual(INSTANT)
 
     // A value another session wrote is read as the same instant.
     const insert = `INSERT INTO Post (title, authorId, createdAt) SELECT 'other', id, FROM_UNIXTIME(${UTC_WRITTEN.getTime() / 1000}) FROM User`
-    await both(pair, (prisma) => sql(insert, [], pair.dbOf(prisma)))
+    await both(zoned, (prisma) => sql(insert, [], zoned.dbOf(prisma), server.url))
     expect(await zoned.ours.post.findFirstOrThrow({ where: { title: 'other' }, select: { createdAt: true } })).toEqual({ createdAt: UTC_WRITTEN })
   })
 
@@ -426,7 +413,7 @@ describe('TIMESTAMP on a server whose time zone is not UTC', () => {
     // Its own session reads back what it wrote (previous test) …
     expect(await zoned.official.post.findFirstOrThrow({ where: { title: 'zoned' }, select: { createdAt: true } })).toEqual({ createdAt: INSTANT })
     // … but the instant stored is 5h30 early …
-    expect(await stored(pair.officialDb.name, 'zoned')).toEqual(new Date(INSTANT.getTime() - 5.5 * 3600_000))
+    expect(await stored(zoned.officialDb.name, 'zoned')).toEqual(new Date(INSTANT.getTime() - 5.5 * 3600_000))
     // … and a value another session wrote is read 5h30 late.
     expect(await zoned.official.post.findFirstOrThrow({ where: { title: 'other' }, select: { createdAt: true } })).toEqual({
       createdAt: new Date(UTC_WRITTEN.getTime() + 5.5 * 3600_000),

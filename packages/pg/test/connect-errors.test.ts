@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { closedPort, silentServer } from '../../../test-support/net.js'
 import { ConnectTimeoutError, PrismaPoolPg } from '@prisma-pool/pg'
 import { PrismaClient } from './generated/prisma/client.js'
-import { sessionCount, uniqueName } from './helpers.js'
+import { PG_URL, sessionCount, uniqueName } from './helpers.js'
 
 // Prisma quotes the calling source lines in its messages: the password must not be on those lines.
 const PASSWORD = 'sekret-pw'
@@ -28,13 +28,18 @@ describe('connection failures', () => {
   })
 
   test('a database that does not exist is P1003', async () => {
-    const { prisma } = client(`postgres://postgres@127.0.0.1:5432/${uniqueName('nodb')}`)
+    const url = new URL(PG_URL)
+    url.pathname = `/${uniqueName('nodb')}`
+    const { prisma } = client(url.toString())
     await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1003' })
   })
 
   test('an unknown role is P1000, leaving no session behind', async () => {
     const app = uniqueName('pp_badrole')
-    const { prisma } = client(`postgres://${uniqueName('nobody')}@127.0.0.1:5432/test?application_name=${app}`)
+    const url = new URL(PG_URL)
+    url.username = uniqueName('nobody')
+    url.searchParams.set('application_name', app)
+    const { prisma } = client(url.toString())
     const error = await prisma.user.count().catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'P1000' })
     expect((error as Error).message).toMatch(/credentials for `nobody_[0-9a-f]+` are not valid/)

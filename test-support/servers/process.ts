@@ -1,0 +1,180 @@
+// What the private test servers share: a free port, a temporary directory that names its owner, and a server
+// process run as an unprivileged user when we are root, which dies with the process that started it.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chown, mkdtemp } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir, userInfo } from 'node:os'
+import { join } from 'node:path'
+
+/** A port of 127.0.0.1 nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.unref()
+    probe.on('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))))
+    })
+  })
+}
+
+/** Whether a command is on the PATH (or an absolute path that exists). */
+export function findCommand(...names: string[]): string | undefined {
+  for (const name of names) {
+    if (name.startsWith('/')) {
+      if (existsSync(name)) return name
+      continue
+    }
+    for (const dir of (process.env.PATH ?? '').split(':').concat('/usr/sbin', '/sbin')) {
+      if (dir && existsSync(join(dir, name))) return join(dir, name)
+    }
+  }
+  return undefined
+}
+
+/** The user a server runs as: ourselves, or when we are root (PostgreSQL refuses root) `preferred`, else `nobody`. */
+export interface RunAs {
+  uid: number
+  gid: number
+  name: string
+}
+
+export function serverUser(preferred: string | undefined): RunAs | undefined {
+  if (userInfo().uid !== 0 || preferred === undefined) return undefined
+  for (const name of [preferred, 'nobody']) {
+    try {
+      const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+      return { uid: id('-u'), gid: id('-g'), name }
+    } catch {
+      // no such user: try the next
+    }
+  }
+  throw new Error(`running as root, and neither the user "${preferred}" nor "nobody" exists to run the test server as`)
+}
+
+const DIR_PREFIX = 'prisma-pool-test-'
+const OWNER_FILE = 'owner.pid'
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * A new temporary directory for one server, recording the pid of the process that owns it. Directories that
+ * earlier runs left behind (a test runner killed before its teardown) are removed when their owner is gone.
+ */
+export async function serverDirectory(engine: string, runAs: RunAs | undefined): Promise<string> {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(DIR_PREFIX)) continue
+    const dir = join(tmpdir(), name)
+    const owner = Number(readFileSafe(join(dir, OWNER_FILE)))
+    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) rmSync(dir, { recursive: true, force: true })
+  }
+  const dir = await mkdtemp(join(tmpdir(), `${DIR_PREFIX}${engine}-`))
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid))
+  if (runAs) await chown(dir, runAs.uid, runAs.gid)
+  return dir
+}
+
+function readFileSafe(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+const SETPRIV = findCommand('setpriv')
+
+/** The command line that runs `command` as `runAs`, killed if we die first (setpriv's pdeathsig). */
+function asUser(command: string, args: string[], runAs: RunAs | undefined): { file: string; argv: string[]; ids: { uid?: number; gid?: number } } {
+  if (!SETPRIV) return { file: command, argv: args, ids: runAs ? { uid: runAs.uid, gid: runAs.gid } : {} }
+  const user = runAs ? [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups'] : []
+  return { file: SETPRIV, argv: [...user, '--pdeathsig=KILL', command, ...args], ids: {} }
+}
+
+/** Runs a command to its end (initdb, mariadb-install-db); rejects with its output if it fails. */
+export function runCommand(command: string, args: string[], { runAs, cwd, what }: { runAs: RunAs | undefined; cwd: string; what: string }): Promise<void> {
+  const { file, argv, ids } = asUser(command, args, runAs)
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...ids })
+    const log = new ServerLog()
+    child.stdout!.on('data', (chunk: Buffer) => log.add(chunk))
+    child.stderr!.on('data', (chunk: Buffer) => log.add(chunk))
+    child.once('error', (error) => reject(new Error(`${what} could not be started: ${error.message}`)))
+    // 'close', not 'exit': the output has been read by then.
+    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${what} failed (${code ?? signal}):\n${log.tail()}`))))
+  })
+}
+
+/**
+ * Starts a server process and resolves once it prints `ready` (a line of its log: an event, not a poll). It runs
+ * as `runAs` when given, and gets SIGKILL if the process that started it dies first (setpriv's pdeathsig), so a
+ * crashed test run leaves no server behind. Rejects with the end of its output if it exits before it is ready.
+ */
+export async function startProcess(command: string, args: string[], { runAs, cwd, ready, what }: { runAs: RunAs | undefined; cwd: string; ready: RegExp; what: string }) {
+  const { file, argv, ids } = asUser(command, args, runAs)
+  const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...ids })
+  const log = new ServerLog()
+  child.stdout!.on('data', (chunk: Buffer) => log.add(chunk))
+  child.stderr!.on('data', (chunk: Buffer) => log.add(chunk))
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null, signal: string | null) =>
+      reject(new Error(`${what} exited during start-up (${code ?? signal}):\n${log.tail()}`))
+    child.once('exit', onExit)
+    child.once('error', (error) => reject(new Error(`${what} could not be started: ${error.message}`)))
+    log.waitFor(ready).then(() => {
+      child.removeListener('exit', onExit)
+      resolve()
+    })
+  })
+  return { child, log }
+}
+
+/** Stops a server process with `signal` and waits for it to exit; SIGKILL if it has not after `graceMs`. */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, graceMs = 20_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill(signal)
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+  await exited
+  clearTimeout(timer)
+}
+
+/** What a server printed, kept for error messages, and watched for the lines that say it is ready. */
+export class ServerLog {
+  #text = ''
+  #watchers: { pattern: RegExp; resolve: () => void; from: number }[] = []
+
+  add(chunk: Buffer): void {
+    this.#text += chunk.toString()
+    for (const watcher of [...this.#watchers]) {
+      if (watcher.pattern.test(this.#text.slice(watcher.from))) {
+        this.#watchers.splice(this.#watchers.indexOf(watcher), 1)
+        watcher.resolve()
+      }
+    }
+    // Keep the end only: servers can be chatty over a long run.
+    if (this.#text.length > 200_000) {
+      const cut = this.#text.length - 100_000
+      this.#text = this.#text.slice(cut)
+      for (const watcher of this.#watchers) watcher.from = Math.max(0, watcher.from - cut)
+    }
+  }
+
+  /** Resolves when a line matching `pattern` appears after this call. */
+  waitFor(pattern: RegExp): Promise<void> {
+    return new Promise((resolve) => this.#watchers.push({ pattern, resolve, from: this.#text.length }))
+  }
+
+  tail(lines = 15): string {
+    return this.#text.trim().split('\n').slice(-lines).join('\n')
+  }
+}
