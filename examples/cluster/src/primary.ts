@@ -16,7 +16,7 @@ const MAX_CONNECTIONS = 24
 const REQUESTS = 200
 const TABLES_SQL = readFileSync(new URL('../prisma/schema.sql', import.meta.url), 'utf8')
 /** The metrics printed for every worker; GET /metrics serves them all. */
-const SHOWN_METRICS = ['prisma_pool_connections_open', 'prisma_pool_connections_opened_total', 'prisma_datasource_queries_total', 'prisma_client_queries_wait']
+const SHOWN_METRICS = ['prisma_pool_connections_open', 'prisma_pool_connections_opened_total', 'prisma_datasource_queries_total']
 
 type Ready = Extract<FromWorker, { type: 'ready' }>
 
@@ -144,6 +144,10 @@ async function traffic(port: number): Promise<void> {
   )
   const perWorker = [...answered].sort(([a], [b]) => Number(a) - Number(b)).map(([worker, n]) => `worker ${worker} ${n}`)
   console.log(`\n${REQUESTS} concurrent requests to GET /query (a write and 50 ms of database work each): ${REQUESTS - failures.length} answered (${perWorker.join(', ')}), ${failures.length} failed.`)
+  console.log(
+    "   The workers' shares differ: node:cluster's primary hands each new connection to a worker that is free to take it, and a\n" +
+      '   worker busy with its requests takes the next one later. Whatever its share, no worker opened more than its pool allows.',
+  )
   if (failures.length > 0) throw new Error(`${failures.length} requests failed, the first: ${failures[0]}`)
 }
 
@@ -157,13 +161,31 @@ async function accounting(port: number, fleet: Fleet): Promise<void> {
   const scrape = await get(port, '/metrics')
   if (scrape.status !== 200) throw new Error(`GET /metrics failed: ${scrape.status} ${scrape.body}`)
   const lines = scrape.body.split('\n').filter((line) => line && !line.startsWith('#')).length
+  const metrics = await fleet.metrics()
   console.log(`\nGET /metrics, answered by worker ${scrape.worker}: adapter.prometheus({ worker }), ${lines} samples. Some of them, from every worker:`)
-  const samples = (await fleet.metrics()).flatMap(({ text }) =>
-    text.split('\n').filter((line) => SHOWN_METRICS.some((name) => line.startsWith(`${name}{`) || line.startsWith(`${name}_histogram_ms_sum{`))),
-  )
+  const samples = metrics.flatMap(({ text }) => text.split('\n').filter((line) => SHOWN_METRICS.some((name) => line.startsWith(`${name}{`))))
   // Grouped by metric, one line per worker, as Prometheus would list the scrapes side by side.
   samples.sort((a, b) => a.split('{')[0]!.localeCompare(b.split('{')[0]!))
   for (const line of samples) console.log(`   ${line}`)
+
+  // The wait histogram (prisma_client_queries_wait_histogram_ms, in Prisma 6's buckets), as a person reads it.
+  console.log("\nHow long each worker's queries waited for a connection of its pool (adapter.stats().acquireWait), by Prisma 6's buckets:")
+  for (const { id, waits } of metrics.sort((a, b) => a.id - b.id)) {
+    console.log(`   worker ${id}: ${waits.count} queries: ${buckets(waits)}; the longest ${Math.round(waits.maxMs)} ms, mean ${Math.round(waits.meanMs)} ms`)
+  }
+}
+
+/** The non-empty buckets of a histogram: "12 up to 1 ms, 146 from 100 to 500 ms". */
+function buckets(waits: Extract<FromWorker, { type: 'metrics' }>['waits']): string {
+  const parts: string[] = []
+  waits.buckets.forEach(([le, n], i) => {
+    if (n === 0) return
+    const from = i === 0 ? undefined : waits.buckets[i - 1]![0]
+    parts.push(from === undefined ? `${n} up to ${le} ms` : `${n} from ${from} to ${le} ms`)
+  })
+  const over = waits.count - waits.buckets.reduce((sum, [, n]) => sum + n, 0)
+  if (over > 0) parts.push(`${over} over ${waits.buckets.at(-1)![0]} ms`)
+  return parts.join(', ')
 }
 
 interface Response {

@@ -1,6 +1,6 @@
 // What the primary and its workers share: the pool settings, and what they say to each other over IPC.
 
-import type { BudgetReport, PoolOptions } from '@prisma-pool/pg'
+import type { BudgetReport, PoolOptions, PoolStats } from '@prisma-pool/pg'
 
 /**
  * What every worker asks for. With budgetPolicy 'fit', a worker whose fleet would not fit the server's limit
@@ -20,6 +20,7 @@ export type FromWorker =
    */
   | { type: 'ready'; id: number; tag: string; size: number; maxOverflow: number; budget: BudgetReport | undefined }
   | { type: 'failed'; id: number; message: string }
-  | { type: 'metrics'; id: number; text: string }
+  /** `text`: adapter.prometheus(); `waits`: how long this worker's queries waited for a connection (adapter.stats()). */
+  | { type: 'metrics'; id: number; text: string; waits: PoolStats['acquireWait'] }
 
 export type FromPrimary = { type: 'metrics' } | { type: 'shutdown' }

@@ -49,7 +49,7 @@ export async function worker(): Promise<void> {
     })())
 
   process.on('message', (message: FromPrimary) => {
-    if (message.type === 'metrics') send({ type: 'metrics', id, text: metrics() })
+    if (message.type === 'metrics') send({ type: 'metrics', id, text: metrics(), waits: adapter.stats().acquireWait })
     if (message.type === 'shutdown') void stop()
   })
   // Ctrl-C reaches the whole process group: the primary shuts the workers down, one by one.

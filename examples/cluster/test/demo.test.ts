@@ -109,6 +109,15 @@ test("with no DATABASE_URL: 4 workers fit themselves to an embedded server's 24 
   expect(queries.reduce((n, m) => n + m.value, 0)).toBe(600)
   expect(run.stdout).toMatch(/GET \/metrics, answered by worker \d: adapter\.prometheus\(\{ worker \}\), \d+ samples/)
 
+  // Each worker's waits for a connection, bucket by bucket: the buckets add up to its checkouts, at least one per statement.
+  const waits = [...run.stdout.matchAll(/^ {3}worker (\d): (\d+) queries: (.*); the longest \d+ ms, mean \d+ ms$/gm)]
+  expect(waits.map((m) => Number(m[1])), run.stdout).toEqual([1, 2, 3, 4])
+  for (const [, , total, buckets] of waits) {
+    const counted = [...buckets!.matchAll(/(\d+) (?:up to|from|over) /g)].reduce((n, m) => n + Number(m[1]), 0)
+    expect(counted).toBe(Number(total))
+  }
+  expect(waits.reduce((n, m) => n + Number(m[2]), 0)).toBeGreaterThanOrEqual(600)
+
   expect(run.stdout).toContain('4 workers stopped')
   expect(run.stdout).toContain('embedded PostgreSQL stopped and removed')
   const dataDir = /a temporary server in (\S+)\)/.exec(run.stdout)?.[1]

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { constants } from 'node:os'
-import { PoolTimeoutError, PrismaPoolPg } from '@prisma-pool/pg'
-import { PrismaClient } from '../generated/prisma/client.js'
+import { PrismaPoolPg } from '@prisma-pool/pg'
+import { Prisma, PrismaClient } from '../generated/prisma/client.js'
 import { openDatabase } from './database.js'
 
 const POOL = { size: 5, maxOverflow: 5 }
@@ -91,7 +91,12 @@ async function burst(prisma: PrismaClient, adapter: PrismaPoolPg): Promise<void>
   const ms = Math.round(performance.now() - started)
   pool.off('checkout', track)
   console.log(`2. ${results.length} concurrent queries on a pool of size ${POOL.size} + maxOverflow ${POOL.maxOverflow}: all answered in ${ms} ms.`)
-  console.log(`   At the peak ${peak.open} connections were open and ${peak.waiting} callers waited in the queue for one.`)
+  const waits = adapter.stats().acquireWait
+  console.log(
+    `   The pool never had more than ${peak.open} connections open (size ${POOL.size} + ${peak.open - POOL.size} overflow), and its queue ` +
+      `was at most ${peak.waiting} callers long;`,
+  )
+  console.log(`   no caller was refused: they waited for a connection ${Math.round(waits.meanMs)} ms on average, ${Math.round(waits.maxMs)} ms at most.`)
 }
 
 /** 3. Interactive transactions: each holds one connection from BEGIN to COMMIT or ROLLBACK. */
@@ -116,13 +121,13 @@ async function transfer(prisma: PrismaClient): Promise<void> {
 /** 4. What a caller gets when no connection frees up in time: a tiny pool of its own, with a 0.5 s timeout. */
 async function poolTimeout(connectionString: string, schema: string): Promise<void> {
   const tiny = new PrismaClient({ adapter: new PrismaPoolPg({ connectionString, schema, pool: { size: 1, maxOverflow: 0, timeout: 0.5 } }) })
-  let timeoutError: PoolTimeoutError | undefined
+  let timeoutError: Prisma.PrismaClientKnownRequestError | undefined
   try {
     await tiny.$transaction(async (tx) => {
       await tx.user.count() // the transaction holds the pool's only connection…
-      // …so this query waits 0.5 s for it, then fails. Prisma passes the PoolTimeoutError through as it is.
+      // …so this query waits 0.5 s for it, then fails with the pool's PoolTimeoutError, which Prisma reports as P2024.
       await tiny.user.count().catch((error: unknown) => {
-        if (!(error instanceof PoolTimeoutError)) throw error
+        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2024')) throw error
         timeoutError = error
       })
     })
@@ -131,8 +136,10 @@ async function poolTimeout(connectionString: string, schema: string): Promise<vo
   }
   if (!timeoutError) throw new Error('the pool timeout example did not time out')
   console.log(`4. Pool timeout: a pool of size 1, maxOverflow 0 and timeout 0.5 s whose only connection is in a transaction.`)
-  console.log(`   Another query waits 0.5 s, then throws (instanceof PoolTimeoutError):`)
-  console.log(`   ${timeoutError.message}`)
+  console.log(`   Another query waits 0.5 s, then throws P2024 (Prisma 6's code for a pool timeout), with the pool's PoolTimeoutError message:`)
+  // Prisma's message starts with the call that failed and the lines of code around it; the pool's text is the last line.
+  console.log(`   ${timeoutError.message.trim().split('\n').at(-1)}`)
+  console.log(`   error.meta: ${JSON.stringify(timeoutError.meta)}`)
 }
 
 /** 5. The pool's own account of itself. */

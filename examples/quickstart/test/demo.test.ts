@@ -49,7 +49,10 @@ test('with no DATABASE_URL it runs on an embedded PostgreSQL, then stops and rem
   expect(run.code, run.stdout + run.stderr).toBe(0)
   expect(run.stdout).toContain('embedded PostgreSQL')
   expect(run.stdout).toMatch(STATUS_LINE)
-  expect(run.stdout).toContain('PoolTimeoutError')
+  expect(run.stdout).toContain('then throws P2024')
+  expect(run.stdout).toMatch(/^ {3}prisma-pool: timed out after 0\.5 s waiting for a connection to postgres:\/\/127\.0\.0\.1:\d+\/\w+ \(pool limit: size 1 \+ maxOverflow 0/m)
+  expect(run.stdout).toContain('"connection_limit":1,"timeout":0.5')
+  expect(run.stdout).toMatch(/The pool never had more than \d+ connections open \(size 5 \+ \d overflow\), and its queue was at most \d+ callers long/)
   expect(run.stdout).toContain('embedded PostgreSQL stopped and removed')
   expect(run.stdout + run.stderr).not.toMatch(URL_WITH_PASSWORD)
   const dataDir = /a temporary server in (\S+)\)/.exec(run.stdout)?.[1]

@@ -28,10 +28,18 @@ export interface PoolTimeoutDetails {
   lastConnectError: string | undefined
 }
 
-/** No connection became free within `timeout` seconds (SQLAlchemy's `TimeoutError`: "QueuePool limit … reached"). */
+/**
+ * No connection became free within `timeout` seconds (SQLAlchemy's `TimeoutError`: "QueuePool limit … reached").
+ * Prisma turns an error that has a `code` into a `PrismaClientKnownRequestError` with that code, this message and
+ * `meta`: through a Prisma Client this arrives as P2024, as Prisma 6's own pool timeout did.
+ */
 export class PoolTimeoutError extends PrismaPoolError {
   override name = 'PoolTimeoutError'
+  /** Prisma 6's code for the same failure ("Timed out fetching a new connection from the connection pool"). */
+  readonly code = 'P2024'
   readonly details: PoolTimeoutDetails
+  /** Prisma 6's meta of P2024 (`connection_limit`: null for an unlimited overflow), and the counts of the moment. */
+  readonly meta: { connection_limit: number | null; timeout: number; checked_out: number; connecting: number; waiting: number }
 
   constructor(details: PoolTimeoutDetails, target: string) {
     const limit =
@@ -47,6 +55,13 @@ export class PoolTimeoutError extends PrismaPoolError {
         `raise pool.timeout to wait longer, or finish transactions and long queries sooner so connections come back.`,
     )
     this.details = details
+    this.meta = {
+      connection_limit: details.maxOverflow === -1 ? null : details.size + details.maxOverflow,
+      timeout: details.timeout,
+      checked_out: details.checkedOut,
+      connecting: details.connecting,
+      waiting: details.waiting,
+    }
   }
 }
 
@@ -55,14 +70,21 @@ export class PoolClosedError extends PrismaPoolError {
   override name = 'PoolClosedError'
 }
 
-/** The server did not accept a new connection within `connectTimeout` seconds. */
+/**
+ * The server did not accept a new connection within `connectTimeout` seconds. Through a Prisma Client it arrives as a
+ * `PrismaClientKnownRequestError` with code P1001, as Prisma 6's connect timeout did (see PoolTimeoutError).
+ */
 export class ConnectTimeoutError extends PrismaPoolError {
   override name = 'ConnectTimeoutError'
+  /** Prisma 6's code for a server that could not be reached in time ("Can't reach database server"). */
+  readonly code = 'P1001'
+  readonly meta: { target: string; connect_timeout: number }
   constructor(seconds: number, target: string) {
     super(
       `could not connect to ${target} within ${seconds} s. Check that the server is running and reachable, ` +
         `or raise pool.connectTimeout (URL parameter connect_timeout).`,
     )
+    this.meta = { target, connect_timeout: seconds }
   }
 }
 

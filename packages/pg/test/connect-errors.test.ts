@@ -1,8 +1,8 @@
 // What users see when the server cannot be reached or refuses them: Prisma's P1xxx codes, fast, without leaks.
 import { afterAll, describe, expect, test } from 'vitest'
 import { closedPort, silentServer } from '../../../test-support/net.js'
-import { ConnectTimeoutError, PrismaPoolPg } from '@prisma-pool/pg'
-import { PrismaClient } from './generated/prisma/client.js'
+import { PrismaPoolPg } from '@prisma-pool/pg'
+import { Prisma, PrismaClient } from './generated/prisma/client.js'
 import { PG_URL, sessionCount, uniqueName } from './helpers.js'
 
 // Prisma quotes the calling source lines in its messages: the password must not be on those lines.
@@ -52,7 +52,9 @@ describe('connection failures', () => {
     try {
       const { prisma } = client(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeout: 0.2 })
       const error = await prisma.user.count().catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(ConnectTimeoutError)
+      // Prisma makes a known request error of our ConnectTimeoutError, with its code (Prisma 6's for an unreachable server).
+      expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError)
+      expect(error).toMatchObject({ code: 'P1001', meta: { connect_timeout: 0.2 } })
       expect((error as Error).message).toContain(`could not connect to postgres://127.0.0.1:${port}/test within 0.2 s`)
     } finally {
       await silent.close()

@@ -1,9 +1,9 @@
 // Pool behaviour against the real server, counting the sessions PostgreSQL itself reports.
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { PoolTimeoutError, PrismaPoolPg, type PoolOptions } from '@prisma-pool/pg'
+import { PrismaPoolPg, type PoolOptions } from '@prisma-pool/pg'
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
-import { PrismaClient } from './generated/prisma/client.js'
+import { Prisma, PrismaClient } from './generated/prisma/client.js'
 import { createTestSchema, OF_APP, PG_URL, sessionCount, sql, uniqueName } from './helpers.js'
 
 let schema: Awaited<ReturnType<typeof createTestSchema>>
@@ -76,7 +76,7 @@ describe('PrismaPoolPg pool on the real server', () => {
     expect(adapter.stats()).toMatchObject({ open: 2, idle: 2, overflow: 0 })
   })
 
-  test('an exhausted pool fails waiting callers with PoolTimeoutError, then works normally', async () => {
+  test('an exhausted pool fails waiting callers with a pool timeout (P2024), then works normally', async () => {
     const { adapter, prisma } = connect({ size: 1, maxOverflow: 0, timeout: 0.2 })
     let finish!: () => void
     const finished = new Promise<void>((resolve) => (finish = resolve))
@@ -92,7 +92,10 @@ describe('PrismaPoolPg pool on the real server', () => {
     )
     await holding
     const error = await prisma.user.count().catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(PoolTimeoutError)
+    // Prisma makes a known request error of it, with Prisma 6's code for a pool timeout, its meta and our message.
+    expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError)
+    expect(error).toMatchObject({ code: 'P2024', meta: { connection_limit: 1, timeout: 0.2, checked_out: 1, waiting: 1 } })
+    expect((error as Error).message).toContain('prisma-pool: timed out after 0.2 s waiting for a connection')
     expect((error as Error).message).toContain('size 1 + maxOverflow 0 = 1 connection; 1 checked out')
     finish()
     await transaction
