@@ -1,6 +1,52 @@
 import { PoolOptionError } from './errors.js'
 import { validatePoolOptions, type PoolOptions } from './options.js'
 
+/** Where a connection string usually comes from, and what is wrong when it is missing. */
+const UNSET = 'is DATABASE_URL (or whichever variable it is read from) set in the environment of this process?'
+
+/**
+ * The options an adapter was given, checked for the mistakes an unset environment variable makes: no options at all
+ * (`new PrismaPoolPg(process.env.DATABASE_URL)`), or a `connectionString` that is undefined or empty. `adapter` names
+ * the adapter, `example` a URL of its engine, `defaults` what `{}` connects with instead.
+ */
+export function checkAdapterInput<T extends { connectionString?: string }>(
+  input: T | string | undefined,
+  { adapter, example, defaults }: { adapter: string; example: string; defaults: string },
+): T {
+  if (input === undefined || input === '') {
+    throw new PoolOptionError(
+      `${adapter} was given ${input === undefined ? 'no connection string' : 'an empty connection string'}: ${UNSET} ` +
+        `Pass a URL such as ${example}, or an options object; to connect with ${defaults}, pass {}.`,
+    )
+  }
+  const options = typeof input === 'string' ? ({ connectionString: input } as T) : input
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new PoolOptionError(`${adapter} expects an options object or a connection string.`)
+  }
+  if ('connectionString' in options) checkConnectionString(options.connectionString, example)
+  return options
+}
+
+/**
+ * A connection string that can be parsed as what it says: not undefined or empty (an unset variable), and written
+ * `scheme://…` (`postgres:user@host`, without the //, parses as a URL with no host at all). The value is never
+ * repeated in the message: it may hold a password.
+ */
+function checkConnectionString(value: unknown, example: string): void {
+  if (value === undefined || value === '') {
+    throw new PoolOptionError(`connectionString is ${value === undefined ? 'undefined' : 'empty'}: ${UNSET} Expected a URL such as ${example}.`)
+  }
+  if (typeof value !== 'string') throw new PoolOptionError('connectionString must be a string.')
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1]
+  if (!value.startsWith(`${scheme}://`)) {
+    throw new PoolOptionError(
+      scheme === undefined
+        ? `connectionString does not start with a scheme (postgres://, mysql:// …): expected a URL such as ${example}.`
+        : `connectionString starts with "${scheme}:" but not "${scheme}://": expected a URL such as ${example}.`,
+    )
+  }
+}
+
 /**
  * Seconds from a connection-string parameter. `0`, which meant "wait forever" in Prisma 6, is refused: a
  * wait without end hides the problem.

@@ -1,6 +1,6 @@
 export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
-export { mergeFromUrl, mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
-export { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
+export { checkAdapterInput, mergeFromUrl, mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
+export { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
 export type {
   ConnectionLimit,
   ConnectionLoss,

@@ -9,7 +9,7 @@ import {
   type BudgetReport,
   type FleetConnections,
 } from './accounting.js'
-import { debugLog } from './debug.js'
+import { debugLog, withoutPasswords } from './debug.js'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
 import { ConnectTimeoutError, PoolBudgetError, PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
 import { detectWorkers, identityTag, workerIdentity, type WorkerCount, type WorkerIdentity } from './identity.js'
@@ -117,7 +117,8 @@ export interface PoolEvents {
   connect: [conn: PooledConnection]
   close: [conn: PooledConnection, reason: CloseReason]
   checkout: [conn: PooledConnection]
-  checkin: [conn: PooledConnection]
+  /** Back in the pool (or handed straight to a waiting caller) after `heldMs` checked out. */
+  checkin: [conn: PooledConnection, heldMs: number]
   reset: [conn: PooledConnection, action: 'rollback' | 'commit']
   invalidate: [upToSeq: number]
   timeout: [error: PoolTimeoutError]
@@ -303,7 +304,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.on('connect', (pc) => log(`${conn(pc)} opened to ${this.driver.target}`))
     this.on('close', (pc, reason) => log(`${conn(pc)} closed (${reason})`))
     this.on('checkout', (pc) => log(`${conn(pc)} checked out; ${this.status()}`))
-    this.on('checkin', (pc) => log(`${conn(pc)} checked in`))
+    this.on('checkin', (pc, heldMs) => log(`${conn(pc)} checked in after ${heldMs.toFixed(1)} ms`))
     this.on('reset', (pc, action) => log(`${conn(pc)} reset on return (${action})`))
     this.on('invalidate', (seq) => log(`connections up to #${seq} invalidated: the server dropped a connection`))
     this.on('timeout', (error) => log(error.message))
@@ -374,15 +375,15 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (loss || pc.conn.isBroken()) return this.#discard(pc, 'broken')
     const inTransaction = pc.conn.inTransaction()
     // The usual case, a connection outside any transaction, goes back at once: nothing to wait for.
-    if (inTransaction === false) return this.#checkIn(pc)
+    if (inTransaction === false) return this.#checkIn(pc, heldMs)
     if (this.options.resetOnReturn === 'none') {
       // No reset round trip; but a connection known to be mid-transaction is not handed to someone else.
-      return inTransaction ? this.#discard(pc, 'in-transaction') : this.#checkIn(pc)
+      return inTransaction ? this.#discard(pc, 'in-transaction') : this.#checkIn(pc, heldMs)
     }
-    return this.#resetAndCheckIn(pc, this.options.resetOnReturn)
+    return this.#resetAndCheckIn(pc, this.options.resetOnReturn, heldMs)
   }
 
-  async #resetAndCheckIn(pc: PooledConnection, action: 'rollback' | 'commit'): Promise<void> {
+  async #resetAndCheckIn(pc: PooledConnection, action: 'rollback' | 'commit', heldMs: number): Promise<void> {
     try {
       const reset = action === 'commit' ? pc.conn.commit() : pc.conn.rollback()
       await withTimeout(reset, ms(this.options.timeout), () => new Error('reset timed out'))
@@ -393,10 +394,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       if (this.driver.connectionLoss(error) === 'server') this.#invalidateAll()
       return this.#discard(pc, 'reset-failed')
     }
-    return this.#checkIn(pc)
+    return this.#checkIn(pc, heldMs)
   }
 
-  #checkIn(pc: PooledConnection): undefined {
+  #checkIn(pc: PooledConnection, heldMs: number): undefined {
     // Its last statement ran just now: the server's idle clock starts again here.
     const t = now()
     pc.returnedAt = t
@@ -408,7 +409,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       this.#tarn.release(pc)
       this.#watchIdle(pc)
     }
-    this.#emit('checkin', pc)
+    this.#emit('checkin', pc, heldMs)
     return undefined
   }
 
@@ -498,13 +499,16 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   async #open(): Promise<PooledConnection> {
     if (this.#budgetError) throw this.#budgetError
     const timeoutMs = ms(this.options.connectTimeout)
+    const started = now()
     const connecting = this.driver.connect(timeoutMs, this.tag)
     let conn: EngineConnection
     try {
       conn = await withTimeout(connecting, timeoutMs, () => new ConnectTimeoutError(this.options.connectTimeout, this.driver.target))
     } catch (error) {
       this.#totals.connectErrors++
-      this.#lastConnectError = error instanceof Error ? error.message : String(error)
+      // Shown in PoolTimeoutError's message and the debug log: a driver's message may quote a URL with its password.
+      this.#lastConnectError = withoutPasswords(error instanceof Error ? error.message : String(error))
+      this.#log?.(`connecting to ${this.driver.target} failed after ${(now() - started).toFixed(1)} ms: ${this.#lastConnectError}`)
       // A connection that arrives after we gave up on it must not leak.
       connecting.then((late) => late.close()).catch(() => {})
       if (this.driver.convertError(error)?.kind === 'TooManyConnections') throw this.#serverFull(error)

@@ -55,6 +55,41 @@ export const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_FORMAT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
 ])
 
+/** Certificate failures users meet, by Node's code or, where a driver replaced the code (mysql2), by Node's message. */
+const CERTIFICATE_TROUBLE = [
+  {
+    what: 'untrusted',
+    codes: ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED'],
+    message: /unable to verify the first certificate|self[- ]signed certificate|unable to get (local )?issuer certificate|certificate not trusted/,
+  },
+  { what: 'host', codes: ['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH'], message: /does not match certificate's altnames/ },
+  { what: 'validity', codes: ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'], message: /certificate has expired|certificate is not yet valid/ },
+] as const
+
+/**
+ * A TLS failure's message, with what it means and how to fix it in the engine's own words: `trustCa` names the
+ * setting that gives the certificate authority to trust, `skipVerify` the one that encrypts without checking.
+ */
+export function describeTlsFailure(error: { code?: unknown; message: string }, { trustCa, skipVerify }: { trustCa: string; skipVerify: string }): string {
+  const trouble = CERTIFICATE_TROUBLE.find(
+    ({ codes, message }) => (codes as readonly unknown[]).includes(error.code) || message.test(error.message),
+  )?.what
+  const unverified = `${skipVerify} encrypts without checking the certificate, which gives up knowing that the server is the one you meant (anyone on the network path could pose as it)`
+  switch (trouble) {
+    case 'untrusted':
+      return (
+        `${error.message}: the server's certificate is not signed by a certificate authority this process trusts (managed ` +
+        `databases often use their own, such as Amazon RDS's or Azure's). Give the authority's certificate with ${trustCa}; or ${unverified}.`
+      )
+    case 'host':
+      return `${error.message}: the certificate is for another host name. Connect with a host name the certificate lists; or ${unverified}.`
+    case 'validity':
+      return `${error.message}: the server's certificate is outside its validity period. Renew it on the server (or check this machine's clock).`
+    default:
+      return error.message
+  }
+}
+
 /**
  * The loss a driver-side error means, from the kind it maps to: a closed or unreachable socket may mean
  * the server dropped every connection; a socket timeout concerns this connection alone.

@@ -223,8 +223,11 @@ describe('debug log', () => {
     expect(lines.every((line) => line.includes(`prisma-pool [debug-demo@`))).toBe(true)
     expect(stderr).toContain('connection #1 opened to fake://db')
     expect(stderr).toContain('connection #1 checked out; QueuePool fake://db: size 1')
-    expect(stderr).toContain('connection #1 checked in')
+    expect(stderr).toMatch(/connection #1 checked in after \d+\.\d ms\n/)
     expect(stderr).toContain('connection #1 closed (dispose)')
+    // Failed attempts are logged with their error, never with a password.
+    expect(stderr).toMatch(/connecting to fake:\/\/db failed after \d+\.\d ms: could not reach postgres:\/\/app:\*\*\*@db\.internal:5432\/app\n/)
+    expect(stderr).not.toContain('sekret-pw')
   })
 
   test('off by default: nothing on stderr', () => {

@@ -1,4 +1,4 @@
-import { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
+import { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
 /** What mysql2 puts on an error the server sent. */
@@ -92,6 +92,11 @@ function mapServerError(e: ServerError): MappedError {
 const LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'PROTOCOL_ENQUEUE_AFTER_QUIT', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR'])
 const CLOSED_MESSAGE = "Can't add new command when connection is in closed state"
 const TLS_LIBRARY_CODES = new Set(['HANDSHAKE_NO_SSL_SUPPORT', 'HANDSHAKE_SSL_ERROR'])
+/** The settings a certificate failure's fix needs: Prisma 6's URL parameters (or mysql2's `ssl` option). */
+const TLS_FIXES = {
+  trustCa: 'sslcert=/path/to/ca.pem in the connection string (or the ssl option { ca })',
+  skipVerify: 'sslaccept=accept_invalid_certs',
+}
 
 /** A statement refused because its connection was given up after a query timeout. */
 export class ConnectionGivenUpError extends Error {
@@ -123,7 +128,8 @@ export function convertMySqlError(error: unknown): AdapterError | undefined {
   const mapped = socket && mapSocketError(socket)
   if (socket && mapped) return { ...mapped, originalCode: socket.code, originalMessage: socket.message }
   if (code && (TLS_CODES.has(code) || TLS_LIBRARY_CODES.has(code))) {
-    return { kind: 'TlsConnectionError', reason: error.message, originalCode: code }
+    // No originalMessage: Prisma would show it instead of the reason (with the fix) for a raw query's P2010.
+    return { kind: 'TlsConnectionError', reason: describeTlsFailure({ code, message: error.message }, TLS_FIXES), originalCode: code }
   }
   if (code === 'PROTOCOL_SEQUENCE_TIMEOUT') return { kind: 'SocketTimeout', originalCode: code, originalMessage: error.message }
   if ((code && LOST_CODES.has(code)) || error.message === CLOSED_MESSAGE) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import {
+  checkAdapterInput,
   mergeFromUrl,
   mergeUrlPoolOptions,
   PoolOptionError,
@@ -253,10 +254,11 @@ function checkSessionVariables(variables: unknown): Record<string, SessionValue>
 
 /** Checks the options of `PrismaPoolMySql` and works out the connection settings and the pool options. */
 export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | undefined): ResolvedMySqlOptions {
-  const input: PrismaPoolMySqlOptions = typeof options === 'string' ? { connectionString: options } : (options ?? {})
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new PoolOptionError('PrismaPoolMySql expects an options object or a connection string.')
-  }
+  const input = checkAdapterInput<PrismaPoolMySqlOptions>(options, {
+    adapter: 'PrismaPoolMySql',
+    example: 'mysql://user:password@host:3306/database',
+    defaults: "mysql2's defaults (root@localhost:3306)",
+  })
   const { pool: poolInput, connectionString, preparedStatements, statementCacheSize, queryTimeout, sessionVariables, ...fields } = input
   for (const key of Object.keys(fields)) {
     if (FOREIGN_POOL_FIELDS[key]) {
@@ -275,7 +277,6 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
   let connection: MySqlConnectionFields = { ...fields }
   let settings = { preparedStatements, statementCacheSize, queryTimeout }
   if (connectionString !== undefined) {
-    if (typeof connectionString !== 'string') throw new PoolOptionError('connectionString must be a string.')
     const parsed = parseConnectionString(connectionString)
     pool = mergeUrlPoolOptions(pool, parsed.pool)
     settings = mergeFromUrl(settings, parsed.extra)

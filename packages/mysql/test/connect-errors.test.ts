@@ -1,5 +1,6 @@
 // What users see when the server cannot be reached or refuses them: Prisma's P1xxx codes, fast, without leaks.
 import { afterAll, describe, expect, test } from 'vitest'
+import { failedConnectWithDebug } from '../../../test-support/debug.js'
 import { closedPort, silentServer } from '../../../test-support/net.js'
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { Prisma, PrismaClient } from './generated/prisma/client.js'
@@ -58,4 +59,14 @@ describe('connection failures', () => {
       await silent.close()
     }
   })
+
+  test('DEBUG=prisma-pool logs a failed attempt with its error, never the password', () => {
+    const url = new URL(urlOf())
+    url.password = PASSWORD
+    const { status, stderr } = failedConnectWithDebug('mysql', url.toString())
+    expect(status, stderr).toBe(0)
+    expect(stderr).toMatch(new RegExp(`connecting to mysql://127\\.0\\.0\\.1:${url.port}/test failed after [\\d.]+ ms: Access denied for user 'root'@'[^']+' \\(using password: YES\\)`))
+    expect(stderr).not.toContain(PASSWORD)
+  })
+
 })

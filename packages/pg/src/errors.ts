@@ -1,4 +1,4 @@
-import { isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
+import { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
 /** What pg puts on a server error (a `DatabaseError`). */
@@ -11,6 +11,12 @@ interface PgServerError {
   column?: string
   constraint?: string
   table?: string
+}
+
+/** pg's words for the settings a certificate failure's fix needs (in the connection string, or the `ssl` option). */
+const TLS_FIXES = {
+  trustCa: 'sslrootcert=/path/to/ca.pem in the connection string (or the ssl option { ca })',
+  skipVerify: 'sslmode=no-verify',
 }
 
 const TLS_MESSAGES = new Set([
@@ -134,7 +140,9 @@ export function convertPgError(error: unknown): AdapterError | undefined {
   const mapped = socket && mapSocketError(socket)
   if (socket && mapped) return { ...mapped, originalCode: socket.code, originalMessage: socket.message }
   if ((typeof error.code === 'string' && TLS_CODES.has(error.code)) || TLS_MESSAGES.has(error.message)) {
-    return { kind: 'TlsConnectionError', reason: error.message }
+    // No originalMessage: Prisma would show it instead of the reason (with the fix) for a raw query's P2010.
+    const reason = describeTlsFailure({ code: error.code, message: error.message }, TLS_FIXES)
+    return { kind: 'TlsConnectionError', reason, ...(typeof error.code === 'string' ? { originalCode: error.code } : {}) }
   }
   if (error.message === QUERY_TIMEOUT_MESSAGE) return { kind: 'SocketTimeout', originalMessage: error.message }
   if (LOST_MESSAGES.some((message) => (error.message as string).startsWith(message))) {

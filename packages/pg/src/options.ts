@@ -1,4 +1,5 @@
 import {
+  checkAdapterInput,
   mergeFromUrl,
   mergeUrlPoolOptions,
   PoolOptionError,
@@ -147,7 +148,27 @@ function parseConnectionString(connectionString: string) {
     }
     url.searchParams.delete(name)
   }
+  checkSslMode(url)
   return { url, pool, client, schema, pgbouncer, statementCacheSize, applicationName }
+}
+
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']
+/** The modes pg 8 treats as verify-full, printing a multi-line notice once per process that they will change in pg 9. */
+const VERIFYING_MODES = new Set(['prefer', 'require', 'verify-ca'])
+
+/**
+ * Checks `sslmode`, and keeps what pg 8 does with it (every mode but disable and no-verify verifies the certificate
+ * and the host name) without pg's notice: the adapter passes those modes on as verify-full, which pg 8 treats
+ * alike. So a pg upgrade cannot weaken a connection under the application. `uselibpqcompat=true` asks pg for
+ * libpq's meanings instead (require: encrypted, unverified) and is passed on as it is.
+ */
+function checkSslMode(url: URL): void {
+  const mode = url.searchParams.get('sslmode')
+  if (mode === null) return
+  if (!SSL_MODES.includes(mode)) {
+    throw new PoolOptionError(`connection string parameter sslmode=${mode} is not a TLS mode: use one of ${SSL_MODES.join(', ')}.`)
+  }
+  if (VERIFYING_MODES.has(mode) && url.searchParams.get('uselibpqcompat') !== 'true') url.searchParams.set('sslmode', 'verify-full')
 }
 
 /** Where an application name was given: as the message names it, and as the `where` of validatePoolOptions. */
@@ -171,10 +192,11 @@ function withApplicationName(pool: PoolOptions, sources: NameSource[]): PoolOpti
 
 /** Checks the options of `PrismaPoolPg` and works out the pg client config and the pool options. */
 export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefined): ResolvedPgOptions {
-  const input: PrismaPoolPgOptions = typeof options === 'string' ? { connectionString: options } : (options ?? {})
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new PoolOptionError('PrismaPoolPg expects an options object or a connection string.')
-  }
+  const input = checkAdapterInput<PrismaPoolPgOptions>(options, {
+    adapter: 'PrismaPoolPg',
+    example: 'postgres://user:password@host:5432/database',
+    defaults: "pg's defaults and the PGHOST, PGUSER … environment variables",
+  })
   const { pool: poolInput, schema: schemaInput, connectionString, statementCacheSize: cacheInput, ...fields } = input
   for (const key of Object.keys(fields)) {
     if (key === 'fallback_application_name') throw new PoolOptionError(`"fallback_application_name" is not supported: ${FALLBACK_NAME}.`)
@@ -195,7 +217,6 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   let url: URL | undefined
   let urlApplicationName: string | undefined
   if (connectionString !== undefined) {
-    if (typeof connectionString !== 'string') throw new PoolOptionError('connectionString must be a string.')
     const parsed = parseConnectionString(connectionString)
     url = parsed.url
     pgbouncer = parsed.pgbouncer

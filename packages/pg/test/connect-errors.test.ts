@@ -1,5 +1,6 @@
 // What users see when the server cannot be reached or refuses them: Prisma's P1xxx codes, fast, without leaks.
 import { afterAll, describe, expect, test } from 'vitest'
+import { failedConnectWithDebug } from '../../../test-support/debug.js'
 import { closedPort, silentServer } from '../../../test-support/net.js'
 import { PrismaPoolPg } from '@prisma-pool/pg'
 import { Prisma, PrismaClient } from './generated/prisma/client.js'
@@ -60,4 +61,15 @@ describe('connection failures', () => {
       await silent.close()
     }
   })
+
+  test('DEBUG=prisma-pool logs a failed attempt with its error, never the password', () => {
+    const url = new URL(PG_URL)
+    url.password = PASSWORD
+    url.pathname = `/${uniqueName('nodb')}`
+    const { status, stderr } = failedConnectWithDebug('pg', url.toString())
+    expect(status, stderr).toBe(0)
+    expect(stderr).toMatch(new RegExp(`connecting to postgres://127\\.0\\.0\\.1:${url.port}${url.pathname} failed after [\\d.]+ ms: database "${url.pathname.slice(1)}" does not exist`))
+    expect(stderr).not.toContain(PASSWORD)
+  })
+
 })

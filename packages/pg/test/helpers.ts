@@ -8,9 +8,9 @@ export const PG_URL = testServer('pg').url
 
 const SCHEMA_SQL = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')
 
-/** Runs one statement on a short-lived connection of its own. */
-export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: PG_URL })
+/** Runs one statement on a short-lived connection of its own (to the test server, or `server`). */
+export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = [], server = PG_URL) {
+  const client = new pg.Client({ connectionString: server })
   await client.connect()
   try {
     return (await client.query<T>(text, values)).rows
@@ -21,10 +21,10 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text:
 
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`
 
-/** A fresh schema holding the tables of test/prisma/schema.prisma; `drop()` removes it. */
-export async function createTestSchema(prefix: string) {
+/** A fresh schema holding the tables of test/prisma/schema.prisma (on the test server, or `server`); `drop()` removes it. */
+export async function createTestSchema(prefix: string, server = PG_URL) {
   const name = uniqueName(`pp_${prefix}`)
-  const client = new pg.Client({ connectionString: PG_URL })
+  const client = new pg.Client({ connectionString: server })
   await client.connect()
   try {
     await client.query(`CREATE SCHEMA "${name}"`)
@@ -35,7 +35,7 @@ export async function createTestSchema(prefix: string) {
   }
   return {
     name,
-    drop: () => sql(`DROP SCHEMA IF EXISTS "${name}" CASCADE`),
+    drop: () => sql(`DROP SCHEMA IF EXISTS "${name}" CASCADE`, [], server),
   }
 }
 
