@@ -1,7 +1,7 @@
 // Parts 2 and 3: our adapters against Prisma's official ones, through a generated Prisma Client on the real
 // servers, with the same pool size; and the floor, the same SQL through the raw driver on one open connection.
 //
-//   pnpm bench:adapters                 (BENCH_ENGINE=pg or =mysql for one engine only)
+//   pnpm bench:adapters                 (BENCH_ENGINE=pg or =mysql for one engine only; see run.ts)
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { PrismaPoolPg } from '@prisma-pool/pg'
 import { PrismaMariaDb } from '@prisma/adapter-mariadb'
@@ -12,7 +12,7 @@ import { PrismaClient as MySqlClient } from '../packages/mysql/test/generated/pr
 import { createTestDatabase } from '../packages/mysql/test/helpers.js'
 import { PrismaClient as PgClient } from '../packages/pg/test/generated/prisma/client.js'
 import { createTestSchema, PG_URL } from '../packages/pg/test/helpers.js'
-import { interleave, measure, printTable, settings, writeResults, type Row, type Subject } from './harness.js'
+import { interleave, measure, printTable, settings, type Row, type Subject } from './harness.js'
 
 const POOL_SIZE = 10
 const CONCURRENCY = [1, 16, 64]
@@ -159,9 +159,4 @@ export async function runAdapterBench(): Promise<Row[]> {
     }
   }
   return rows
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await runAdapterBench()
-  console.log(`\nraw figures: ${writeResults('adapters', rows)}`)
 }

@@ -3,10 +3,9 @@
 // connections come back (each waiter releases at once, so the 10 connections pass down the queue). Raw tarn
 // in the same scenario is the peer. (ii) Many acquire/release cycles: the heap retained afterwards must be
 // the same as before (~0 bytes per 1000 cycles), or the pool leaks per checkout.
-// Run alone with `node --expose-gc --import tsx bench/growth.ts`; without --expose-gc, gc is borrowed from V8
+// Run alone with `pnpm bench:growth` (bench/run.ts growth); without --expose-gc, gc is borrowed from V8
 // at run time (pool.ts), and if even that fails the heap figures are rough.
-import { pathToFileURL } from 'node:url'
-import { interleave, printTable, settings, writeResults, type Row } from './harness.js'
+import { interleave, printTable, settings, type Row } from './harness.js'
 import { gc, ourPool, rawTarn } from './pool.js'
 
 const POOL_MAX = 10
@@ -158,10 +157,4 @@ function printGrowth(rows: GrowthRow[]) {
     console.log(line.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd())
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   }
-}
-
-// Run alone (see the top); pathToFileURL escapes the path as import.meta.url does.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await runGrowthBench()
-  console.log(writeResults('growth', rows))
 }

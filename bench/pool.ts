@@ -4,7 +4,6 @@
 // tarn"), pg-pool (what @prisma/adapter-pg uses) and generic-pool. At the end, one cycle is set against one
 // real query, to say whether the overhead matters.
 import { EventEmitter } from 'node:events'
-import { pathToFileURL } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { createPool } from 'generic-pool'
@@ -12,7 +11,7 @@ import pg from 'pg'
 import PgPool from 'pg-pool'
 import { Pool as TarnPool } from 'tarn'
 import { QueuePool, resolvePoolOptions, type EngineConnection, type EngineDriver } from '@prisma-pool/core'
-import { interleave, measure, printTable, settings, writeResults, type Row } from './harness.js'
+import { interleave, measure, printTable, settings, type Row } from './harness.js'
 
 const POOL_MAX = 10
 const CONCURRENCIES = [1, 16, 256]
@@ -153,7 +152,7 @@ function contenders(): Contender[] {
  * upper bound. Undefined when there is no server.
  */
 async function selectOneNs(): Promise<number | undefined> {
-  const url = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const url = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test' // set by run.ts
   const client = new pg.Client({ connectionString: url })
   try {
     await client.connect()
@@ -219,11 +218,4 @@ export async function runPoolBench(): Promise<Row[]> {
   console.log('\nCost per cycle (1e9 / throughput; HikariCP: ~90 ns in the JVM)')
   for (const line of lines) console.log(line.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  '))
   return rows
-}
-
-// Run alone: `node_modules/.bin/tsx bench/pool.ts`. pathToFileURL, not a `file://` template: it escapes spaces
-// and the like in the path the same way import.meta.url does.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await runPoolBench()
-  console.log(writeResults('pool', rows))
 }

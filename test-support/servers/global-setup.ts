@@ -2,7 +2,7 @@
 // which the tests use as they are (never restarted or reconfigured); unset, the suite starts private servers of its
 // own, configured as the tests need, and removes them at the end.
 import type { TestProject } from 'vitest/node'
-import type { Engine, TestServer, TestServers } from './index.js'
+import { VARIABLE, type Engine, type TestServer, type TestServers } from './index.js'
 import { MariaDbServer } from './mariadb.js'
 import { PostgresServer } from './postgres.js'
 
@@ -19,7 +19,6 @@ function printable(url: string): string {
 }
 
 const PRIVATE = { pg: PostgresServer, mysql: MariaDbServer } as const
-const VARIABLE = { pg: 'PG_TEST_URL', mysql: 'MYSQL_TEST_URL' } as const
 
 export default async function setup(project: TestProject) {
   const started: { stop(): Promise<void> }[] = []

@@ -20,8 +20,19 @@ declare module 'vitest' {
   }
 }
 
-/** The server of `engine`; throws, with what to install or which URL to set, when there is none. */
+/** The variables that name servers of the user's own. */
+export const VARIABLE = { pg: 'PG_TEST_URL', mysql: 'MYSQL_TEST_URL' } as const
+
+/**
+ * The server of `engine`; throws, with what to install or which URL to set, when there is none. Outside vitest (the
+ * benchmarks, which start servers of their own: bench/servers.ts), the one PG_TEST_URL / MYSQL_TEST_URL names.
+ */
 export function testServer(engine: Engine): TestServer {
+  if (!process.env.VITEST) {
+    const url = process.env[VARIABLE[engine]]
+    if (!url) throw new Error(`outside the test runner, set ${VARIABLE[engine]} to the server to use`)
+    return { url, owned: false, description: VARIABLE[engine] }
+  }
   const server = inject('testServers')[engine]
   if ('error' in server) throw new Error(server.error)
   return server
