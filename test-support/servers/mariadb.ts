@@ -1,10 +1,10 @@
 // A private MariaDB (or MySQL) for the tests, from the machine's server binaries: its own data directory, port
 // and configuration (performance_schema on, which the accounting tests read), removed when stopped.
-import { execFileSync, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import mysql from 'mysql2/promise'
-import { findCommand, freePort, runCommand, serverDirectory, startProcess, stopProcess, type ServerLog } from './process.js'
+import { findCommand, freePort, runCommand, serverDirectory, ServerProcess } from './process.js'
 
 export interface MariaDbServerOptions {
   /** Server settings (`name = value` under [mysqld]), over the test defaults. */
@@ -48,32 +48,29 @@ function binaries(): { server: string; install: (config: string, cwd: string) =>
   }
 }
 
-export class MariaDbServer {
+export class MariaDbServer extends ServerProcess {
   /** `mysql://root@127.0.0.1:PORT/test`: root, no password, on the `test` database. */
   readonly url: string
-  readonly #dir: string
   readonly #server: string
-  readonly #config: string
-  #child: ChildProcess | undefined
-  #log: ServerLog | undefined
   /** `MariaDB 10.11.19-MariaDB-0+deb12u1`, once started. */
   version = ''
 
-  private constructor(readonly port: number, dir: string, server: string, config: string) {
+  private constructor(port: number, dir: string, server: string, config: string) {
+    // SIGTERM: a clean shutdown, which ends the sessions.
+    super(dir, port, { command: server, args: [`--defaults-file=${config}`], runAs: undefined, ready: /(mariadbd|mysqld): ready for connections/, what: 'MariaDB', stopSignal: 'SIGTERM' })
     this.url = `mysql://root@127.0.0.1:${port}/test`
-    this.#dir = dir
     this.#server = server
-    this.#config = config
   }
 
   get description(): string {
-    return `a private ${this.version} on 127.0.0.1:${this.port} (${this.#server}; data in ${this.#dir})`
+    return `a private ${this.version} on 127.0.0.1:${this.port} (${this.#server}; data in ${this.dir})`
   }
 
   /** Creates a data directory, starts the server and creates the `test` database. */
   static async start(options: MariaDbServerOptions = {}): Promise<MariaDbServer> {
     const bins = binaries()
     const dir = await serverDirectory('mysql', undefined)
+    let server: MariaDbServer | undefined
     try {
       const port = await freePort()
       const settings: Record<string, string | number> = {
@@ -90,7 +87,7 @@ export class MariaDbServer {
       const config = join(dir, 'my.cnf')
       writeFileSync(config, `[mysqld]\n${Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n')}\n`)
       await bins.install(config, dir)
-      const server = new MariaDbServer(port, dir, bins.server, config)
+      server = new MariaDbServer(port, dir, bins.server, config)
       await server.restart()
       if (!bins.mariadb) await server.#viaSocket("CREATE USER 'root'@'127.0.0.1'; GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION")
       await server.#query('CREATE DATABASE IF NOT EXISTS test')
@@ -98,37 +95,11 @@ export class MariaDbServer {
       server.version = `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}`
       return server
     } catch (error) {
-      rmSync(dir, { recursive: true, force: true })
+      // A server that started and then failed its set-up is stopped, not left running; stop() removes the directory.
+      if (server) await server.stop()
+      else rmSync(dir, { recursive: true, force: true })
       throw error
     }
-  }
-
-  /** Starts the server (again, after `stop({ keepData: true })`), on the same port and data. */
-  async restart(): Promise<void> {
-    if (this.#child) await this.stop({ keepData: true })
-    const { child, log } = await startProcess(this.#server, [`--defaults-file=${this.#config}`], {
-      runAs: undefined,
-      cwd: this.#dir,
-      ready: /(mariadbd|mysqld): ready for connections/,
-      what: 'MariaDB',
-    })
-    this.#child = child
-    this.#log = log
-    child.once('exit', () => {
-      if (this.#child === child) this.#child = undefined
-    })
-  }
-
-  /** Stops the server (a clean shutdown) and, unless `keepData`, removes its directory. */
-  async stop({ keepData = false } = {}): Promise<void> {
-    const child = this.#child
-    this.#child = undefined
-    if (child) await stopProcess(child, 'SIGTERM')
-    if (!keepData) rmSync(this.#dir, { recursive: true, force: true })
-  }
-
-  logTail(): string {
-    return this.#log?.tail() ?? ''
   }
 
   async #query(sql: string): Promise<unknown> {
@@ -142,7 +113,7 @@ export class MariaDbServer {
 
   /** As root over the Unix socket: MySQL's new data directory knows only root@localhost. */
   async #viaSocket(sql: string): Promise<void> {
-    const connection = await mysql.createConnection({ socketPath: join(this.#dir, 'mysqld.sock'), user: 'root', multipleStatements: true })
+    const connection = await mysql.createConnection({ socketPath: join(this.dir, 'mysqld.sock'), user: 'root', multipleStatements: true })
     try {
       await connection.query(sql)
     } finally {

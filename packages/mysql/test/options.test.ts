@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { describe, expect, test } from 'vitest'
+import { connectionStringChecks } from '../../../test-support/connection-string.js'
 import { PoolOptionError, PrismaPoolMySql } from '@prisma-pool/mysql'
 import { resolveMySqlOptions } from '../src/options.js'
 
@@ -55,41 +56,13 @@ describe('PrismaPoolMySql options', () => {
     [`${url}?poolsize=5`, 'unknown connection string parameter "poolsize"'],
     ['postgres://root@localhost/test', 'must start with mysql:// or mariadb://, not postgres://'],
     ['not a url', 'connectionString does not start with a scheme (postgres://, mysql:// …)'],
-    ['mysql:app:sekret@db/app', 'connectionString starts with "mysql:" but not "mysql://": expected a URL such as mysql://user:password@host:3306/database.'],
     ['mysql://app@[db/app', 'connectionString is not a valid URL'],
   ])('refuses %s', (connectionString, message) => {
     expect(() => new PrismaPoolMySql(connectionString)).toThrow(PoolOptionError)
     expect(() => new PrismaPoolMySql(connectionString)).toThrow(message)
   })
 
-  test('an unset DATABASE_URL is refused when the adapter is created, naming the option and the variable', () => {
-    const unset = process.env.PRISMA_POOL_TEST_UNSET_VARIABLE
-    for (const [given, what] of [
-      [{ connectionString: unset }, 'connectionString is undefined: is DATABASE_URL'],
-      [{ connectionString: '' }, 'connectionString is empty: is DATABASE_URL'],
-      [unset, 'PrismaPoolMySql was given no connection string: is DATABASE_URL'],
-      ['', 'PrismaPoolMySql was given an empty connection string: is DATABASE_URL'],
-    ] as const) {
-      expect(() => new PrismaPoolMySql(given), what).toThrow(PoolOptionError)
-      expect(() => new PrismaPoolMySql(given)).toThrow(what)
-    }
-    // The message says what to write instead, without echoing anything given.
-    expect(() => new PrismaPoolMySql({ connectionString: '' })).toThrow('Expected a URL such as mysql://user:password@host:3306/database.')
-    expect(() => new PrismaPoolMySql(unset)).toThrow(', pass {}.')
-    // No connection string at all, on purpose: the driver's defaults.
-    expect(() => new PrismaPoolMySql({})).not.toThrow()
-  })
-
-  test('a connection string without // is refused without repeating it (it may hold a password)', () => {
-    const error = (() => {
-      try {
-        new PrismaPoolMySql('mysql:app:sekret@db/app')
-      } catch (e) {
-        return e as Error
-      }
-    })()
-    expect(error?.message).not.toContain('sekret')
-  })
+  connectionStringChecks('PrismaPoolMySql', (input) => new PrismaPoolMySql(input as never), { scheme: 'mysql', example: 'mysql://user:password@host:3306/database' })
 
   test('a setting given twice, differently, is an error rather than a silent choice', () => {
     expect(() => new PrismaPoolMySql({ connectionString: `${url}?connection_limit=4`, pool: { size: 8 } })).toThrow(

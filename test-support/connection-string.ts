@@ -1,0 +1,29 @@
+// What every engine's adapter must refuse when it is created, before any connection: the options an unset
+// DATABASE_URL produces, and a URL without the // after its scheme.
+import { expect, test } from 'vitest'
+import { PoolOptionError } from '@prisma-pool/core'
+
+export function connectionStringChecks(adapter: string, create: (input: unknown) => unknown, { scheme, example }: { scheme: string; example: string }) {
+  test('an unset DATABASE_URL is refused when the adapter is created, naming the option and the variable', () => {
+    const unset = process.env.PRISMA_POOL_TEST_UNSET_VARIABLE
+    for (const [given, what] of [
+      [{ connectionString: unset }, 'connectionString is undefined: is DATABASE_URL'],
+      [{ connectionString: '' }, 'connectionString is empty: is DATABASE_URL'],
+      [unset, `${adapter} was given no connection string: is DATABASE_URL`],
+      ['', `${adapter} was given an empty connection string: is DATABASE_URL`],
+    ] as const) {
+      expect(() => create(given), what).toThrow(PoolOptionError)
+      expect(() => create(given)).toThrow(what)
+    }
+    // The message says what to write instead.
+    expect(() => create({ connectionString: '' })).toThrow(`Expected a URL such as ${example}.`)
+    expect(() => create(unset)).toThrow(', pass {}.')
+    // No connection string at all, on purpose: the driver's defaults.
+    expect(() => create({})).not.toThrow()
+  })
+
+  test('a connection string without // is refused without repeating it (it may hold a password)', () => {
+    expect(() => create(`${scheme}:app:sekret@db/app`)).toThrow(`connectionString starts with "${scheme}:" but not "${scheme}://": expected a URL such as ${example}.`)
+    expect(() => create(`${scheme}:app:sekret@db/app`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('sekret') }))
+  })
+}
