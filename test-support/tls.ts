@@ -1,10 +1,11 @@
-// Certificates for the TLS tests, made by openssl in a temporary directory: a certificate authority, a server
-// certificate it signed for 127.0.0.1 and localhost, and a second authority that signed nothing (the wrong CA).
+// Certificates for the TLS tests, made by openssl in a directory of their own: a certificate authority, a server
+// certificate it signed for 127.0.0.1 and localhost, one it signed for another host only, and a second authority that
+// signed nothing (the wrong CA). The directory holds private keys: removed at the end, or by the next run if this dies.
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { serverDirectory } from './servers/process.js'
 
 const run = promisify(execFile)
 
@@ -16,6 +17,9 @@ export interface Certificates {
   /** The server's certificate and key (PEM files). */
   serverCert: string
   serverKey: string
+  /** A certificate (and its key) the CA signed for other.example only: right CA, wrong host. */
+  otherHostCert: string
+  otherHostKey: string
   remove(): Promise<void>
 }
 
@@ -29,23 +33,30 @@ async function openssl(args: string[]): Promise<void> {
 }
 
 export async function makeCertificates(): Promise<Certificates> {
-  const dir = await mkdtemp(join(tmpdir(), 'prisma-pool-tls-'))
+  const dir = await serverDirectory('tls', undefined)
   const file = (name: string) => join(dir, name)
   const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
   for (const ca of ['ca', 'other-ca']) {
     await openssl(['req', '-x509', ...key, '-keyout', file(`${ca}.key`), '-out', file(`${ca}.crt`), '-days', '2', '-subj', `/CN=prisma-pool test ${ca}`])
   }
-  await openssl(['req', ...key, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1'])
-  await writeFile(file('server.ext'), 'subjectAltName = IP:127.0.0.1, DNS:localhost\n')
-  await openssl([
-    'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
-    '-out', file('server.crt'), '-days', '2', '-extfile', file('server.ext'),
-  ])
+  for (const [name, host, names] of [
+    ['server', '127.0.0.1', 'IP:127.0.0.1, DNS:localhost'],
+    ['other-host', 'other.example', 'DNS:other.example'],
+  ] as const) {
+    await openssl(['req', ...key, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', `/CN=${host}`])
+    await writeFile(file(`${name}.ext`), `subjectAltName = ${names}\n`)
+    await openssl([
+      'x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
+      '-out', file(`${name}.crt`), '-days', '2', '-extfile', file(`${name}.ext`),
+    ])
+  }
   return {
     ca: file('ca.crt'),
     otherCa: file('other-ca.crt'),
     serverCert: file('server.crt'),
     serverKey: file('server.key'),
+    otherHostCert: file('other-host.crt'),
+    otherHostKey: file('other-host.key'),
     remove: () => rm(dir, { recursive: true, force: true }),
   }
 }

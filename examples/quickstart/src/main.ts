@@ -125,10 +125,11 @@ async function poolTimeout(connectionString: string, schema: string): Promise<vo
   try {
     await tiny.$transaction(async (tx) => {
       await tx.user.count() // the transaction holds the pool's only connection…
-      // …so this query waits 0.5 s for it, then fails with the pool's PoolTimeoutError, which Prisma reports as P2024.
+      // …so this query waits 0.5 s for it, then fails with the pool's timeout, code P2024. (Switch on the code: a
+      // transaction that cannot start gets the pool's PoolTimeoutError itself, with the same code.)
       await tiny.user.count().catch((error: unknown) => {
-        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2024')) throw error
-        timeoutError = error
+        if ((error as { code?: unknown }).code !== 'P2024') throw error
+        timeoutError = error as Prisma.PrismaClientKnownRequestError
       })
     })
   } finally {
@@ -136,7 +137,7 @@ async function poolTimeout(connectionString: string, schema: string): Promise<vo
   }
   if (!timeoutError) throw new Error('the pool timeout example did not time out')
   console.log(`4. Pool timeout: a pool of size 1, maxOverflow 0 and timeout 0.5 s whose only connection is in a transaction.`)
-  console.log(`   Another query waits 0.5 s, then throws P2024 (Prisma 6's code for a pool timeout), with the pool's PoolTimeoutError message:`)
+  console.log(`   Another query waits 0.5 s, then throws P2024 (Prisma 6's code for a pool timeout), with the pool's message:`)
   // Prisma's message starts with the call that failed and the lines of code around it; the pool's text is the last line.
   console.log(`   ${timeoutError.message.trim().split('\n').at(-1)}`)
   console.log(`   error.meta: ${JSON.stringify(timeoutError.meta)}`)

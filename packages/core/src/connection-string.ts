@@ -47,6 +47,13 @@ function checkConnectionString(value: unknown, example: string): void {
   }
 }
 
+/** A parameter given twice would be a silent choice of one value (the drivers take the last): refused instead. */
+export function checkRepeatedParams(url: URL): void {
+  const names = [...url.searchParams.keys()]
+  const repeated = names.find((name, i) => names.indexOf(name) !== i)
+  if (repeated !== undefined) throw new PoolOptionError(`connection string parameter ${repeated} is given more than once; keep one.`)
+}
+
 /**
  * Seconds from a connection-string parameter. `0`, which meant "wait forever" in Prisma 6, is refused: a
  * wait without end hides the problem.

@@ -31,7 +31,8 @@ export interface PoolTimeoutDetails {
 /**
  * No connection became free within `timeout` seconds (SQLAlchemy's `TimeoutError`: "QueuePool limit … reached").
  * Prisma turns an error that has a `code` into a `PrismaClientKnownRequestError` with that code, this message and
- * `meta`: through a Prisma Client this arrives as P2024, as Prisma 6's own pool timeout did.
+ * `meta` (but rethrows this error itself when an interactive transaction cannot start): either way `code` is P2024,
+ * as Prisma 6's own pool timeout had.
  */
 export class PoolTimeoutError extends PrismaPoolError {
   override name = 'PoolTimeoutError'

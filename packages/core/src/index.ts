@@ -1,5 +1,5 @@
 export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
-export { checkAdapterInput, mergeFromUrl, mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
+export { checkAdapterInput, checkRepeatedParams, mergeFromUrl, mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
 export { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
 export type {
   ConnectionLimit,

@@ -75,16 +75,18 @@ export function describeTlsFailure(error: { code?: unknown; message: string }, {
     ({ codes, message }) => (codes as readonly unknown[]).includes(error.code) || message.test(error.message),
   )?.what
   const unverified = `${skipVerify} encrypts without checking the certificate, which gives up knowing that the server is the one you meant (anyone on the network path could pose as it)`
+  // Node ends some of these with ': ' and an empty list (a host name mismatch for an IP address).
+  const said = error.message.replace(/[:\s]+$/, '')
   switch (trouble) {
     case 'untrusted':
       return (
-        `${error.message}: the server's certificate is not signed by a certificate authority this process trusts (managed ` +
+        `${said}: the server's certificate is not signed by a certificate authority this process trusts (managed ` +
         `databases often use their own, such as Amazon RDS's or Azure's). Give the authority's certificate with ${trustCa}; or ${unverified}.`
       )
     case 'host':
-      return `${error.message}: the certificate is for another host name. Connect with a host name the certificate lists; or ${unverified}.`
+      return `${said}: the certificate is for another host name. Connect with a host name the certificate lists; or ${unverified}.`
     case 'validity':
-      return `${error.message}: the server's certificate is outside its validity period. Renew it on the server (or check this machine's clock).`
+      return `${said}: the server's certificate is outside its validity period. Renew it on the server (or check this machine's clock).`
     default:
       return error.message
   }

@@ -94,7 +94,7 @@ const CLOSED_MESSAGE = "Can't add new command when connection is in closed state
 const TLS_LIBRARY_CODES = new Set(['HANDSHAKE_NO_SSL_SUPPORT', 'HANDSHAKE_SSL_ERROR'])
 /** The settings a certificate failure's fix needs: Prisma 6's URL parameters (or mysql2's `ssl` option). */
 const TLS_FIXES = {
-  trustCa: 'sslcert=/path/to/ca.pem in the connection string (or the ssl option { ca })',
+  trustCa: 'sslcert=/path/to/ca.pem in the connection string (or, with no TLS parameter in it, the ssl option { ca })',
   skipVerify: 'sslaccept=accept_invalid_certs',
 }
 

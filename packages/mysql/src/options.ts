@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import {
   checkAdapterInput,
+  checkRepeatedParams,
   mergeFromUrl,
   mergeUrlPoolOptions,
   PoolOptionError,
@@ -158,6 +160,7 @@ function parseConnectionString(connectionString: string) {
       throw new PoolOptionError(`connectionString: the ${what} is not valid URL encoding (write % as %25).`)
     }
   }
+  checkRepeatedParams(url)
   const connection: MySqlConnectionFields = {}
   if (url.hostname) connection.host = decode(url.hostname.replace(/^\[(.*)\]$/, '$1'), 'host')
   if (url.port) connection.port = Number(url.port)
@@ -232,6 +235,17 @@ function parseConnectionString(connectionString: string) {
   return { connection, pool, extra }
 }
 
+/**
+ * A verified certificate must also be the server's: mysql2 checks the host name only when asked (verifyIdentity), so
+ * the adapter asks, unless verification is off (rejectUnauthorized: false) or the option says otherwise. Not for an
+ * IP address: mysql2 would check the certificate against "localhost" instead, so only the CA is checked there.
+ */
+function checkServerIdentity(ssl: MySqlConnectionFields['ssl'], host: string | undefined): MySqlConnectionFields['ssl'] {
+  if (typeof ssl !== 'object' || ssl === null || ssl.rejectUnauthorized === false || ssl.verifyIdentity !== undefined) return ssl
+  if (isIP(host ?? 'localhost') !== 0) return ssl
+  return { ...ssl, verifyIdentity: true }
+}
+
 function checkSessionVariables(variables: unknown): Record<string, SessionValue> {
   if (variables === undefined) return {}
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
@@ -280,11 +294,17 @@ export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | u
     const parsed = parseConnectionString(connectionString)
     pool = mergeUrlPoolOptions(pool, parsed.pool)
     settings = mergeFromUrl(settings, parsed.extra)
-    // The URL's TLS parameters replace an `ssl` option; the other fields may not differ (no values shown: a password).
+    // The fields may not differ (no values shown: a password); TLS comes from one place or the other.
     const { ssl, ...urlFields } = parsed.connection
     connection = mergeFromUrl(connection, urlFields, { showValues: false })
+    if (ssl && connection.ssl !== undefined) {
+      throw new PoolOptionError(
+        'TLS is set both by the ssl option and by the connection string (ssl, sslaccept, sslcert, sslidentity or sslpassword); keep one.',
+      )
+    }
     if (ssl) connection.ssl = ssl
   }
+  connection.ssl = checkServerIdentity(connection.ssl, connection.host)
   const port = connection.port
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
     throw new PoolOptionError(`port must be an integer from 1 to 65535, got ${JSON.stringify(port)}.`)

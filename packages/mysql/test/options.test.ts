@@ -40,12 +40,22 @@ describe('PrismaPoolMySql options', () => {
     writeFileSync(ca, 'CA PEM')
     const { connection } = resolveMySqlOptions(`${url}?sslaccept=accept_invalid_certs&sslcert=${ca}&sslpassword=x`)
     expect(connection.ssl).toEqual({ rejectUnauthorized: false, ca: Buffer.from('CA PEM'), passphrase: 'x' })
-    expect(resolveMySqlOptions(`${url}?ssl=true`).connection.ssl).toEqual({})
+    // A checked certificate is checked against the host name too (mysql2 does that only when asked), but not against an
+    // IP address, which mysql2 would replace with "localhost".
+    expect(resolveMySqlOptions(`${url}?ssl=true`).connection.ssl).toEqual({ verifyIdentity: true })
+    expect(resolveMySqlOptions('mysql://root@127.0.0.1/test?ssl=true').connection.ssl).toEqual({})
+    expect(resolveMySqlOptions({ connectionString: url, ssl: { ca: 'PEM' } }).connection.ssl).toEqual({ ca: 'PEM', verifyIdentity: true })
+    expect(resolveMySqlOptions({ connectionString: url, ssl: { verifyIdentity: false } }).connection.ssl).toEqual({ verifyIdentity: false })
+    // TLS from the URL and from the ssl option: one would silently replace the other.
+    expect(() => resolveMySqlOptions({ connectionString: `${url}?ssl=true`, ssl: { ca: 'PEM' } })).toThrow(
+      'TLS is set both by the ssl option and by the connection string (ssl, sslaccept, sslcert, sslidentity or sslpassword); keep one.',
+    )
     expect(() => resolveMySqlOptions(`${url}?sslcert=/nonexistent/ca.pem`)).toThrow('connection string parameter sslcert: cannot read /nonexistent/ca.pem')
   })
 
   test.each([
     [`${url}?pool_timeout=0`, 'pool_timeout=0 (wait forever) is not supported'],
+    [`${url}?ssl=true&ssl=false`, 'connection string parameter ssl is given more than once; keep one.'],
     [`${url}?socket_timeout=x`, 'socket_timeout=x must be a number of seconds'],
     [`${url}?connection_limit=0`, 'connection_limit=0 must be a whole number of at least 1'],
     [`${url}?statement_cache_size=-1`, 'statement_cache_size=-1 must be a whole number'],

@@ -1,7 +1,7 @@
 // Pool behaviour against the real server, counting the connections MariaDB itself lists.
 import { once } from 'node:events'
 import { afterAll, describe, expect, test } from 'vitest'
-import { PrismaPoolMySql, type PoolOptions } from '@prisma-pool/mysql'
+import { PoolTimeoutError, PrismaPoolMySql, type PoolOptions } from '@prisma-pool/mysql'
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
 import { Prisma, PrismaClient } from './generated/prisma/client.js'
 import { until } from '../../../test-support/until.js'
@@ -84,10 +84,14 @@ describe('PrismaPoolMySql pool on the real server', () => {
     expect(error).toMatchObject({ code: 'P2024', meta: { connection_limit: 1, timeout: 0.2, checked_out: 1, waiting: 1 } })
     expect((error as Error).message).toContain('prisma-pool: timed out after 0.2 s waiting for a connection')
     expect((error as Error).message).toContain('size 1 + maxOverflow 0 = 1 connection; 1 checked out')
+    // An interactive transaction that cannot start gets the pool's own error, as Prisma rethrows it: the same code.
+    const notStarted = await prisma.$transaction(async (tx) => tx.user.count()).catch((e: unknown) => e)
+    expect(notStarted).toBeInstanceOf(PoolTimeoutError)
+    expect(notStarted).toMatchObject({ code: 'P2024', meta: { connection_limit: 1 } })
     finish()
     await transaction
     await expect(Promise.all(Array.from({ length: 5 }, () => prisma.user.count()))).resolves.toEqual([0, 0, 0, 0, 0])
-    expect(adapter.stats().totals.timeouts).toBe(1)
+    expect(adapter.stats().totals.timeouts).toBe(2)
   })
 
   test('recycle replaces a connection older than its age with a new one', async () => {

@@ -60,9 +60,29 @@ describe('TLS parameters (Prisma 6 names)', () => {
     expect(error).toMatchObject({ code: 'P1011' })
     const message = (error as Error).message
     expect(message).toContain(`Error opening a TLS connection: ${UNTRUSTED}`)
-    expect(message).toContain("Give the authority's certificate with sslcert=/path/to/ca.pem in the connection string (or the ssl option { ca })")
+    expect(message).toContain("Give the authority's certificate with sslcert=/path/to/ca.pem in the connection string (or, with no TLS parameter in it, the ssl option { ca })")
     expect(message).toContain('or sslaccept=accept_invalid_certs encrypts without checking the certificate')
     await expect(prisma.$queryRaw`SELECT 1`).rejects.toMatchObject({ code: 'P2010', message: expect.stringContaining(UNTRUSTED) })
     expect(adapter.stats()).toMatchObject({ open: 0, connecting: 0 })
+  })
+
+  test('a certificate of the right CA for another host name: P1011 saying so (mysql2 checks names only when asked)', async () => {
+    const other = await MariaDbServer.start({ tls: { cert: certs.otherHostCert, key: certs.otherHostKey } })
+    try {
+      const otherDatabase = await createTestDatabase('tls_host', other.url)
+      // By name: mysql2 can check a name, not an IP address (it would check "localhost" instead).
+      const byName = Object.assign(new URL(otherDatabase.url), { hostname: 'localhost' })
+      const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: `${byName}?sslcert=${certs.ca}` }) })
+      clients.push(prisma)
+      const error = await prisma.user.count().catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'P1011' })
+      expect((error as Error).message).toContain(
+        "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:other.example: the certificate is for another host name. " +
+          'Connect with a host name the certificate lists; or sslaccept=accept_invalid_certs encrypts without checking the certificate',
+      )
+      await prisma.$disconnect()
+    } finally {
+      await other.stop()
+    }
   })
 })

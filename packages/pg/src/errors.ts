@@ -15,7 +15,7 @@ interface PgServerError {
 
 /** pg's words for the settings a certificate failure's fix needs (in the connection string, or the `ssl` option). */
 const TLS_FIXES = {
-  trustCa: 'sslrootcert=/path/to/ca.pem in the connection string (or the ssl option { ca })',
+  trustCa: 'sslrootcert=/path/to/ca.pem in the connection string (or, with no TLS parameter in it, the ssl option { ca })',
   skipVerify: 'sslmode=no-verify',
 }
 

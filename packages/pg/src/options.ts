@@ -1,5 +1,6 @@
 import {
   checkAdapterInput,
+  checkRepeatedParams,
   mergeFromUrl,
   mergeUrlPoolOptions,
   PoolOptionError,
@@ -98,6 +99,7 @@ function parseConnectionString(connectionString: string) {
       `connectionString must start with postgres:// or postgresql://, not ${url.protocol}// (use the adapter for that engine).`,
     )
   }
+  checkRepeatedParams(url)
   const pool: PoolOptions = {}
   const client: pg.ClientConfig = {}
   let schema: string | undefined
@@ -153,8 +155,10 @@ function parseConnectionString(connectionString: string) {
 }
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']
-/** The modes pg 8 treats as verify-full, printing a multi-line notice once per process that they will change in pg 9. */
-const VERIFYING_MODES = new Set(['prefer', 'require', 'verify-ca'])
+/** The modes pg 8 treats as verify-full (for all but allow, with a multi-line notice that they change in pg 9). */
+const VERIFYING_MODES = new Set(['allow', 'prefer', 'require', 'verify-ca'])
+/** The URL parameters from which pg builds its TLS settings, replacing an `ssl` option. */
+const TLS_URL_PARAMS = ['ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert']
 
 /**
  * Checks `sslmode`, and keeps what pg 8 does with it (every mode but disable and no-verify verifies the certificate
@@ -228,6 +232,11 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     ))
     client.query_timeout ??= parsed.client.query_timeout
     client.connectionString = url.toString()
+    // pg lets the URL's TLS settings replace the option's: a CA given in the option would be silently dropped.
+    const tlsParam = TLS_URL_PARAMS.find((name) => parsed.url.searchParams.has(name))
+    if (tlsParam && client.ssl !== undefined) {
+      throw new PoolOptionError(`TLS is set both by the ssl option and by the connection string (${tlsParam}); keep one.`)
+    }
   }
   pool = withApplicationName(pool, [
     { where: 'as the application_name option', from: 'the application_name option', value: applicationNameField },

@@ -24,6 +24,8 @@ describe('PrismaPoolPg options', () => {
 
   test.each([
     [`${url}?pool_timeout=0`, 'pool_timeout=0 (wait forever) is not supported'],
+    [`${url}?connection_limit=5&connection_limit=7`, 'connection string parameter connection_limit is given more than once; keep one.'],
+    [`${url}?sslmode=require&sslmode=disable`, 'connection string parameter sslmode is given more than once; keep one.'],
     [`${url}?connect_timeout=abc`, 'connect_timeout=abc must be a number of seconds'],
     [`${url}?connection_limit=0`, 'connection_limit=0 must be a whole number of at least 1'],
     [`${url}?pgbouncer=yes`, 'pgbouncer=yes must be true or false'],
@@ -41,6 +43,15 @@ describe('PrismaPoolPg options', () => {
   })
 
   connectionStringChecks('PrismaPoolPg', (input) => new PrismaPoolPg(input as never), { scheme: 'postgres', example: 'postgres://user:password@host:5432/database' })
+
+  test('TLS set both by the ssl option and by the connection string is refused: pg would drop the option', () => {
+    for (const param of ['sslmode=require', 'sslrootcert=/etc/ca.pem', 'ssl=true']) {
+      expect(() => new PrismaPoolPg({ connectionString: `${url}?${param}`, ssl: { ca: 'PEM' } })).toThrow(
+        `TLS is set both by the ssl option and by the connection string (${param.split('=')[0]}); keep one.`,
+      )
+    }
+    expect(() => new PrismaPoolPg({ connectionString: url, ssl: { ca: 'PEM' } })).not.toThrow()
+  })
 
   test('a setting given twice, differently, is an error rather than a silent choice', () => {
     expect(() => new PrismaPoolPg({ connectionString: `${url}?connection_limit=4`, pool: { size: 8 } })).toThrow(

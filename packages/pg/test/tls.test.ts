@@ -66,11 +66,31 @@ describe('sslmode', () => {
     expect(error).toMatchObject({ code: 'P1011' })
     const message = (error as Error).message
     expect(message).toContain(`Error opening a TLS connection: ${UNTRUSTED}`)
-    expect(message).toContain('Give the authority\'s certificate with sslrootcert=/path/to/ca.pem in the connection string (or the ssl option { ca })')
+    expect(message).toContain("Give the authority's certificate with sslrootcert=/path/to/ca.pem in the connection string (or, with no TLS parameter in it, the ssl option { ca })")
     expect(message).toContain('or sslmode=no-verify encrypts without checking the certificate, which gives up knowing that the server is the one you meant')
     // Prisma reports every driver error of a raw query as P2010; the text is the same.
     await expect(prisma.$queryRaw`SELECT 1`).rejects.toMatchObject({ code: 'P2010', message: expect.stringContaining(UNTRUSTED) })
     expect(adapter.stats()).toMatchObject({ open: 0, connecting: 0 })
+  })
+
+  test('a certificate of the right CA for another host name: P1011 saying so', async () => {
+    const other = await PostgresServer.start({ tls: { cert: certs.otherHostCert, key: certs.otherHostKey } })
+    try {
+      const otherSchema = await createTestSchema('tls_host', other.url)
+      const prisma = new PrismaClient({
+        adapter: new PrismaPoolPg({ connectionString: `${other.url}?sslmode=verify-full&sslrootcert=${certs.ca}`, schema: otherSchema.name }),
+      })
+      clients.push(prisma)
+      const error = await prisma.user.count().catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'P1011' })
+      expect((error as Error).message).toContain(
+        "Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: the certificate is for another host name. " +
+          'Connect with a host name the certificate lists; or sslmode=no-verify encrypts without checking the certificate',
+      )
+      await prisma.$disconnect()
+    } finally {
+      await other.stop()
+    }
   })
 
   test('a misspelt sslmode is refused when the adapter is created', () => {
