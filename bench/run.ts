@@ -19,10 +19,13 @@ const parts: readonly Part[] = asked ? [asked as Part] : PARTS
 
 const m = machine()
 console.log(`prisma-pool benchmarks on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node.js ${m.node}`)
-// The pool part measures one SELECT 1 on PostgreSQL, to put a pool cycle in proportion.
+// The adapter part runs on BENCH_ENGINE's server (or both); the pool part measures one SELECT 1 on PostgreSQL, to put a
+// pool cycle in proportion.
 const engine = process.env.BENCH_ENGINE
-const engines: ('pg' | 'mysql')[] = engine === 'pg' || engine === 'mysql' ? [engine] : ['pg', 'mysql']
-const stopServers = await benchServers(parts.includes('adapters') ? [...engines] : parts.includes('pool') ? ['pg'] : [])
+const servers = new Set<'pg' | 'mysql'>()
+if (parts.includes('adapters')) for (const e of engine === 'pg' || engine === 'mysql' ? ([engine] as const) : (['pg', 'mysql'] as const)) servers.add(e)
+if (parts.includes('pool')) servers.add('pg')
+const stopServers = await benchServers([...servers])
 try {
   // Imported once the servers are known: the adapter benchmark's helpers read their URLs when loaded.
   const rows: Row[] = []

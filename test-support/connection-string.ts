@@ -9,6 +9,7 @@ export function connectionStringChecks(adapter: string, create: (input: unknown)
     for (const [given, what] of [
       [{ connectionString: unset }, 'connectionString is undefined: is DATABASE_URL'],
       [{ connectionString: '' }, 'connectionString is empty: is DATABASE_URL'],
+      [{ connectionString: '  ' }, 'connectionString is blank: is DATABASE_URL'],
       [unset, `${adapter} was given no connection string: is DATABASE_URL`],
       ['', `${adapter} was given an empty connection string: is DATABASE_URL`],
     ] as const) {
@@ -25,5 +26,7 @@ export function connectionStringChecks(adapter: string, create: (input: unknown)
   test('a connection string without // is refused without repeating it (it may hold a password)', () => {
     expect(() => create(`${scheme}:app:sekret@db/app`)).toThrow(`connectionString starts with "${scheme}:" but not "${scheme}://": expected a URL such as ${example}.`)
     expect(() => create(`${scheme}:app:sekret@db/app`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('sekret') }))
+    // A JDBC URL is named as such, not as a scheme missing its //.
+    expect(() => create(`jdbc:${scheme}://db:1/app`)).toThrow(`connectionString starts with "jdbc:${scheme}://", which is not a URL for this adapter`)
   })
 }

@@ -24,11 +24,11 @@ export default async function setup(project: TestProject) {
   const started: { stop(): Promise<void> }[] = []
   const open = async (engine: Engine): Promise<TestServer | { error: string }> => {
     const url = process.env[VARIABLE[engine]]
-    if (url) return { url, owned: false, description: `${VARIABLE[engine]} (${printable(url)})` }
+    if (url) return { url, description: `${VARIABLE[engine]} (${printable(url)})` }
     try {
       const server = await PRIVATE[engine].start()
       started.push(server)
-      return { url: server.url, owned: true, description: server.description }
+      return { url: server.url, description: server.description }
     } catch (error) {
       return { error: `no ${engine === 'pg' ? 'PostgreSQL' : 'MariaDB/MySQL'} server for the tests: ${(error as Error).message}` }
     }

@@ -5,8 +5,6 @@ export type Engine = 'pg' | 'mysql'
 
 export interface TestServer {
   url: string
-  /** Started by the suite for this run: the tests may reconfigure it. A server of PG_TEST_URL / MYSQL_TEST_URL is not. */
-  owned: boolean
   /** What it is, for messages (never with a password). */
   description: string
 }
@@ -31,7 +29,7 @@ export function testServer(engine: Engine): TestServer {
   if (!process.env.VITEST) {
     const url = process.env[VARIABLE[engine]]
     if (!url) throw new Error(`outside the test runner, set ${VARIABLE[engine]} to the server to use`)
-    return { url, owned: false, description: VARIABLE[engine] }
+    return { url, description: VARIABLE[engine] }
   }
   const server = inject('testServers')[engine]
   if ('error' in server) throw new Error(server.error)

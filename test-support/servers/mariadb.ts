@@ -57,7 +57,7 @@ export class MariaDbServer extends ServerProcess {
 
   private constructor(port: number, dir: string, server: string, config: string) {
     // SIGTERM: a clean shutdown, which ends the sessions.
-    super(dir, port, { command: server, args: [`--defaults-file=${config}`], runAs: undefined, ready: /(mariadbd|mysqld): ready for connections/, what: 'MariaDB', stopSignal: 'SIGTERM' })
+    super(dir, port, { command: server, args: [`--defaults-file=${config}`, `--port=${port}`], runAs: undefined, ready: /(mariadbd|mysqld): ready for connections/, what: 'MariaDB', stopSignal: 'SIGTERM' })
     this.url = `mysql://root@127.0.0.1:${port}/test`
     this.#server = server
   }
@@ -72,10 +72,8 @@ export class MariaDbServer extends ServerProcess {
     const dir = await serverDirectory('mysql', undefined)
     let server: MariaDbServer | undefined
     try {
-      const port = await freePort()
       const settings: Record<string, string | number> = {
         datadir: join(dir, 'data'),
-        port,
         socket: join(dir, 'mysqld.sock'),
         'pid-file': join(dir, 'mysqld.pid'),
         ...SETTINGS_FOR_TESTS,
@@ -87,6 +85,8 @@ export class MariaDbServer extends ServerProcess {
       const config = join(dir, 'my.cnf')
       writeFileSync(config, `[mysqld]\n${Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n')}\n`)
       await bins.install(config, dir)
+      // The port is chosen just before the server binds it, so that little can take it meanwhile.
+      const port = await freePort()
       server = new MariaDbServer(port, dir, bins.server, config)
       await server.restart()
       if (!bins.mariadb) await server.#viaSocket("CREATE USER 'root'@'127.0.0.1'; GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION")
@@ -96,7 +96,7 @@ export class MariaDbServer extends ServerProcess {
       return server
     } catch (error) {
       // A server that started and then failed its set-up is stopped, not left running; stop() removes the directory.
-      if (server) await server.stop()
+      if (server) await server.stop().catch(() => {})
       else rmSync(dir, { recursive: true, force: true })
       throw error
     }

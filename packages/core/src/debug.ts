@@ -23,8 +23,11 @@ export function debugEnabled(value: string | undefined): boolean {
 
 export type DebugLog = (message: string) => void
 
-/** `scheme://user:password@` → `scheme://user:***@`: a driver's message may quote the URL it was given. */
-export const withoutPasswords = (text: string) => text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]*@/g, '$1***@')
+/**
+ * `scheme://user:password@host` → `scheme://user:***@host`: a driver's message may quote the URL it was given. Up to
+ * the last `@` before the host, since a password may hold one unencoded.
+ */
+export const withoutPasswords = (text: string) => text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/]*@/g, '$1***@')
 
 /** A logger for one pool, or undefined when debugging is off (so that nothing is even formatted). */
 export function debugLog(tag: string, env: NodeJS.ProcessEnv = process.env): DebugLog | undefined {

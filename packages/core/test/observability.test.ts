@@ -6,6 +6,7 @@ import parsePrometheus from 'parse-prometheus-text-format'
 import { describe, expect, test } from 'vitest'
 import { debugEnabled, PoolAdapterFactory, QueuePool, resolvePoolOptions, type PooledConnection, type PoolOptions } from '@prisma-pool/core'
 import { captureWarnings } from '../../../test-support/warnings.js'
+import { withoutPasswords } from '../src/debug.js'
 import { events, FakeDriver } from './fake-driver.js'
 
 const makePool = (options: PoolOptions = {}, driver = new FakeDriver()) => ({ pool: new QueuePool(driver, resolvePoolOptions(options)), driver })
@@ -228,6 +229,13 @@ describe('debug log', () => {
     // Failed attempts are logged with their error, never with a password.
     expect(stderr).toMatch(/connecting to fake:\/\/db failed after \d+\.\d ms: could not reach postgres:\/\/app:\*\*\*@db\.internal:5432\/app\n/)
     expect(stderr).not.toContain('sekret-pw')
+  })
+
+  test('passwords in a message are masked, also one holding an unencoded @', () => {
+    expect(withoutPasswords('connect to postgres://app:s3cr@t@db:5432/x failed; mysql://root:pw@h/y too')).toBe(
+      'connect to postgres://app:***@db:5432/x failed; mysql://root:***@h/y too',
+    )
+    expect(withoutPasswords('postgres://app@db/x and https://example.com/a:b@c')).toBe('postgres://app@db/x and https://example.com/a:b@c')
   })
 
   test('off by default: nothing on stderr', () => {

@@ -10,7 +10,8 @@ import { resolveMySqlOptions, type PrismaPoolMySqlOptions } from './options.js'
  * ```
  */
 export class PrismaPoolMySql extends PoolAdapterFactory {
-  constructor(options?: PrismaPoolMySqlOptions | string) {
+  /** `undefined` (an unset DATABASE_URL) is refused; `{}` connects with mysql2's defaults. */
+  constructor(options: PrismaPoolMySqlOptions | string | undefined) {
     const resolved = resolveMySqlOptions(options)
     super(new MySqlDriver(resolved), resolved.pool)
   }

@@ -13,7 +13,8 @@ export class PrismaPoolPg extends PoolAdapterFactory {
   /** Set when the connection string says `pgbouncer=true`. */
   readonly pgbouncer: boolean
 
-  constructor(options?: PrismaPoolPgOptions | string) {
+  /** `undefined` (an unset DATABASE_URL) is refused; `{}` connects with pg's defaults and the PG* environment variables. */
+  constructor(options: PrismaPoolPgOptions | string | undefined) {
     const resolved = resolvePgOptions(options)
     super(new PgDriver(resolved), resolved.pool)
     this.pgbouncer = resolved.pgbouncer
