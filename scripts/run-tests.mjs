@@ -16,9 +16,14 @@ const vitest = spawnSync(
 if (vitest.error) console.error(vitest.error)
 let status = vitest.status ?? 1
 try {
-  const { numPassedTests, numFailedTests, numPendingTests, numTotalTests } = JSON.parse(readFileSync(results, 'utf8'))
+  const { numPassedTests, numFailedTests, numPendingTests, numTotalTests, numFailedTestSuites } = JSON.parse(readFileSync(results, 'utf8'))
   if (numTotalTests === 0) status = 1
-  console.log(`\n${numPassedTests} passed, ${numFailedTests} failed` + (numPendingTests ? `, ${numPendingTests} skipped` : ''))
+  // A file whose set-up failed (beforeAll) counts its tests as skipped: the failed files are said too.
+  console.log(
+    `\n${numPassedTests} passed, ${numFailedTests} failed` +
+      (numPendingTests ? `, ${numPendingTests} skipped` : '') +
+      (numFailedTestSuites ? ` (${numFailedTestSuites} file${numFailedTestSuites === 1 ? '' : 's'} failed)` : ''),
+  )
 } catch {
   console.log('\n0 passed, 1 failed (vitest wrote no results)')
   status = status || 1
