@@ -2,21 +2,9 @@
 // which the tests use as they are (never restarted or reconfigured); unset, the suite starts private servers of its
 // own, configured as the tests need, and removes them at the end.
 import type { TestProject } from 'vitest/node'
-import { VARIABLE, type Engine, type TestServer, type TestServers } from './index.js'
+import { printable, VARIABLE, type Engine, type TestServer, type TestServers } from './index.js'
 import { MariaDbServer } from './mariadb.js'
 import { PostgresServer } from './postgres.js'
-
-/** `scheme://user@host:port/database` of a URL, without its password and parameters. */
-function printable(url: string): string {
-  try {
-    const parsed = new URL(url)
-    parsed.password = ''
-    parsed.search = ''
-    return parsed.toString()
-  } catch {
-    return '(not a valid URL)'
-  }
-}
 
 const PRIVATE = { pg: PostgresServer, mysql: MariaDbServer } as const
 

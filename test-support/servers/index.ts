@@ -18,6 +18,15 @@ declare module 'vitest' {
   }
 }
 
+/** `scheme://user@host:port/database` of a URL, without its password and parameters: what the tests print of it. */
+export function printable(url: string): string {
+  try {
+    return Object.assign(new URL(url), { password: '', search: '' }).toString()
+  } catch {
+    return '(not a valid URL)'
+  }
+}
+
 /** The variables that name servers of the user's own. */
 export const VARIABLE = { pg: 'PG_TEST_URL', mysql: 'MYSQL_TEST_URL' } as const
 

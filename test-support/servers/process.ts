@@ -117,14 +117,20 @@ function asUser(command: string, args: string[], runAs: RunAs | undefined): { fi
   return { file: SETPRIV, argv: [...user, '--pdeathsig=KILL', command, ...args], ids: {} }
 }
 
+/** Spawns `command` as `runAs` (see asUser), its stdout and stderr kept in a log. */
+function spawnLogged(command: string, args: string[], runAs: RunAs | undefined, cwd: string) {
+  const { file, argv, ids } = asUser(command, args, runAs)
+  const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...ids })
+  const log = new ServerLog()
+  child.stdout!.on('data', (chunk: Buffer) => log.add(chunk))
+  child.stderr!.on('data', (chunk: Buffer) => log.add(chunk))
+  return { child, log }
+}
+
 /** Runs a command to its end (initdb, mariadb-install-db); rejects with its output if it fails. */
 export function runCommand(command: string, args: string[], { runAs, cwd, what }: { runAs: RunAs | undefined; cwd: string; what: string }): Promise<void> {
-  const { file, argv, ids } = asUser(command, args, runAs)
+  const { child, log } = spawnLogged(command, args, runAs, cwd)
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...ids })
-    const log = new ServerLog()
-    child.stdout!.on('data', (chunk: Buffer) => log.add(chunk))
-    child.stderr!.on('data', (chunk: Buffer) => log.add(chunk))
     child.once('error', (error) => reject(new Error(`${what} could not be started: ${error.message}`)))
     // 'close', not 'exit': the output has been read by then.
     child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${what} failed (${code ?? signal}):\n${log.tail(40)}`))))
@@ -141,11 +147,7 @@ const START_TIMEOUT_MS = 60_000
  * is not ready within a minute.
  */
 export async function startProcess(command: string, args: string[], { runAs, cwd, ready, what }: { runAs: RunAs | undefined; cwd: string; ready: RegExp; what: string }) {
-  const { file, argv, ids } = asUser(command, args, runAs)
-  const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...ids })
-  const log = new ServerLog()
-  child.stdout!.on('data', (chunk: Buffer) => log.add(chunk))
-  child.stderr!.on('data', (chunk: Buffer) => log.add(chunk))
+  const { child, log } = spawnLogged(command, args, runAs, cwd)
   let timer: NodeJS.Timeout | undefined
   let onClose!: (code: number | null, signal: string | null) => void
   try {

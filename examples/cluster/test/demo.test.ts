@@ -7,13 +7,11 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { expect, test } from 'vitest'
-import { testServer } from '../../../test-support/servers/index.js'
+import { printable, testServer } from '../../../test-support/servers/index.js'
 
 const EXAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url))
 /** The suite's PostgreSQL (see test-support/servers), for the runs with DATABASE_URL. */
 const TEST_PG = testServer('pg').url
-/** A URL as the example prints it: no password, no parameters. */
-const printed = (url: string) => Object.assign(new URL(url), { password: '', search: '' }).toString()
 /** The example's entry point, run as `pnpm start` does: one process, so a signal reaches its clean-up directly. */
 const ARGS = ['--import', 'tsx', 'src/main.ts']
 /** `scheme://user:password@`: a password in a URL. */
@@ -131,7 +129,7 @@ test('with DATABASE_URL: the fleet fits the server as it is, and the example dro
   const run = await runExample(env(TEST_PG, { CLUSTER_WORKERS: '2' }))
   const output = run.stdout + run.stderr
   expect(run.code, output).toBe(0)
-  expect(run.stdout).toContain(printed(TEST_PG))
+  expect(run.stdout).toContain(printable(TEST_PG))
   expect(run.stdout).toMatch(/^ {3}2 workers × \(size 5 \+ maxOverflow 5\) = 20 ≤ \d+ \(max_connections \d+/m)
   expect(run.stdout).toContain('The fleet fits: every pool keeps its settings.')
   expect(run.stdout).toMatch(/^ {3}worker 1 \(cluster-demo@\S+\/w1\): pool size 5, maxOverflow 5$/m)

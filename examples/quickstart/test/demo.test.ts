@@ -5,13 +5,11 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { expect, test } from 'vitest'
-import { testServer } from '../../../test-support/servers/index.js'
+import { printable, testServer } from '../../../test-support/servers/index.js'
 
 const QUICKSTART_DIR = fileURLToPath(new URL('..', import.meta.url))
 /** The suite's PostgreSQL (see test-support/servers), for the run with DATABASE_URL. */
 const TEST_PG = testServer('pg').url
-/** A URL as the example prints it: no password, no parameters. */
-const printed = (url: string) => Object.assign(new URL(url), { password: '', search: '' }).toString()
 
 const STATUS_LINE =
   /QueuePool postgres:\/\/127\.0\.0\.1:\d+\/\w+: size 5, maxOverflow 5, open \d+ \(checked out \d+, idle \d+, overflow \d+\), waiting \d+/
@@ -63,7 +61,7 @@ test('with no DATABASE_URL it runs on an embedded PostgreSQL, then stops and rem
 test('with DATABASE_URL it works in a schema of its own and drops it at the end', async () => {
   const run = await runQuickstart(TEST_PG)
   expect(run.code, run.stdout + run.stderr).toBe(0)
-  expect(run.stdout).toContain(printed(TEST_PG))
+  expect(run.stdout).toContain(printable(TEST_PG))
   expect(run.stdout).toMatch(STATUS_LINE)
   const schema = /schema (quickstart_[0-9a-f]+)/.exec(run.stdout)?.[1]
   expect(schema).toBeDefined()

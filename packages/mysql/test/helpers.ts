@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import mysql from 'mysql2/promise'
-import { testServer } from '../../../test-support/servers/index.js'
+import { printable, testServer } from '../../../test-support/servers/index.js'
 
 const SERVER = testServer('mysql')
 /** The test server: the suite's private MariaDB, or the one of MYSQL_TEST_URL. */
@@ -69,7 +69,7 @@ export const INNODB_TRX_POLL = { intervalMs: 250 }
 export async function requirePerformanceSchema(server = MYSQL_URL): Promise<void> {
   const [row] = await sql<{ on: unknown }>('SELECT @@global.performance_schema AS `on`', [], undefined, server)
   if (Number(row?.on) === 1) return
-  const where = server === MYSQL_URL ? SERVER.description : server.replace(/:[^:@/]*@/, '@')
+  const where = server === MYSQL_URL ? SERVER.description : printable(server)
   throw new Error(
     `performance_schema is OFF on ${where}, and these tests read the worker tag of each connection from ` +
       'performance_schema.session_connect_attrs. Add performance_schema=ON under [mysqld] in that server\'s configuration and ' +
