@@ -149,6 +149,7 @@ const INTEGER = /^[+-]?\d+$/
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 /** A decimal MySQL's DECIMAL type holds exactly: no exponent, at most 65 digits. */
 const isExactDecimal = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(v) && v.replace(/\D/g, '').length <= 65
+const isInt32 = (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 const UINT64_MAX = 2n ** 64n - 1n
@@ -195,6 +196,7 @@ function normalize(value: unknown, type: ArgType | undefined): unknown {
 }
 
 const Typed = mysql.TypedParameter as unknown as {
+  LONG(value: number): unknown
   LONGLONG: ((value: bigint) => unknown) & { unsigned(value: bigint): unknown }
   NEWDECIMAL(value: string): unknown
 }
@@ -203,6 +205,9 @@ const Typed = mysql.TypedParameter as unknown as {
 export function toBinaryArg(value: unknown, type: ArgType | undefined): unknown {
   const v = normalize(value, type)
   if (typeof v === 'bigint') return v > INT64_MAX ? Typed.LONGLONG.unsigned(v) : Typed.LONGLONG(v)
+  // A JS number goes as a DOUBLE (mysql2's default), one that fits an INT as an INT: the types the official adapter's
+  // driver sends, so that `${2} * 3` is a BIGINT and `${2} / 4` a DECIMAL there too.
+  if (typeof v === 'number' && isInt32(v)) return Typed.LONG(v)
   // In arithmetic a string becomes a DOUBLE; a DECIMAL parameter stays exact.
   if (type?.scalarType === 'decimal' && typeof v === 'string' && isExactDecimal(v)) return Typed.NEWDECIMAL(v)
   if (typeof v === 'object' && v !== null && !Buffer.isBuffer(v)) return JSON.stringify(v)
@@ -219,12 +224,25 @@ export function quoteString(value: string, noBackslashEscapes: boolean): string 
     : `'${value.replace(/[\0\b\t\n\r\x1a'\\]/g, (c) => ESCAPES[c]!)}'`
 }
 
+/**
+ * A JS number as an SQL literal. A safe integer is written as it is: exact, and the only form LIMIT and OFFSET
+ * accept (MySQL types a long one, ten characters or more, BIGINT: `SELECT ${2 ** 31}` gives a bigint, as the
+ * official adapter's text protocol does). Any other number is a double, written with an exponent so that MySQL reads a DOUBLE, not a
+ * DECIMAL: `SELECT ${1.5}` then gives the number 1.5, as over the binary protocol, and 2 ** 60 keeps its value
+ * (`String(2 ** 60)` is 1152921504606847000, which as a DECIMAL is another number).
+ */
+function numberLiteral(v: number): string {
+  if (!Number.isFinite(v)) invalid(`${v} cannot be sent to MySQL`)
+  const s = String(v)
+  return Number.isSafeInteger(v) || s.includes('e') ? s : `${s}e0`
+}
+
 /** An argument as an SQL literal, for the text protocol. */
 export function toLiteral(value: unknown, type: ArgType | undefined, noBackslashEscapes: boolean): string {
   const v = normalize(value, type)
   if (v === null) return 'NULL'
   if (typeof v === 'bigint') return v.toString()
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : invalid(`${v} cannot be sent to MySQL`)
+  if (typeof v === 'number') return numberLiteral(v)
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
   if (Buffer.isBuffer(v)) return `X'${v.toString('hex')}'`
   // An unquoted decimal literal is exact; in arithmetic a quoted one would become a DOUBLE.

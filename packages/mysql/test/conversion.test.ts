@@ -44,7 +44,9 @@ describe('literals', () => {
     [null, arg('string'), 'NULL'],
     ['9223372036854775807', arg('bigint'), '9223372036854775807'],
     [42, arg('int'), '42'],
-    [1.5, arg('float'), '1.5'],
+    // A JS number that is no safe integer is a double: an exponent makes MySQL read it as one, not as a DECIMAL.
+    [1.5, arg('float'), '1.5e0'],
+    [2 ** 60, arg('decimal'), '1152921504606847000e0'],
     ['-12.3400', arg('decimal'), '-12.3400'],
     ['1 OR 1=1', arg('decimal'), "'1 OR 1=1'"],
     // Prisma sends Float fields as decimals marked with their column type.

@@ -4,7 +4,7 @@
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { both, canonical, expectSame, officialAdapter, openPair, type Pair } from './compare.js'
-import { Prisma, type PrismaClient } from './generated/prisma/client.js'
+import { Prisma, PrismaClient } from './generated/prisma/client.js'
 import { createTestDatabase, sql } from './helpers.js'
 
 const INSTANT = new Date('2024-02-29T23:59:59.123Z')
@@ -83,14 +83,108 @@ const ROW = {
   geo: Buffer.from('e6100000' + '0101000000' + '000000000000f8bf' + '0000000000000840', 'hex'),
 }
 
+/** A column of each type a raw query's argument can go into, one row per test (`name`). */
+const ARGS_TABLE = `
+  CREATE TABLE RawArgs (
+    name VARCHAR(40) PRIMARY KEY, i INT, bi BIGINT, d DOUBLE, \`dec\` DECIMAL(65,30), vc VARCHAR(20), b BOOLEAN,
+    dtm DATETIME(3), bl BLOB, js JSON
+  );`
+
+/**
+ * Each JS type a raw query's argument can have: what `SELECT ${value} AS v` returns (`selected`, the same through the
+ * official adapter unless `official` says otherwise), and the column of RawArgs that stores it (read back as `stored`).
+ */
+const ARGUMENTS: { type: string; value: unknown; selected: unknown; official?: unknown; column: string; stored: unknown }[] = [
+  { type: 'number (integer)', value: 42, selected: 42, column: 'i', stored: 42 },
+  { type: 'number (fractional)', value: 1.5, selected: 1.5, column: 'd', stored: 1.5 },
+  // Not a safe integer: String(2 ** 60) is 1152921504606847000, a neighbour of the value.
+  { type: 'number (beyond 2^53)', value: 2 ** 60, selected: 2 ** 60, column: 'bi', stored: 2n ** 60n },
+  { type: 'bigint', value: 9007199254740993n, selected: 9007199254740993n, column: 'bi', stored: 9007199254740993n },
+  { type: 'string', value: "tëxt 'q'", selected: "tëxt 'q'", column: 'vc', stored: "tëxt 'q'" },
+  { type: 'boolean', value: true, selected: 1, column: 'b', stored: 1 },
+  { type: 'null', value: null, selected: null, column: 'vc', stored: null },
+  // Prisma sends a Date as its ISO text, which the adapters turn into MySQL's.
+  { type: 'Date', value: INSTANT, selected: '2024-02-29 23:59:59.123', column: 'dtm', stored: INSTANT },
+  { type: 'Buffer', value: Buffer.from([0x00, 0xff]), selected: Uint8Array.from([0x00, 0xff]), column: 'bl', stored: Uint8Array.from([0x00, 0xff]) },
+  { type: 'Uint8Array', value: Uint8Array.from([1, 2]), selected: Uint8Array.from([1, 2]), column: 'bl', stored: Uint8Array.from([1, 2]) },
+  // Not copied: the official adapter sends a Decimal as text, which the server returns as text.
+  {
+    type: 'Decimal',
+    value: new Prisma.Decimal('-12345678901234567890.123456789'),
+    selected: new Prisma.Decimal('-12345678901234567890.123456789'),
+    official: '-12345678901234567890.123456789',
+    column: 'dec',
+    stored: new Prisma.Decimal('-12345678901234567890.123456789'),
+  },
+  // Prisma sends an object as its JSON text.
+  { type: 'JSON object', value: { a: [1, 'x', null] }, selected: '{"a":[1,"x",null]}', column: 'js', stored: { a: [1, 'x', null] } },
+  { type: 'array', value: [1, 2], selected: '[1,2]', column: 'js', stored: [1, 2] },
+]
+
+/** The JS type of a value, Decimals, bytes and dates told from other objects. */
+function jsType(value: unknown): string {
+  if (value === null) return 'null'
+  if (Prisma.Decimal.isDecimal(value)) return 'Decimal'
+  if (value instanceof Uint8Array) return 'Uint8Array'
+  if (value instanceof Date) return 'Date'
+  return Array.isArray(value) ? 'array' : typeof value
+}
+
 describe.each([true, false])('preparedStatements: %s', (preparedStatements) => {
   let pair: Pair
+  /** The official adapter as its documentation sets it up: the binary protocol, whatever ours uses. */
+  let officialDefault: PrismaClient
   beforeAll(async () => {
     pair = await openPair(preparedStatements ? 'raw_ps' : 'raw_text', { preparedStatements, pool: { size: 3, maxOverflow: 0 } })
-    await Promise.all([pair.oursDb.name, pair.officialDb.name].map((db) => sql(RAW_TABLE, [], db)))
+    await Promise.all([pair.oursDb.name, pair.officialDb.name].map((db) => sql(RAW_TABLE + ARGS_TABLE, [], db)))
+    officialDefault = new PrismaClient({ adapter: officialAdapter(pair.officialDb.url) })
   })
   afterAll(async () => {
+    await officialDefault?.$disconnect()
     await pair?.close()
+  })
+
+  test.each(ARGUMENTS)('an argument of type $type: selected, stored and compared as with the official adapter', async ({ type, value, selected, official = selected, column, stored }) => {
+    const run = async (prisma: PrismaClient) => {
+      const [select] = await prisma.$queryRaw<{ v: unknown }[]>`SELECT ${value} AS v`
+      await prisma.$executeRawUnsafe(`INSERT INTO RawArgs (name, \`${column}\`) VALUES (?, ?)`, type, value)
+      const [read] = await prisma.$queryRawUnsafe<{ v: unknown; same: unknown }[]>(
+        `SELECT \`${column}\` AS v, \`${column}\` = ? AS same FROM RawArgs WHERE name = ?`,
+        value,
+        type,
+      )
+      return { selected: select!.v, type: jsType(select!.v), stored: read!.v, same: read!.same }
+    }
+    const [ours, theirs] = await Promise.all([run(pair.ours), run(officialDefault)])
+    const same = value === null ? null : 1
+    expect(canonical(ours)).toEqual(canonical({ selected, type: jsType(selected), stored, same }))
+    expect(canonical(theirs)).toEqual(canonical({ selected: official, type: jsType(official), stored, same }))
+  })
+
+  test('fractional numbers are doubles in arithmetic too, as in JS and with the official adapter', async () => {
+    const query = (prisma: PrismaClient) => prisma.$queryRaw<{ v: unknown }[]>`SELECT ${0.1} + ${0.2} AS v, ${-1.5} * 2 AS w, ${1e-7} AS x`
+    const [ours, official] = await Promise.all([query(pair.ours), query(officialDefault)])
+    expectSame(ours, official, [{ v: 0.1 + 0.2, w: -3, x: 1e-7 }])
+  })
+
+  test('integers in arithmetic: the types the official adapter gives over the same protocol', async () => {
+    // Over the binary protocol an INT parameter, so `? * 3` is a BIGINT; in the text protocol the literal `2 * 3` is an INT.
+    const [ours, official] = await both(pair, (prisma) => prisma.$queryRaw`SELECT ${2} * 3 AS m, ${2} / 4 AS d, ${-7} + 0 AS n`)
+    expectSame(ours, official, [preparedStatements ? { m: 6n, d: new Prisma.Decimal('0.5'), n: -7n } : { m: 6, d: new Prisma.Decimal('0.5'), n: -7 }])
+  })
+
+  test('safe integers are integer literals in the text protocol: LIMIT and OFFSET take them', async () => {
+    const [ours, official] = await both(pair, (prisma) =>
+      prisma.$queryRaw`SELECT g FROM (SELECT 1 AS g UNION ALL SELECT 2 UNION ALL SELECT 3) AS t ORDER BY g LIMIT ${Number.MAX_SAFE_INTEGER} OFFSET ${1}`,
+    )
+    expectSame(ours, official, [{ g: 2 }, { g: 3 }])
+  })
+
+  test('Decimals stay exact in arithmetic (not copied: the official adapter computes with a double)', async () => {
+    const query = (prisma: PrismaClient) => prisma.$queryRaw<{ v: unknown }[]>`SELECT ${new Prisma.Decimal('0.1')} * 3 AS v`
+    const [ours, official] = await Promise.all([query(pair.ours), query(officialDefault)])
+    expect(canonical(ours)).toEqual(canonical([{ v: new Prisma.Decimal('0.3') }]))
+    expect(official).toEqual([{ v: 0.30000000000000004 }])
   })
 
   test('$queryRaw sends every parameter type', async () => {
