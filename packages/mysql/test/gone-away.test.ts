@@ -6,11 +6,11 @@ import { PrismaPoolMySql, type PrismaPoolMySqlOptions } from '@prisma-pool/mysql
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
 import { until } from '../../../test-support/until.js'
 import { PrismaClient } from './generated/prisma/client.js'
-import { createTestDatabase, sessionCount, sql } from './helpers.js'
-import { startProxy } from './proxy.js'
+import { startProxy, type TestProxy } from '../../../test-support/proxy.js'
+import { createTestDatabase, MYSQL_URL, sessionCount, sql } from './helpers.js'
 
 async function silentProxy() {
-  const proxy = await startProxy()
+  const proxy = await startProxy(MYSQL_URL)
   proxies.push(proxy)
   return proxy
 }
@@ -18,12 +18,12 @@ async function silentProxy() {
 type Database = Awaited<ReturnType<typeof createTestDatabase>>
 const databases: Database[] = []
 const clients: PrismaClient[] = []
-const proxies: Awaited<ReturnType<typeof startProxy>>[] = []
+const proxies: TestProxy[] = []
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.$disconnect()))
   await Promise.all(databases.map((database) => database.drop()))
-  for (const proxy of proxies) proxy.close()
+  await Promise.all(proxies.map((proxy) => proxy.close()))
 })
 
 /** A client on its own database, directly or through `port`. */
