@@ -47,6 +47,7 @@ const stubConnection = (): EngineConnection => ({
   inTransaction: () => false,
   isBroken: () => false,
   close: async () => {},
+  destroy: () => {},
 })
 
 export const stubDriver: EngineDriver = {

@@ -16,6 +16,7 @@ interface Client {
 interface Factory {
   connections(): Promise<FleetConnections>
   pool: { tag: string } | undefined
+  stats(): { totals: { connectErrors: number } }
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig
@@ -53,7 +54,7 @@ let client: { factory: Factory; prisma: Client } | undefined
 /** The transactions of 'hold', each waiting for 'release'. */
 let held: { release: () => void; done: Promise<unknown> }[] = []
 /** The current 'load', for 'progress'. */
-let load: LoadResult = { succeeded: 0, failed: 0, codes: {}, messages: [] }
+let load: LoadResult = { succeeded: 0, failed: 0, codes: {}, messages: [], connectErrors: 0 }
 
 function started() {
   if (!client) throw new Error("'start' first")
@@ -95,8 +96,9 @@ async function release(): Promise<number> {
 /** Runs `k` queries at once (slow while the test holds a lock on the User table); counts failures by code. */
 async function runLoad(k: number): Promise<LoadResult> {
   const { prisma } = started()
-  const result: LoadResult = { succeeded: 0, failed: 0, codes: {}, messages: [] }
+  const result: LoadResult = { succeeded: 0, failed: 0, codes: {}, messages: [], connectErrors: 0 }
   load = result
+  loadConnectErrorsFrom = started().factory.stats().totals.connectErrors
   await Promise.all(
     Array.from({ length: k }, () =>
       prisma.user.count().then(
@@ -110,6 +112,13 @@ async function runLoad(k: number): Promise<LoadResult> {
       ),
     ),
   )
+  return withConnectErrors(result)
+}
+
+/** The connects that failed since the current load began. */
+let loadConnectErrorsFrom = 0
+function withConnectErrors(result: LoadResult): LoadResult {
+  result.connectErrors = (client?.factory.stats().totals.connectErrors ?? 0) - loadConnectErrorsFrom
   return result
 }
 
@@ -127,7 +136,7 @@ async function handle(command: Command): Promise<unknown> {
     case 'load':
       return runLoad(command.n)
     case 'progress':
-      return load
+      return withConnectErrors(load)
     case 'fleet':
       return started().factory.connections()
     case 'exit': // the process exits once the reply is sent: with 0, or with 1 if this failed

@@ -65,6 +65,7 @@ class Lease {
   async run<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
     this.#running++
     const start = performance.now()
+    const answered = this.pool.statementStarted(this.checkout.connection)
     try {
       return await work(this.conn)
     } catch (error) {
@@ -72,6 +73,7 @@ class Lease {
       if (loss === 'server' || (loss && !this.#loss)) this.#loss = loss
       throw toAdapterError(this.driver, error)
     } finally {
+      answered()
       this.#running--
       this.pool.queryTimes.record(performance.now() - start)
     }

@@ -49,7 +49,19 @@ export interface EngineConnection {
   readonly idleTimeoutMs?: number
   /** True once the driver has seen the connection die (socket closed, fatal server error). */
   isBroken(): boolean
+  /** Says goodbye to the server and closes the socket. The pool bounds the wait (pingTimeout), then destroys. */
   close(): Promise<void>
+  /**
+   * Closes the socket at once, with no goodbye (the path to the server may be dead): calls still waiting reject
+   * with the driver's connection-lost error.
+   */
+  destroy(): void
+  /**
+   * The server's id of this session (PostgreSQL backend pid, MySQL connection id) when it talks to the server
+   * directly, not through a pooler that moves sessions around: lets the pool ask the server about a statement
+   * that gets no answer (see `EngineDriver.checkSession`).
+   */
+  readonly sessionId?: number
 
   /**
    * The server's limits on how many connections this session's user may open, each with what it is (for the
@@ -124,6 +136,12 @@ export interface EngineDriver {
    * connections), which count against the same server limits: the budget check adds them for every worker.
    */
   readonly sideConnections?: number
+  /**
+   * Asked, on a connection of the engine's own, about a session whose statement has had no answer for a while:
+   * `'running'` while the server still works on a statement of it (or has just finished one); otherwise the
+   * server is waiting for a client that no longer hears it, so the engine ends that session and says `'ended'`.
+   */
+  checkSession?(sessionId: number, timeoutMs: number): Promise<'running' | 'ended'>
   /** Creates a scratch database for Prisma Migrate; the returned driver connects to it. */
   createShadowDatabase?(timeoutMs: number): Promise<ShadowDatabase>
 }

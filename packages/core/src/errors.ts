@@ -42,18 +42,23 @@ export class PoolTimeoutError extends PrismaPoolError {
   /** Prisma 6's meta of P2024 (`connection_limit`: null for an unlimited overflow), and the counts of the moment. */
   readonly meta: { connection_limit: number | null; timeout: number; checked_out: number; connecting: number; waiting: number }
 
-  constructor(details: PoolTimeoutDetails, target: string) {
+  /** `cause`: the error of the last attempt to connect, when it failed. */
+  constructor(details: PoolTimeoutDetails, target: string, cause?: unknown) {
     const limit =
       details.maxOverflow === -1
         ? `size ${details.size} + unlimited overflow`
         : `size ${details.size} + maxOverflow ${details.maxOverflow} = ${plural(details.size + details.maxOverflow, 'connection')}`
     const connecting = details.connecting ? `, ${details.connecting} connecting` : ''
-    const lastError = details.lastConnectError ? ` The last attempt to connect failed: ${details.lastConnectError}.` : ''
+    // Connects failing until the end: the server is the trouble, not the pool's size.
+    const advice = details.lastConnectError
+      ? ` The pool retried connecting until then; the last attempt failed: ${details.lastConnectError}. ` +
+        `Check that the server is running, reachable and accepting connections, or raise pool.timeout to ride out longer outages.`
+      : ` Raise pool.size or pool.maxOverflow if the server has room for more connections, ` +
+        `raise pool.timeout to wait longer, or finish transactions and long queries sooner so connections come back.`
     super(
       `timed out after ${details.timeout} s waiting for a connection to ${target} ` +
-        `(pool limit: ${limit}; ${details.checkedOut} checked out${connecting}, ${details.waiting} waiting).${lastError} ` +
-        `Raise pool.size or pool.maxOverflow if the server has room for more connections, ` +
-        `raise pool.timeout to wait longer, or finish transactions and long queries sooner so connections come back.`,
+        `(pool limit: ${limit}; ${details.checkedOut} checked out${connecting}, ${details.waiting} waiting).${advice}`,
+      cause === undefined ? undefined : { cause },
     )
     this.details = details
     this.meta = {

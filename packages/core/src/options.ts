@@ -27,6 +27,22 @@ export interface PoolOptions {
   /** Longest wait for the server to accept a new connection, in seconds. Default 10. */
   connectTimeout?: number
   /**
+   * Longest wait for a pre-ping's answer, in seconds (HikariCP's validationTimeout); a connection that does not
+   * answer is closed and another one used. Also bounds closing a connection. Default 1.
+   */
+  pingTimeout?: number
+  /**
+   * A statement that has had no answer for this long (seconds) makes the pool ask the server, on a connection of
+   * its own, whether that session still runs it; if not, the network path is dead: the connection is closed and
+   * the statement fails (P1017). A slow statement is never touched. 0 = off. Default 5.
+   */
+  unansweredCheck?: number
+  /**
+   * Longest wait of `dispose()` (`$disconnect()`) for checked-out connections to come back, in seconds; those still
+   * out then are closed, with a warning. Default 5.
+   */
+  disposeTimeout?: number
+  /**
    * Names this application on the server, with this worker's host, pid and worker id (PostgreSQL
    * `application_name`, MySQL connection attributes): what `connections()` groups by. Default 'prisma-pool'.
    */
@@ -61,6 +77,9 @@ const BUILT_IN_DEFAULTS: ResolvedPoolOptions = Object.freeze({
   resetOnReturn: 'rollback',
   overflowIdleTimeout: 10,
   connectTimeout: 10,
+  pingTimeout: 1,
+  unansweredCheck: 5,
+  disposeTimeout: 5,
   applicationName: 'prisma-pool',
   workers: 'auto',
   budgetPolicy: 'warn',
@@ -98,6 +117,9 @@ const RULES: Record<keyof PoolOptions, Rule> = {
   },
   overflowIdleTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
   connectTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
+  pingTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
+  unansweredCheck: { allowed: `a number of seconds from 0 (off) to ${MAX_SECONDS}`, check: (v) => v === 0 || isSeconds(v) },
+  disposeTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
   applicationName: {
     allowed: 'a non-empty string of printable ASCII characters, at most 40',
     check: (v) => typeof v === 'string' && /^[\x20-\x7e]{1,40}$/.test(v),
@@ -135,6 +157,7 @@ const KNOWN_ALIASES: Record<string, keyof PoolOptions> = {
   idletimeoutmillis: 'overflowIdleTimeout',
   connect_timeout: 'connectTimeout',
   connectiontimeoutmillis: 'connectTimeout',
+  validationtimeout: 'pingTimeout',
   application_name: 'applicationName',
   leakdetectionthreshold: 'leakDetectionThreshold',
   leak_detection_threshold: 'leakDetectionThreshold',

@@ -11,6 +11,7 @@ import {
 } from './accounting.js'
 import { debugLog, withoutPasswords } from './debug.js'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
+import { socketError } from './socket-errors.js'
 import { ConnectTimeoutError, PoolBudgetError, PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
 import { detectWorkers, identityTag, workerIdentity, type WorkerCount, type WorkerIdentity } from './identity.js'
 import { Histogram, metricsJson, type HistogramSnapshot, type Labels, type MetricsJson } from './metrics.js'
@@ -26,6 +27,7 @@ export type CloseReason =
   | 'pre-ping'
   | 'reset-failed'
   | 'in-transaction'
+  | 'unanswered'
   | 'dispose'
 
 /** A connection as the pool holds it. */
@@ -40,6 +42,12 @@ export interface PooledConnection {
   retireReason?: CloseReason
   /** Fires when the connection, idle, nears the server's idle timeout (see EngineConnection.idleTimeoutMs). */
   idleTimer?: NodeJS.Timeout
+  /** Statements under way on it, and since when it has given no answer (see `statementStarted`). */
+  running: number
+  waitingSince: number
+  /** When the server was last asked about it (see `#checkUnanswered`), and whether an answer is awaited. */
+  checkedAt?: number
+  checking?: boolean
 }
 
 /** One checkout of a connection. Releasing it a second time does nothing, even after the connection moved on. */
@@ -194,6 +202,16 @@ class RetiringTarnPool extends TarnPool<PooledConnection> {
     for (const waiting of this.pendingAcquires) waiting.abort()
   }
 
+  /** The connections checked out now. */
+  checkedOut(): PooledConnection[] {
+    return this.used.map((used) => used.resource)
+  }
+
+  /** Gives up the connections being opened; one that arrives later is closed by tarn. */
+  abortCreates(): void {
+    for (const create of this.pendingCreates) create.abort()
+  }
+
   /** Closes a checked-out connection instead of releasing it. */
   destroyUsed(pc: PooledConnection): void {
     const index = this.used.findIndex((used) => used.resource === pc)
@@ -212,6 +230,25 @@ const tarnMax = (options: ResolvedPoolOptions) => Math.min(maxConnections(option
 
 /** Share of the server's idle timeout after which an idle connection is closed: before the server does it. */
 const SERVER_IDLE_SHARE = 0.9
+
+/** A transient connect failure is retried after about 50 ms, then twice as long each time, up to 1 s, jittered. */
+const FIRST_RETRY_DELAY_MS = 50
+const MAX_RETRY_DELAY_MS = 1000
+const retryDelay = (failures: number) => {
+  const delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1))
+  return delay / 2 + (Math.random() * delay) / 2
+}
+
+const PING_TIMED_OUT = new Error('ping timed out')
+
+/** Connect failures that may pass on their own: a server starting or stopping, out of reach for a moment. */
+const TRANSIENT_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout'])
+
+/** While connects fail for a transient cause, one create retries them; the others wait until that ends. */
+interface Outage {
+  over: Promise<void>
+  end: () => void
+}
 
 /** Settles with `work`, or rejects with `onTimeout()` after `timeoutMs`. */
 async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
@@ -258,11 +295,18 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   #invalidatedUpTo = 0
   #closed = false
   #disposing: Promise<void> | undefined
-  #lastConnectError: string | undefined
+  /** Why the last connect failed, until one succeeds: the `cause` of a PoolTimeoutError. */
+  #lastConnectError: { error: unknown; message: string } | undefined
+  #outage: Outage | undefined
+  /** Connections with a statement under way, for the check of unanswered statements. */
+  readonly #busy = new Set<PooledConnection>()
+  #busyCheck: NodeJS.Timeout | undefined
   #totals = zeroTotals()
   /** Options in milliseconds, as the hot path reads them. */
   readonly #recycleMs: number
   readonly #prePingAfterIdleMs: number
+  /** unansweredCheck in ms; 0 when off, or when the engine cannot ask the server about a session. */
+  readonly #unansweredMs: number
 
   constructor(driver: EngineDriver, options: ResolvedPoolOptions) {
     super()
@@ -278,16 +322,17 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       // tarn awaits a promise here although its types say boolean: that is how pre-ping stays off the caller's path.
       validate: ((pc: PooledConnection) => this.#validate(pc)) as unknown as (pc: PooledConnection) => boolean,
       acquireTimeoutMillis: ms(options.timeout),
-      // Our own timers in #open() (the connect, then the budget check) name the cause; tarn's must not fire first.
-      createTimeoutMillis: 2 * ms(options.connectTimeout) + 1000,
+      // #open() bounds itself: each connect by connectTimeout, the retries by the callers' wait. tarn's must not fire first.
+      createTimeoutMillis: ms(options.timeout) + 2 * ms(options.connectTimeout) + 2 * MAX_RETRY_DELAY_MS,
       idleTimeoutMillis: idleMs,
       reapIntervalMillis: Math.ceil(Math.max(10, Math.min(1000, idleMs / 2, recycleMs / 4))),
-      // A wrong password or a stopped server must fail the caller now, not after `timeout` seconds of retries.
+      // A wrong password must fail the caller now. #open() retries the transient failures itself, while callers wait.
       propagateCreateError: true,
     })
     this.#tarn.retireReason = (pc) => this.#retireReason(pc, now())
     this.#recycleMs = recycleMs
     this.#prePingAfterIdleMs = ms(options.prePingAfterIdle)
+    this.#unansweredMs = driver.checkSession ? ms(options.unansweredCheck) : 0
     this.#leakMs = ms(options.leakDetectionThreshold)
     // Read now, so that a wrong PRISMA_POOL_WORKERS fails the pool's creation rather than its first connection.
     this.#workerCount =
@@ -482,8 +527,97 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   dispose(): Promise<void> {
     this.#closed = true
     this.#tarn.abortWaiting()
-    this.#disposing ??= this.#tarn.destroy().then(() => undefined)
+    this.#disposing ??= this.#dispose()
     return this.#disposing
+  }
+
+  async #dispose(): Promise<void> {
+    const deadline = setTimeout(() => this.#closeCheckedOut(), ms(this.options.disposeTimeout))
+    try {
+      await this.#tarn.destroy()
+    } finally {
+      clearTimeout(deadline)
+      clearInterval(this.#busyCheck)
+    }
+  }
+
+  /** dispose()'s deadline has passed: connections still checked out, or being opened, are closed under their users. */
+  #closeCheckedOut(): void {
+    const checkedOut = this.#tarn.checkedOut()
+    if (checkedOut.length > 0) {
+      process.emitWarning(
+        `prisma-pool: dispose() waited ${this.options.disposeTimeout} s (pool.disposeTimeout) for ${checkedOut.length} checked-out ` +
+          `connection${checkedOut.length === 1 ? '' : 's'} to ${this.driver.target}; closing ${checkedOut.length === 1 ? 'it' : 'them'} now: ` +
+          `statements still running on them fail.`,
+        'PrismaPoolWarning',
+      )
+    }
+    for (const pc of checkedOut) {
+      pc.conn.destroy()
+      this.#discard(pc, 'dispose')
+    }
+    this.#tarn.abortCreates()
+  }
+
+  /**
+   * Marks a statement under way on `pc` (the adapter wraps every engine call in it) and returns its end. While it
+   * waits, the connection is watched for a dead network path (see `#checkUnanswered`).
+   */
+  statementStarted(pc: PooledConnection): () => void {
+    if (pc.running++ === 0 && this.#unansweredMs > 0 && pc.conn.sessionId !== undefined) {
+      pc.waitingSince = now()
+      this.#busy.add(pc)
+      this.#busyCheck ??= setInterval(() => this.#checkUnanswered(), Math.max(100, this.#unansweredMs / 4)).unref()
+    }
+    return () => {
+      // An answer came: the connection's path is alive, whatever else is still under way on it.
+      if (--pc.running === 0) this.#busy.delete(pc)
+      else pc.waitingSince = now()
+    }
+  }
+
+  /**
+   * A connection that has given no answer for unansweredCheck seconds: the server is asked, on a connection of the
+   * engine's own, whether that session still runs a statement. If it does not, no answer can come (the path died
+   * and the server never heard of it): the connection is destroyed and the statement fails. Nothing is done
+   * when the server cannot be asked.
+   */
+  #checkUnanswered(): void {
+    const t = now()
+    for (const pc of this.#busy) {
+      if (pc.checking || t - Math.max(pc.waitingSince, pc.checkedAt ?? 0) < this.#unansweredMs) continue
+      pc.checking = true
+      pc.checkedAt = t
+      const since = pc.waitingSince
+      this.driver.checkSession!(pc.conn.sessionId!, ms(this.options.connectTimeout))
+        .then((state) => {
+          if (state === 'ended' && pc.running > 0 && pc.waitingSince === since) this.#unanswered(pc, now() - since)
+        })
+        .catch((error: unknown) => this.#log?.(`could not ask ${this.driver.target} about connection #${pc.seq}: ${String(error)}`))
+        .finally(() => (pc.checking = false))
+    }
+    if (this.#busy.size === 0) {
+      clearInterval(this.#busyCheck)
+      this.#busyCheck = undefined
+    }
+  }
+
+  /** Ends the server's side of a connection whose path died (see EngineDriver.checkSession), if it can. */
+  #endServerSession(pc: PooledConnection): void {
+    const { sessionId } = pc.conn
+    if (sessionId === undefined || !this.driver.checkSession) return
+    this.driver.checkSession(sessionId, ms(this.options.connectTimeout)).catch(() => {})
+  }
+
+  #unanswered(pc: PooledConnection, waitedMs: number): void {
+    process.emitWarning(
+      `prisma-pool: a statement on a connection to ${this.driver.target} (server session ${pc.conn.sessionId}) had no answer for ` +
+        `${(waitedMs / 1000).toFixed(1)} s, and the server no longer runs it: the network path to the server is dead. The ` +
+        `connection was closed and the statement failed; the server's side of the session was ended.`,
+      'PrismaPoolWarning',
+    )
+    pc.retireReason ??= 'unanswered'
+    pc.conn.destroy()
   }
 
   /** Emits without letting a throwing listener break the pool's bookkeeping. */
@@ -498,23 +632,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
 
   async #open(): Promise<PooledConnection> {
     if (this.#budgetError) throw this.#budgetError
-    const timeoutMs = ms(this.options.connectTimeout)
-    const started = now()
-    const connecting = this.driver.connect(timeoutMs, this.tag)
-    let conn: EngineConnection
-    try {
-      conn = await withTimeout(connecting, timeoutMs, () => new ConnectTimeoutError(this.options.connectTimeout, this.driver.target))
-    } catch (error) {
-      this.#totals.connectErrors++
-      // Shown in PoolTimeoutError's message and the debug log: a driver's message may quote a URL with its password.
-      this.#lastConnectError = withoutPasswords(error instanceof Error ? error.message : String(error))
-      this.#log?.(`connecting to ${this.driver.target} failed after ${(now() - started).toFixed(1)} ms: ${this.#lastConnectError}`)
-      // A connection that arrives after we gave up on it must not leak.
-      connecting.then((late) => late.close()).catch(() => {})
-      if (this.driver.convertError(error)?.kind === 'TooManyConnections') throw this.#serverFull(error)
-      throw error
-    }
-    this.#lastConnectError = undefined
+    const conn = await this.#connect()
     if (this.options.budgetPolicy !== 'off') {
       // The first connection runs the check; any opened meanwhile waits for its verdict before it is handed out
       // (under 'fit', those beyond the new limit close as they come back).
@@ -522,14 +640,93 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       try {
         await this.#budgetCheck
       } catch (error) {
-        await conn.close().catch(() => {})
+        await this.#closeConnection(conn)
         throw error
       }
     }
-    const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now(), returnedAt: undefined }
+    const pc: PooledConnection = { conn, seq: ++this.#seq, createdAt: now(), returnedAt: undefined, running: 0, waitingSince: 0 }
     this.#totals.created++
     this.#emit('connect', pc)
     return pc
+  }
+
+  /**
+   * Opens a connection. A transient failure (refused, reset, timed out, starting up, full while this pool holds
+   * connections that will come back) is retried with a growing, jittered delay for as long as callers wait, by
+   * one create at a time: a server coming back is not met by every waiting caller at once. A permanent failure
+   * (credentials, unknown database, TLS) and a full server this pool holds nothing of fail at once.
+   */
+  async #connect(): Promise<EngineConnection> {
+    for (;;) {
+      if (this.#outage) {
+        await this.#outage.over
+        if (!this.#wanted()) throw this.#lastConnectError?.error ?? new Error('no caller waits for this connection')
+        continue
+      }
+      try {
+        return await this.#connectOnce()
+      } catch (error) {
+        this.#failedConnect(error)
+        if (!this.#wanted()) throw error
+      }
+      // Another create, failing at the same time, may have taken up the retries.
+      if (this.#outage) continue
+      let end!: () => void
+      const outage: Outage = { over: new Promise<void>((resolve) => (end = resolve)), end: () => end() }
+      this.#outage = outage
+      try {
+        for (let failures = 1; ; failures++) {
+          await new Promise((resolve) => setTimeout(resolve, retryDelay(failures)))
+          if (!this.#wanted()) throw this.#lastConnectError?.error
+          try {
+            return await this.#connectOnce()
+          } catch (error) {
+            this.#failedConnect(error)
+          }
+        }
+      } finally {
+        this.#outage = undefined
+        outage.end()
+      }
+    }
+  }
+
+  /** Whether a connection being opened is still wanted: someone waits for one, and the pool is open. */
+  #wanted(): boolean {
+    return !this.#closed && this.#tarn.numPendingAcquires() > 0
+  }
+
+  async #connectOnce(): Promise<EngineConnection> {
+    const timeoutMs = ms(this.options.connectTimeout)
+    const started = now()
+    const connecting = this.driver.connect(timeoutMs, this.tag)
+    try {
+      const conn = await withTimeout(connecting, timeoutMs, () => new ConnectTimeoutError(this.options.connectTimeout, this.driver.target))
+      this.#lastConnectError = undefined
+      return conn
+    } catch (error) {
+      this.#totals.connectErrors++
+      // Shown in PoolTimeoutError's message and the debug log: a driver's message may quote a URL with its password.
+      const message = withoutPasswords(error instanceof Error ? error.message : String(error))
+      this.#lastConnectError = { error, message }
+      this.#log?.(`connecting to ${this.driver.target} failed after ${(now() - started).toFixed(1)} ms: ${message}`)
+      // A connection that arrives after we gave up on it must not leak.
+      connecting.then((late) => this.#closeConnection(late)).catch(() => {})
+      throw error
+    }
+  }
+
+  /** Rethrows a connect failure that must not be retried: a permanent one, or a full server we hold nothing of. */
+  #failedConnect(error: unknown): void {
+    if (error instanceof ConnectTimeoutError) return
+    const kind = this.driver.convertError(error)?.kind
+    if (kind === 'TooManyConnections') {
+      // Connections of ours will come back: wait for them. Without any, only another client can free the server.
+      if (this.#tarn.numUsed() + this.#tarn.numFree() === 0) throw this.#serverFull(error)
+      return
+    }
+    // A host name that does not exist stays so; a failed look-up (EAI_AGAIN) may not.
+    if (kind === undefined || !TRANSIENT_KINDS.has(kind) || socketError(error)?.code === 'ENOTFOUND') throw error
   }
 
   async #close(pc: PooledConnection): Promise<void> {
@@ -538,9 +735,18 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#totals.destroyed++
     if (reason === 'recycle') this.#totals.recycled++
     if (reason === 'invalidated') this.#totals.invalidated++
-    await pc.conn.close().catch(() => {})
+    await this.#closeConnection(pc.conn)
     this.#emit('close', pc, reason)
     if (reason === 'recycle') this.#emit('recycle', pc)
+  }
+
+  /** Closes a connection, giving its goodbye pingTimeout to go through: on a dead path it would wait forever. */
+  async #closeConnection(conn: EngineConnection): Promise<void> {
+    try {
+      await withTimeout(conn.close(), ms(this.options.pingTimeout), () => new Error('close timed out'))
+    } catch {
+      conn.destroy()
+    }
   }
 
   /** Reads the server's limits on the first connection and applies budgetPolicy. Throws PoolBudgetError to refuse. */
@@ -612,11 +818,13 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       : `\nCall connections() on a worker that has a connection to see who holds the server's connections.`
     const budget = this.budget ? `\nAt start-up: ${describeBudget(this.budget, this.driver.target, this.options.budgetPolicy)}` : ''
     const message = error instanceof Error ? error.message : String(error)
+    // Called only when this worker holds none: other clients (or other workers) hold every connection.
     return new ServerFullError(
-      `${this.driver.target} refused a new connection because it is full (${message}). ` +
-        `This worker (${this.tag}) holds ${s.open} (size ${s.size} + ${overflowText(s.maxOverflow)}).${holders}${budget}\n` +
-        `Lower size and maxOverflow so that workers × (size + maxOverflow) fits the server's limit (budgetPolicy 'fit' does it ` +
-        `for you), or put a pooler such as PgBouncer or ProxySQL in front of the server.`,
+      `${this.driver.target} refused a new connection because it is full (${message}), and this worker (${this.tag}) ` +
+        `holds none of its connections (size ${s.size} + ${overflowText(s.maxOverflow)}): other clients hold them all.${holders}${budget}\n` +
+        `Free connections in those clients (or lower their pools), raise the server's connection limit, or put a pooler ` +
+        `such as PgBouncer or ProxySQL in front of the server. If the other clients are workers of this application, ` +
+        `lower size and maxOverflow so that workers × (size + maxOverflow) fits (budgetPolicy 'fit' does it for you).`,
       { cause: error },
     )
   }
@@ -643,11 +851,13 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   async #ping(pc: PooledConnection): Promise<boolean> {
     try {
       // A ping into a dead network path would otherwise hang until the caller's whole timeout is gone.
-      await withTimeout(pc.conn.ping(), ms(this.options.connectTimeout), () => new Error('ping timed out'))
+      await withTimeout(pc.conn.ping(), ms(this.options.pingTimeout), () => PING_TIMED_OUT)
       return true
-    } catch {
+    } catch (error) {
       this.#totals.prePingFailures++
       pc.retireReason = 'pre-ping'
+      // No answer: the path died silently, and the server still keeps the session. Ask it to end the session.
+      if (error === PING_TIMED_OUT) this.#endServerSession(pc)
       // As SQLAlchemy does: a connection that died while idle usually means they all did (a restart, a failover).
       this.#invalidateAll()
       return false
@@ -698,9 +908,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         checkedOut: s.checkedOut,
         connecting: s.connecting,
         waiting: s.waiting + 1,
-        lastConnectError: this.#lastConnectError,
+        lastConnectError: this.#lastConnectError?.message,
       },
       this.driver.target,
+      this.#lastConnectError?.error,
     )
     this.#totals.timeouts++
     this.#emit('timeout', error)

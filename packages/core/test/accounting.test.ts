@@ -329,8 +329,8 @@ describe('a server that is full', () => {
     const held = factory.pool!
     driver.serverList = () => ({ connections: [{ id: 1, application: held.tag, state: 'active' }, { id: 2, application: 'report-job', state: 'active', user: 'etl' }] })
     await factory.connections()
-    // One connection in use by a transaction; the next caller needs a second one, and the server is full.
-    const tx = await adapter.startTransaction()
+    // The pool's only connection dies; the server, meanwhile filled by another client, refuses a new one.
+    driver.connections[0]!.broken = true
     driver.connectError = new FakeServerError('FULL')
     const error = await adapter.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DriverAdapterError)
@@ -338,23 +338,20 @@ describe('a server that is full', () => {
     expect(cause.kind).toBe('TooManyConnections')
     const message = (cause as { cause: string }).cause
     expect(message).toContain('fake://db refused a new connection because it is full (fake server error FULL)')
-    expect(message).toContain(`This worker (${held.tag}) holds 1 (size 1 + maxOverflow 1)`)
+    expect(message).toContain(`this worker (${held.tag}) holds none of its connections (size 1 + maxOverflow 1): other clients hold them all`)
     expect(message).toContain("Who held the server's connections when last read")
     expect(message).toContain('report-job [etl]: 1')
-    await tx.rollback()
     await adapter.dispose()
   })
 
   test('without a list read before, the refusal says how to get one', async () => {
     const driver = new FakeDriver()
     const { pool } = makePool({ size: 1, maxOverflow: 1, budgetPolicy: 'off' }, driver)
-    const held = await pool.acquire()
     driver.connectError = new FakeServerError('FULL')
     const error = await pool.acquire().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ServerFullError)
     expect((error as Error).message).toContain('Call connections() on a worker that has a connection')
     expect((error as ServerFullError).cause).toBe(driver.connectError)
-    await pool.release(held)
     await pool.dispose()
   })
 
@@ -364,11 +361,12 @@ describe('a server that is full', () => {
     driver.serverList = () => ({ connections: [{ id: 1, application: 'nightly-report', state: 'active' }] })
     const { pool } = makePool({ size: 1, maxOverflow: 1 }, driver)
     const held = await pool.acquire()
+    await pool.release(held)
+    driver.connections[0]!.broken = true
     driver.connectError = new FakeServerError('FULL')
     const error = (await pool.acquire().catch((e: unknown) => e)) as Error
     expect(error.message).toContain('nightly-report: 1')
     expect(error.message).toContain('At start-up: the fleet fits fake://db: 1 worker × (size 1 + maxOverflow 1) = 2 ≤ 50 (max_connections 50)')
-    await pool.release(held)
     await pool.dispose()
   })
 })

@@ -1,6 +1,8 @@
 import { DriverAdapterError, type SqlQuery } from '@prisma/driver-adapter-utils'
 import { describe, expect, test } from 'vitest'
 import { PoolAdapterFactory, PoolClosedError, PoolOptionError, type PoolAdapter } from '@prisma-pool/core'
+import { until } from '../../../test-support/until.js'
+import { captureWarnings } from '../../../test-support/warnings.js'
 import { FakeDriver, FakeServerError } from './fake-driver.js'
 
 const q = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] })
@@ -28,10 +30,34 @@ describe('PoolAdapter', () => {
   test('when that first connection fails, connect() still succeeds and the first query reports the failure', async () => {
     const driver = Object.assign(new FakeDriver(), { connectionInfoFromServer: true })
     driver.connectError = new FakeServerError('REFUSED')
-    const adapter = (await new PoolAdapterFactory(driver, {}).connect()) as PoolAdapter
-    await expect(adapter.queryRaw(q('SELECT 1'))).rejects.toBeInstanceOf(DriverAdapterError)
+    const adapter = (await new PoolAdapterFactory(driver, { timeout: 0.1 }).connect()) as PoolAdapter
+    // A refusal is retried for as long as the caller waits (timeout), then reported with it as the cause.
+    await expect(adapter.queryRaw(q('SELECT 1'))).rejects.toMatchObject({ name: 'PoolTimeoutError', cause: driver.connectError })
     driver.connectError = undefined
     await expect(adapter.queryRaw(q('SELECT 1'))).resolves.toBeDefined()
+    await adapter.dispose()
+  })
+
+  test('a statement without an answer is failed once the server says its session runs nothing; one still running is left alone', async () => {
+    const { warnings } = captureWarnings()
+    const driver = new FakeDriver()
+    const adapter = (await new PoolAdapterFactory(driver, { unansweredCheck: 0.05 }).connect()) as PoolAdapter
+    await adapter.queryRaw(q('SELECT 1'))
+    const conn = driver.connections[0]!
+    conn.sessionId = 7
+    conn.hangNext = true
+    const waiting = adapter.queryRaw(q('SELECT pg_sleep(60)'))
+    // A slow statement: the server says it runs it, every time it is asked.
+    await until(async () => driver.checkedSessions.length >= 2, 'the server was asked twice')
+    expect(conn.closed).toBe(false)
+    driver.sessionState = 'ended'
+    await expect(waiting).rejects.toMatchObject({ cause: { kind: 'ConnectionClosed' } })
+    expect(driver.checkedSessions.every((id) => id === 7)).toBe(true)
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('(server session 7) had no answer for')])
+    // The next statement runs on a new connection.
+    await adapter.queryRaw(q('SELECT 1'))
+    expect(driver.connections).toHaveLength(2)
+    expect(adapter.pool.stats().totals).toMatchObject({ destroyed: 1 })
     await adapter.dispose()
   })
 

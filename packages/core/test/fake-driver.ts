@@ -13,6 +13,8 @@ export class FakeConnection implements EngineConnection {
   broken = false
   /** The server's idle timeout, when the test sets one. */
   idleTimeoutMs: number | undefined
+  /** The server's id of the session, when the test sets one: the pool then watches its statements. */
+  sessionId: number | undefined
   closed = false
   pingFails = false
   /** When set, ping() never answers (a dead network path). */
@@ -99,6 +101,11 @@ export class FakeConnection implements EngineConnection {
   async close() {
     this.closed = true
   }
+  destroy() {
+    this.closed = true
+    this.broken = true
+    this.#interrupt?.(new FakeServerError('LOST', 'connection'))
+  }
   #use(sql: string) {
     if (this.closed) throw new Error('query on a closed connection')
     this.log.push(sql)
@@ -139,9 +146,29 @@ export class FakeDriver implements EngineDriver {
   /** The server's connection list, as the connections report it. */
   serverList: (() => ServerConnectionList) | undefined
 
+  /** When set, connect() takes this long. */
+  connectDelayMs = 0
+  /** Connects under way now, and the most at once since the test last set it to 0. */
+  connecting = 0
+  peakConnecting = 0
+
+  /** What checkSession answers, and the sessions it was asked about. */
+  sessionState: 'running' | 'ended' = 'running'
+  checkedSessions: number[] = []
+  async checkSession(sessionId: number) {
+    this.checkedSessions.push(sessionId)
+    return this.sessionState
+  }
+
   async connect(_timeoutMs: number, tag: string) {
     this.tags.push(tag)
-    if (this.connectGate) await this.connectGate
+    this.peakConnecting = Math.max(this.peakConnecting, ++this.connecting)
+    try {
+      if (this.connectDelayMs) await new Promise((resolve) => setTimeout(resolve, this.connectDelayMs))
+      if (this.connectGate) await this.connectGate
+    } finally {
+      this.connecting--
+    }
     if (this.connectError) throw this.connectError
     const conn = new FakeConnection()
     conn.driver = this

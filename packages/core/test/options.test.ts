@@ -18,6 +18,9 @@ describe('pool options', () => {
       resetOnReturn: 'rollback',
       overflowIdleTimeout: 10,
       connectTimeout: 10,
+      pingTimeout: 1,
+      unansweredCheck: 5,
+      disposeTimeout: 5,
       applicationName: 'prisma-pool',
       workers: 'auto',
       budgetPolicy: 'warn',
@@ -59,7 +62,7 @@ describe('pool options', () => {
 
   test('an unknown key without a likely meaning lists the known options', () => {
     expect(() => validatePoolOptions({ colour: 'blue' })).toThrow(
-      'unknown pool option "colour". Known options: size, maxOverflow, timeout, recycle, prePing, prePingAfterIdle, resetOnReturn, overflowIdleTimeout, connectTimeout, applicationName, workers, budgetPolicy, leakDetectionThreshold.',
+      'unknown pool option "colour". Known options: size, maxOverflow, timeout, recycle, prePing, prePingAfterIdle, resetOnReturn, overflowIdleTimeout, connectTimeout, pingTimeout, unansweredCheck, disposeTimeout, applicationName, workers, budgetPolicy, leakDetectionThreshold.',
     )
   })
 

@@ -11,7 +11,8 @@ import {
   type Checkout,
 } from '@prisma-pool/core'
 import { captureWarnings } from '../../../test-support/warnings.js'
-import { events, FakeConnection, FakeDriver } from './fake-driver.js'
+import { until } from '../../../test-support/until.js'
+import { events, FakeConnection, FakeDriver, FakeServerError } from './fake-driver.js'
 
 function makePool(options: PoolOptions = {}, driver = new FakeDriver()) {
   const pool = new QueuePool(driver, resolvePoolOptions(options))
@@ -189,8 +190,8 @@ describe('QueuePool', () => {
     await pool.dispose()
   })
 
-  test('a ping that never answers counts as failed after connectTimeout, well before the caller times out', async () => {
-    const { pool, driver } = makePool({ connectTimeout: 0.02, timeout: 30, prePingAfterIdle: 0 })
+  test('a ping that never answers counts as failed after pingTimeout, well before the caller times out', async () => {
+    const { pool, driver } = makePool({ pingTimeout: 0.02, timeout: 30, prePingAfterIdle: 0 })
     const pc = await pool.acquire()
     await pool.release(pc)
     fake(pc).pingHangs = true
@@ -377,7 +378,8 @@ describe('QueuePool', () => {
     flaky.connectGate = new Promise(() => {})
     const second = (await refused.acquire().catch((e: unknown) => e)) as PoolTimeoutError
     expect(second).toBeInstanceOf(PoolTimeoutError)
-    expect(second.message).toContain('The last attempt to connect failed: connect ECONNREFUSED 10.0.0.9:5432.')
+    expect(second.message).toContain('the last attempt failed: connect ECONNREFUSED 10.0.0.9:5432.')
+    expect(second.cause).toBe(flaky.connectError ?? second.cause)
     void refused.dispose()
   })
 
@@ -439,21 +441,85 @@ describe('QueuePool', () => {
     }
   })
 
-  test('a connect that takes longer than connectTimeout fails with ConnectTimeoutError; the late connection is closed', async () => {
+  test('a connect that takes longer than connectTimeout is retried until the caller times out; the late connections are closed', async () => {
     const driver = new FakeDriver()
     let open!: () => void
     driver.connectGate = new Promise((resolve) => (open = resolve))
-    const { pool } = makePool({ connectTimeout: 0.02 }, driver)
-    const error = await pool.acquire().catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(ConnectTimeoutError)
-    expect((error as Error).message).toContain('could not connect to fake://db within 0.02 s')
-    expect((error as Error).message).toContain('pool.connectTimeout')
+    const { pool } = makePool({ connectTimeout: 0.02, timeout: 0.3 }, driver)
+    const error = (await pool.acquire().catch((e: unknown) => e)) as PoolTimeoutError
+    expect(error).toBeInstanceOf(PoolTimeoutError)
+    expect(error.cause).toBeInstanceOf(ConnectTimeoutError)
+    expect(error.message).toContain('the last attempt failed: prisma-pool: could not connect to fake://db within 0.02 s')
+    expect(driver.tags.length).toBeGreaterThan(1)
     open()
     await driver.connectGate
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(driver.connections).toHaveLength(1)
-    expect(driver.connections[0]!.closed).toBe(true)
+    await until(async () => driver.connections.length === driver.tags.length && driver.open.length === 0, 'every late connection is closed')
     await pool.dispose()
+  })
+
+  test('transient connect failures are retried while callers wait, by one create at a time, and the callers get connections', async () => {
+    const driver = new FakeDriver()
+    driver.connectDelayMs = 2
+    driver.connectError = new FakeServerError('REFUSED')
+    const { pool } = makePool({ size: 5, maxOverflow: 0, timeout: 30 }, driver)
+    const callers = Array.from({ length: 5 }, () => pool.acquire())
+    // The first round: one connect per caller. From then on, one create retries while the others wait for it.
+    await until(async () => driver.tags.length >= 5 && driver.connecting === 0, 'every caller tried once')
+    driver.peakConnecting = 0
+    await until(async () => driver.tags.length >= 10, 'five retries')
+    expect(driver.peakConnecting).toBe(1)
+    driver.connectError = undefined
+    const checkouts = await Promise.all(callers)
+    expect(new Set(checkouts.map((c) => c.connection)).size).toBe(5)
+    expect(pool.stats().totals).toMatchObject({ created: 5, timeouts: 0 })
+    for (const checkout of checkouts) await pool.release(checkout)
+    await pool.dispose()
+  })
+
+  test('a caller whose wait ends during an outage gets a PoolTimeoutError caused by the last connect error', async () => {
+    const driver = new FakeDriver()
+    driver.connectError = new FakeServerError('REFUSED')
+    const { pool } = makePool({ timeout: 0.2 }, driver)
+    const error = (await pool.acquire().catch((e: unknown) => e)) as PoolTimeoutError
+    expect(error).toBeInstanceOf(PoolTimeoutError)
+    expect(error.cause).toBe(driver.connectError)
+    expect(error.message).toContain('the last attempt failed: fake server error REFUSED. Check that the server is running')
+    // Nobody waits any more: the retries stop.
+    await until(async () => pool.stats().connecting === 0, 'the retrying create gave up')
+    await pool.dispose()
+  })
+
+  test('a full server makes callers wait for the connections this pool holds, not fail', async () => {
+    const driver = new FakeDriver()
+    const { pool } = makePool({ size: 1, maxOverflow: 2, timeout: 30 }, driver)
+    const held = await pool.acquire()
+    driver.connectError = new FakeServerError('FULL')
+    const waiting = [pool.acquire(), pool.acquire()]
+    await until(async () => driver.tags.length >= 4, 'the full server refused twice')
+    await pool.release(held)
+    const first = await waiting[0]!
+    expect(first.connection).toBe(held.connection)
+    await pool.release(first)
+    const second = await waiting[1]!
+    expect(second.connection).toBe(held.connection)
+    expect(pool.stats().totals.timeouts).toBe(0)
+    driver.connectError = undefined
+    await pool.release(second)
+    await pool.dispose()
+  })
+
+  test('dispose() closes what is still checked out after disposeTimeout, with a warning, and returns', async () => {
+    const { warnings } = captureWarnings()
+    const { pool, driver } = makePool({ size: 1, maxOverflow: 0, disposeTimeout: 0.05 })
+    const held = await pool.acquire()
+    fake(held).hangNext = true
+    const running = fake(held).query({ sql: 'SELECT pg_sleep(1000)', args: [], argTypes: [] })
+    await pool.dispose()
+    await expect(running).rejects.toThrow('fake server error LOST')
+    expect(driver.open).toHaveLength(0)
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('dispose() waited 0.05 s (pool.disposeTimeout) for 1 checked-out connection to fake://db')])
+    // Its user gives it back late: nothing happens.
+    await pool.release(held)
   })
 
   test('dispose refuses new callers, fails waiting ones, and closes connections as they come back', async () => {

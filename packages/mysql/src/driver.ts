@@ -38,12 +38,21 @@ const ACCESS_DENIED = 1227
 /** How long a polite COM_QUIT may take before the socket is simply destroyed. */
 const QUIT_TIMEOUT_MS = 1000
 
+/** TCP keepalive from a minute of silence on: keeps NAT and load-balancer flows alive, and finds a vanished peer. */
+const KEEPALIVE_DELAY_MS = 60_000
+
+/**
+ * Whether a session still runs a statement, for checkSession. One asleep for a second or more finished long ago and
+ * its client never heard (TIME is whole seconds in the current state). No row: the session is gone.
+ */
+const CHECK_SESSION_SQL = (id: number) => `SELECT COMMAND = 'Sleep' AND TIME >= 1 FROM information_schema.PROCESSLIST WHERE ID = ${id}`
+
 const quoteIdentifier = (name: string) => `\`${name.replaceAll('`', '``')}\``
 
 /** What mysql2 keeps of the server's handshake and its socket, not in its typings. */
 type RawConnection = mysql.Connection & {
   _handshakePacket?: { serverVersion?: string; statusFlags?: number }
-  stream?: { destroy(): void }
+  stream?: { destroy(error?: Error): void }
 }
 
 type Callback = (error: unknown, result?: unknown, fields?: unknown) => void
@@ -126,6 +135,8 @@ type SideConnection = 'script' | 'plain'
 interface SessionState {
   status: number
   idleTimeoutMs: number | undefined
+  /** CONNECTION_ID(), when it is the handshake's: a proxy in between (ProxySQL, MaxScale) makes up its own. */
+  sessionId: number | undefined
 }
 
 /** One mysql2 connection, as the pool holds it. */
@@ -145,6 +156,7 @@ export class MySqlConnection implements EngineConnection {
   readonly idleTimeoutMs: number | undefined
   /** The worker's tag this connection carries; its side connections (scripts, KILL QUERY) carry it too. */
   readonly #tag: string
+  readonly sessionId: number | undefined
 
   constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: SessionState, tag: string) {
     this.#conn = conn
@@ -153,6 +165,7 @@ export class MySqlConnection implements EngineConnection {
     this.#tag = tag
     this.#status = session.status
     this.idleTimeoutMs = session.idleTimeoutMs
+    this.sessionId = session.sessionId
     // An idle connection the server drops (wait_timeout, KILL, restart) emits 'error'; without a listener
     // that would crash the process. The pool replaces it at its next checkout.
     conn.on('error', () => {
@@ -189,9 +202,24 @@ export class MySqlConnection implements EngineConnection {
     })
   }
 
-  /** A statement of the adapter's own (transaction control), in the text protocol. */
+  /** A statement of the adapter's own (transaction control), in the text protocol, under the query timeout too. */
   async #command(sql: string): Promise<void> {
-    await this.#call((done) => this.#conn.query({ sql }, done) as unknown as Command)
+    const timeout = this.#options.queryTimeoutMs
+    await this.#timed(() => this.#call((done) => this.#conn.query({ sql, timeout }, done) as unknown as Command))
+  }
+
+  /** Runs a statement under mysql2's timeout: when it fires, the server goes on, so the statement is killed. */
+  async #timed<T>(statement: () => Promise<T>): Promise<T> {
+    try {
+      return await statement()
+    } catch (error) {
+      // The connection is given up (the pool closes it): nothing else may run before the KILL QUERY lands.
+      if ((error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+        this.#givenUp = true
+        this.cancel().catch(() => {})
+      }
+      throw error
+    }
   }
 
   /** The rows of a query of the adapter's own, each an array (the connection reads rows as arrays). */
@@ -211,9 +239,9 @@ export class MySqlConnection implements EngineConnection {
     return this.#call((done) => this.#conn.query({ sql: text, timeout }, done) as unknown as Command)
   }
 
-  async #run(query: SqlQuery): Promise<[unknown, unknown]> {
+  #run(query: SqlQuery): Promise<[unknown, unknown]> {
     const timeout = this.#options.queryTimeoutMs
-    try {
+    return this.#timed(async () => {
       if (!this.#options.preparedStatements) return await this.#textQuery(query, timeout)
       const values = query.args.map((arg, i) => toBinaryArg(arg, query.argTypes[i]))
       try {
@@ -222,14 +250,7 @@ export class MySqlConnection implements EngineConnection {
         if ((error as { errno?: unknown }).errno !== NOT_PREPARABLE) throw error
         return await this.#textQuery(query, timeout)
       }
-    } catch (error) {
-      // mysql2 gives up waiting but the server goes on: stop the statement, and let the pool close the connection.
-      if ((error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
-        this.#givenUp = true
-        this.cancel().catch(() => {})
-      }
-      throw error
-    }
+    })
   }
 
   async query(query: SqlQuery): Promise<SqlResultSet> {
@@ -444,6 +465,14 @@ export class MySqlConnection implements EngineConnection {
     }
     destroy(conn)
   }
+
+  destroy(): void {
+    this.#broken = true
+    // Not mysql2's destroy(): it marks the close as wanted, and a statement waiting on the socket would never hear.
+    // A socket error instead fails whatever waits, as a lost connection.
+    const lost = Object.assign(new Error('Connection lost: closed by prisma-pool, the server gave no answer.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true })
+    ;(this.#conn as RawConnection).stream?.destroy(lost)
+  }
 }
 
 /** Opens mysql2 connections for the pool and knows MySQL's errors and transaction SQL. */
@@ -493,6 +522,7 @@ export class MySqlDriver implements EngineDriver {
       // The pool's own timer (timeoutMs) reports the timeout; these, a little later, close the socket.
       connectTimeout: timeoutMs + 1000,
       maxPreparedStatements: this.#options.statementCacheSize,
+      keepAliveInitialDelay: this.#options.connection.keepAliveInitialDelay ?? KEEPALIVE_DELAY_MS,
       multipleStatements: kind === 'script',
     }) as RawConnection
     // Until the connection is handed over, a socket error must not become an uncaught 'error' event.
@@ -503,13 +533,14 @@ export class MySqlDriver implements EngineDriver {
     try {
       await new Promise<void>((resolve, reject) => conn.connect((error) => (error ? reject(error) : resolve())))
       this.#serverVersion ??= conn._handshakePacket?.serverVersion
-      const session: SessionState = { status: conn._handshakePacket?.statusFlags ?? STATUS_AUTOCOMMIT, idleTimeoutMs: undefined }
+      const session: SessionState = { status: conn._handshakePacket?.statusFlags ?? STATUS_AUTOCOMMIT, idleTimeoutMs: undefined, sessionId: undefined }
       if (kind !== 'plain') session.status = ((await run(conn, this.#sessionSetup)) as ResultSetHeader).serverStatus
       if (kind === 'pool') {
         // The pool closes idle connections before the server's wait_timeout does: no "gone away" to ping for.
-        const [[waitTimeout]] = (await run(conn, 'SELECT @@session.wait_timeout')) as [[unknown]]
+        const [[waitTimeout, connectionId]] = (await run(conn, 'SELECT @@session.wait_timeout, CONNECTION_ID()')) as [[unknown, unknown]]
         const seconds = Number(waitTimeout)
         session.idleTimeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined
+        if (Number(connectionId) === conn.threadId) session.sessionId = conn.threadId
       }
       return { conn, session }
     } catch (error) {
@@ -539,6 +570,21 @@ export class MySqlDriver implements EngineDriver {
     } finally {
       destroy(conn)
     }
+  }
+
+  async checkSession(id: number, timeoutMs: number): Promise<'running' | 'ended'> {
+    return this.withSideConnection('plain', async (conn) => {
+      // The check may run into the same dead path: by the deadline its connection is destroyed, and it fails.
+      const deadline = setTimeout(() => destroy(conn), timeoutMs)
+      try {
+        const rows = (await run(conn, CHECK_SESSION_SQL(id))) as unknown[][]
+        if (rows.length > 0 && Number(rows[0]![0]) !== 1) return 'running'
+        if (rows.length > 0) await run(conn, `KILL ${id}`).catch(() => {})
+        return 'ended'
+      } finally {
+        clearTimeout(deadline)
+      }
+    })
   }
 
   convertError(error: unknown) {

@@ -288,7 +288,7 @@ describe('the budget check and a full server, for an account limited to 3 connec
       const message = (error as Error).message
       expect(message).toContain('refused a new connection because it is full')
       expect(message).toContain(`'max_user_connections'`)
-      expect(message).toContain(`This worker (${adapter.pool!.tag}) holds 0 (size 1 + maxOverflow 0)`)
+      expect(message).toContain(`this worker (${adapter.pool!.tag}) holds none of its connections (size 1 + maxOverflow 0): other clients hold them all`)
 
       await holders.pop()!.end()
       await expect(prisma.user.count()).resolves.toBe(0)

@@ -3,21 +3,24 @@ import { once } from 'node:events'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { PrismaClient } from './generated/prisma/client.js'
-import { createTestDatabase } from './helpers.js'
-import { startProxy } from './proxy.js'
+import { startProxy, type ProxyOptions, type TestProxy } from '../../../test-support/proxy.js'
+import { createTestDatabase, MYSQL_URL } from './helpers.js'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
-const proxies: Awaited<ReturnType<typeof startProxy>>[] = []
+const proxies: TestProxy[] = []
 beforeAll(async () => {
   database = await createTestDatabase('faults')
 })
 afterAll(async () => {
-  for (const proxy of proxies) proxy.close()
+  await Promise.all(proxies.map((proxy) => proxy.close()))
   await database.drop()
 })
 
-async function proxy(options: Parameters<typeof startProxy>[0]) {
-  const started = await startProxy(options)
+/** A packet with sequence id 0 carrying COM_QUERY (0x03): the first command after the login. */
+const isFirstQuery = (chunk: Buffer) => chunk[3] === 0 && chunk[4] === 0x03
+
+async function proxy(options: ProxyOptions) {
+  const started = await startProxy(MYSQL_URL, options)
   proxies.push(started)
   return started
 }
@@ -25,14 +28,14 @@ async function proxy(options: Parameters<typeof startProxy>[0]) {
 test('a query timeout whose KILL QUERY cannot connect fails the query, and nothing else', async () => {
   // The proxy lets the pool's one connection through and refuses the side connection that would send the KILL.
   const { url } = await proxy({ accept: 1 })
-  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), queryTimeout: 0.2, pool: { size: 1, maxOverflow: 0 } }) })
+  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), queryTimeout: 0.2, pool: { size: 1, maxOverflow: 0, timeout: 0.5 } }) })
   const unhandled: unknown[] = []
   const onUnhandled = (reason: unknown) => unhandled.push(reason)
   process.on('unhandledRejection', onUnhandled)
   try {
     await expect(prisma.$queryRaw`SELECT SLEEP(1)`).rejects.toMatchObject({ code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'SocketTimeout' } } } })
-    // The refused KILL has settled by the time a new connection is refused too.
-    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1017' })
+    // The refused KILL has settled by the time new connections, refused too, have been retried for `timeout`.
+    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P2024', message: expect.stringContaining('the last attempt failed') })
     expect(unhandled).toEqual([])
   } finally {
     process.off('unhandledRejection', onUnhandled)
@@ -72,11 +75,12 @@ test('closing a connection on a dead network path does not hang, and frees its s
 
 test('a server that stops answering after the handshake hits connectTimeout, and the socket is closed', async () => {
   // Lets the login through, then nothing: the session set-up never gets an answer.
-  const { url, events } = await proxy({ stallAtFirstQuery: true })
-  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), pool: { connectTimeout: 0.5 } }) })
+  const { url, events } = await proxy({ stallWhen: isFirstQuery })
+  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), pool: { connectTimeout: 0.5, timeout: 0.8 } }) })
   try {
     const closed = once(events, 'client-closed')
-    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P1001', message: expect.stringContaining('within 0.5 s') })
+    // Retried (a stalled connect may pass) until the caller's timeout, which names the connect timeout.
+    await expect(prisma.user.count()).rejects.toMatchObject({ code: 'P2024', message: expect.stringContaining('within 0.5 s') })
     await closed
   } finally {
     await prisma.$disconnect()

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { connect as connectSocket } from 'node:net'
 import type { ConnectionLimit, EngineConnection, EngineDriver, ServerConnectionList, ShadowDatabase } from '@prisma-pool/core'
 import {
@@ -24,9 +25,22 @@ const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`
 const TRANSACTION_CONTROL = /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b/i
 
 const CANCEL_TIMEOUT_MS = 5000
+const KEEPALIVE_DELAY_MS = 60_000
 
 /** application_name of the connections that create and drop the shadow database: not the pool's, so not a worker's. */
 const SIDE_CONNECTION_NAME = 'prisma-pool (shadow database)'
+/** application_name of the connections that ask about a session with an unanswered statement (checkSession). */
+const CHECK_CONNECTION_NAME = 'prisma-pool (session check)'
+
+/**
+ * Whether a session still runs a statement, for checkSession. One that has been idle (or idle in a transaction) for
+ * a second or more finished long ago, and its client never heard: it is ended. No row: the session is gone.
+ */
+const CHECK_SESSION_SQL = `
+SELECT CASE WHEN state IS NULL OR state IN ('active', 'fastpath function call') OR now() - state_change < interval '1 second'
+            THEN 'running'
+            ELSE CASE WHEN pg_terminate_backend(pid) THEN 'ended' ELSE 'idle' END END AS status
+FROM pg_stat_activity WHERE pid = $1`
 
 /**
  * The limits PostgreSQL checks when this session's role logs in (InitPostgres), in one row. A superuser may
@@ -86,13 +100,34 @@ type KeyedClient = pg.Client & { processID: number; secretKey: number }
 /** pg's record of the statements it has prepared on a connection (not in its typings). */
 type PreparedRecord = { parsedStatements: Record<string, string>; submittedNamedStatements: Record<string, string> }
 
-/** Errors that mean a cached statement cannot be used any more: retried once with a fresh one. */
-function staleStatement(error: unknown): 'plan' | 'gone' | undefined {
+/**
+ * Errors that mean a cached statement cannot be used (any more, or here): retried once with a fresh one.
+ * 'plan': a table changed under it. 'gone': the session lost its statements (DEALLOCATE ALL, DISCARD ALL, or a
+ * pooler that moved us to another server connection). 'taken': the name exists already on this server
+ * connection, prepared by someone else (a pooler's other client): it must never be run as ours.
+ */
+function staleStatement(error: unknown): 'plan' | 'gone' | 'taken' | undefined {
   const code = (error as { code?: unknown }).code
   if (code === '0A000' && /cached plan must not change result type/.test((error as Error).message)) return 'plan'
-  if (code === '26000') return 'gone' // prepared statement does not exist: DEALLOCATE ALL, DISCARD ALL
+  if (code === '26000') return 'gone'
+  if (code === '42P05') return 'taken'
   return undefined
 }
+
+/** Default statementCacheSize when talking to the server directly. */
+const STATEMENT_CACHE_SIZE = 100
+
+/** How a session is reached, as PgDriver.connect found out. */
+interface SessionFacts {
+  statementCacheSize: number
+  /** Through a pooler (pgbouncer=true, or found): the server's connection limits are not the pool's. */
+  pooled: boolean
+  /** The server's pid of this session; undefined through a pooler. */
+  pid: number | undefined
+}
+
+/** Closes a client's socket at once (pg's end() waits for the server's goodbye, which a dead path never sends). */
+const destroyClient = (client: pg.Client) => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
 
 /** One pg client, as the pool holds it. */
 class PgConnection implements EngineConnection {
@@ -101,15 +136,22 @@ class PgConnection implements EngineConnection {
   /** Names of this connection's prepared statements by their SQL, the least recently used first. */
   readonly #statements = new Map<string, string>()
   readonly #cacheSize: number
+  /**
+   * Starts every statement name of this connection: 64 random bits, so that behind a pooler, where other clients'
+   * statements may sit on the same server connection, no name of ours is ever another client's.
+   */
+  readonly #namePrefix = `pp_${randomBytes(8).toString('hex')}_`
   #nextStatement = 0
+  /** Statements dropped from the cache, deallocated on the server once no transaction is open. */
+  #toDeallocate: string[] = []
+  readonly #pooled: boolean
+  readonly sessionId: number | undefined
 
-  /** Connected through PgBouncer (pgbouncer=true): the server's connection limits are not the pool's. */
-  readonly #pgbouncer: boolean
-
-  constructor(client: pg.Client, statementCacheSize: number, pgbouncer: boolean) {
+  constructor(client: pg.Client, facts: SessionFacts) {
     this.#client = client
-    this.#cacheSize = statementCacheSize
-    this.#pgbouncer = pgbouncer
+    this.#cacheSize = facts.statementCacheSize
+    this.#pooled = facts.pooled
+    this.sessionId = facts.pid
     // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
     client.on('error', () => {
       this.#broken = true
@@ -126,6 +168,7 @@ class PgConnection implements EngineConnection {
    */
   async #run(query: SqlQuery) {
     const values = query.args.map((arg, i) => toPgValue(arg, query.argTypes[i]))
+    if (this.#toDeallocate.length > 0 && this.inTransaction() === false) this.#deallocate()
     const run = () => this.#client.query({ name: this.#statementName(query.sql), text: query.sql, values, rowMode: 'array', types: resultTypes })
     try {
       return await run()
@@ -133,10 +176,13 @@ class PgConnection implements EngineConnection {
       const stale = this.#cacheSize > 0 ? staleStatement(error) : undefined
       if (!stale) throw error
       if (stale === 'gone') {
-        for (const name of this.#statements.values()) this.#forget(name, false)
+        for (const name of this.#statements.values()) this.#forget(name)
         this.#statements.clear()
       } else {
-        this.#forget(this.#statements.get(query.sql), true)
+        const name = this.#statements.get(query.sql)
+        this.#forget(name)
+        // A name someone else prepared is theirs to deallocate.
+        if (stale === 'plan' && name !== undefined) this.#toDeallocate.push(name)
         this.#statements.delete(query.sql)
       }
       if (this.inTransaction() !== false) throw error
@@ -152,24 +198,34 @@ class PgConnection implements EngineConnection {
       // Map order is the recency order: move it last.
       this.#statements.delete(sql)
     } else {
-      name = `pp_${++this.#nextStatement}`
+      // Never reused: a name stands for one SQL text for the connection's whole life.
+      name = `${this.#namePrefix}${++this.#nextStatement}`
       if (this.#statements.size >= this.#cacheSize) {
         const [oldest, oldName] = this.#statements.entries().next().value as [string, string]
         this.#statements.delete(oldest)
-        this.#forget(oldName, true)
+        this.#forget(oldName)
+        this.#toDeallocate.push(oldName)
       }
     }
     this.#statements.set(sql, name)
     return name
   }
 
-  /** Drops a statement from pg's record, and from the server with `deallocate` (names are never reused). */
-  #forget(name: string | undefined, deallocate: boolean): void {
+  /** Drops a statement from pg's record, so that pg prepares it again (under a new name) if it is used. */
+  #forget(name: string | undefined): void {
     if (name === undefined) return
     const record = (this.#client as unknown as { connection: PreparedRecord }).connection
     delete record.parsedStatements[name]
     delete record.submittedNamedStatements[name]
-    if (deallocate) this.#client.query(`DEALLOCATE ${name}`).catch(() => {})
+  }
+
+  /**
+   * Deallocates the statements dropped from the cache, queued ahead of the next statement. Only outside a
+   * transaction: one that fails (the server lost it already, a pooler renamed it) must not abort the user's.
+   */
+  #deallocate(): void {
+    for (const name of this.#toDeallocate) this.#client.query(`DEALLOCATE ${name}`).catch(() => {})
+    this.#toDeallocate = []
   }
 
   async query(query: SqlQuery): Promise<SqlResultSet> {
@@ -268,7 +324,7 @@ class PgConnection implements EngineConnection {
 
   async connectionLimits(): Promise<ConnectionLimit[]> {
     // Behind PgBouncer the pool's connections end at PgBouncer, which opens the server's: no budget to check here.
-    if (this.#pgbouncer) return []
+    if (this.#pooled) return []
     const [row] = (await this.#client.query<LimitsRow>(LIMITS_SQL)).rows
     if (!row) return []
     let limit = row.max_connections
@@ -319,6 +375,17 @@ class PgConnection implements EngineConnection {
     this.#broken = true
     await this.#client.end()
   }
+
+  /** See PgDriver.checkSession: run on a connection of its own, about another session. */
+  async checkSession(pid: number): Promise<'running' | 'ended'> {
+    const [row] = (await this.#client.query<{ status: string }>(CHECK_SESSION_SQL, [pid])).rows
+    return row?.status === 'running' ? 'running' : 'ended'
+  }
+
+  destroy(): void {
+    this.#broken = true
+    destroyClient(this.#client)
+  }
 }
 
 /** Opens pg clients for the pool and knows PostgreSQL's errors and transaction SQL. */
@@ -338,7 +405,15 @@ export class PgDriver implements EngineDriver {
   async connect(timeoutMs: number, tag: string): Promise<EngineConnection> {
     // The pool's own timer (timeoutMs) reports the timeout; pg's, a little later, closes the socket.
     // The tag names this worker in pg_stat_activity (options.ts took the user's application_name into it).
-    const client = new pg.Client({ connectionTimeoutMillis: timeoutMs + 1000, keepAlive: true, ...this.#options.client, application_name: tag })
+    // TCP keepalive from a minute of silence on: it keeps NAT and load-balancer flows alive (AWS's NAT gateway
+    // forgets an idle flow after 350 s) and, in the end, finds a peer that vanished.
+    const client = new pg.Client({
+      connectionTimeoutMillis: timeoutMs + 1000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+      ...this.#options.client,
+      application_name: tag,
+    })
     const serverSettings = new Map<string, string>()
     client.connection.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
       serverSettings.set(message.parameterName, message.parameterValue)
@@ -346,27 +421,49 @@ export class PgDriver implements EngineDriver {
     // Until PgConnection listens, a socket error must not become an uncaught 'error' event.
     const onConnectError = () => {}
     client.on('error', onConnectError)
+    let facts: SessionFacts
+    // pg's connect timer ends with the login; what follows must not hang on a path that died there either.
+    let deadline: NodeJS.Timeout | undefined
     try {
       await client.connect()
-      const setup = this.#sessionSetup(serverSettings.get('DateStyle'))
+      deadline = setTimeout(() => destroyClient(client), timeoutMs)
+      facts = await this.#sessionFacts(client)
+      const setup = this.#sessionSetup(serverSettings.get('DateStyle'), facts.pooled)
       if (setup) await client.query(setup)
     } catch (error) {
-      await client.end().catch(() => {})
+      destroyClient(client)
       throw error
     } finally {
+      clearTimeout(deadline)
       client.removeListener('error', onConnectError)
     }
-    return new PgConnection(client, this.#options.statementCacheSize, this.#options.pgbouncer)
+    return new PgConnection(client, facts)
+  }
+
+  /**
+   * Whether a pooler sits between us and the server: the server's pid of the session differs from the one the
+   * login reported (BackendKeyData), which a pooler makes up (PgBouncer, Odyssey, pgcat, Supavisor). A pooler in
+   * transaction mode moves us between server connections, so the statement cache is off there by default.
+   */
+  async #sessionFacts(client: pg.Client): Promise<SessionFacts> {
+    const { statementCacheSize, pgbouncer } = this.#options
+    let pid: number | undefined
+    if (!pgbouncer) {
+      const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows
+      pid = row?.pid
+    }
+    const pooled = pgbouncer || pid !== (client as KeyedClient).processID
+    return { pooled, pid: pooled ? undefined : pid, statementCacheSize: statementCacheSize ?? (pooled ? 0 : STATEMENT_CACHE_SIZE) }
   }
 
   /** The SET statements a new session needs, if any: one round trip, only when the defaults do not fit. */
-  #sessionSetup(dateStyle: string | undefined): string | undefined {
+  #sessionSetup(dateStyle: string | undefined, pooled: boolean): string | undefined {
     const statements: string[] = []
     // Dates and times are parsed from the ISO output style; a database or role may have set another.
     if (dateStyle !== undefined && !dateStyle.startsWith('ISO')) statements.push('SET DateStyle TO ISO')
-    // Behind PgBouncer in transaction mode a SET search_path would leak to other clients; Prisma qualifies
+    // Behind a pooler in transaction mode a SET search_path would leak to other clients; Prisma qualifies
     // its own queries with the schema anyway.
-    if (this.#options.schema !== undefined && !this.#options.pgbouncer) {
+    if (this.#options.schema !== undefined && !pooled) {
       statements.push(`SET search_path TO ${quoteIdentifier(this.#options.schema)}`)
     }
     return statements.length ? statements.join('; ') : undefined
@@ -382,6 +479,19 @@ export class PgDriver implements EngineDriver {
 
   connectionInfo(): ConnectionInfo {
     return { schemaName: this.#options.schema, supportsRelationJoins: true }
+  }
+
+  async checkSession(pid: number, timeoutMs: number): Promise<'running' | 'ended'> {
+    const conn = (await this.connect(timeoutMs, CHECK_CONNECTION_NAME)) as PgConnection
+    // The check runs into the same dead path, perhaps: by the deadline its connection is destroyed, and it fails.
+    const deadline = setTimeout(() => conn.destroy(), timeoutMs)
+    try {
+      return await conn.checkSession(pid)
+    } finally {
+      clearTimeout(deadline)
+      if (conn.isBroken()) conn.destroy()
+      else await conn.close()
+    }
   }
 
   /** Runs one statement on a connection of its own, outside the pool (CREATE / DROP DATABASE). */

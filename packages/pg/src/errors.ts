@@ -162,6 +162,8 @@ const SERVER_GONE = new Set(['57P01', '57P02', '57P03'])
 export function pgConnectionLoss(error: unknown): ConnectionLoss | undefined {
   if (!isObject(error)) return undefined
   if (isServerError(error)) {
+    // A protocol violation (08P01) is this connection's alone: a pooler refusing what it cannot relay, say.
+    if (error.code === '08P01') return 'connection'
     if (SERVER_GONE.has(error.code) || error.code.startsWith('08')) return 'server'
     return error.severity === 'FATAL' || error.severity === 'PANIC' ? 'connection' : undefined
   }

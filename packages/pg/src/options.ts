@@ -29,7 +29,9 @@ export interface PrismaPoolPgOptions extends PgConnectionFields {
   /**
    * Prepared statements kept per connection, so that each query is parsed and planned once per
    * connection; the least recently used is deallocated beyond this. 0 sends unnamed statements only.
-   * Default 100, or 0 with `pgbouncer=true` (PgBouncer in transaction mode moves sessions around).
+   * Default 100 on a direct connection; 0 with `pgbouncer=true`, or when the adapter finds a pooler between it and
+   * the server (PgBouncer in transaction mode moves sessions around). Set it behind a pooler that keeps
+   * prepared statements per client (PgBouncer 1.21+ with max_prepared_statements).
    */
   statementCacheSize?: number
 }
@@ -41,7 +43,8 @@ export interface ResolvedPgOptions {
   schema: string | undefined
   /** The server is reached through PgBouncer in transaction mode: no session state may be relied on. */
   pgbouncer: boolean
-  statementCacheSize: number
+  /** As given; undefined: the default, which depends on whether a pooler is found (see PgDriver.connect). */
+  statementCacheSize: number | undefined
   /** `postgres://host:port/database`, for messages. Never holds the password. */
   target: string
 }
@@ -52,7 +55,6 @@ const CLIENT_FIELDS = new Set<string>([
   'idle_in_transaction_session_timeout', 'application_name', 'connectionTimeoutMillis', 'options', 'client_encoding',
 ])
 
-const DEFAULT_STATEMENT_CACHE = 100
 const MAX_STATEMENT_CACHE = 10_000
 
 /** Options of `pg.Pool` users tend to bring along, and what to write instead. */
@@ -257,7 +259,7 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     pool,
     schema,
     pgbouncer,
-    statementCacheSize: statementCacheSize ?? (pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE),
+    statementCacheSize,
     target: `postgres://${host}:${port}/${database}`,
   }
 }

@@ -269,42 +269,58 @@ describe("a role's CONNECTION LIMIT", () => {
     expect(factory.stats().totals).toMatchObject({ created: 2, connectErrors: 0 })
   })
 
-  test("a connection refused for the role's limit is P2037, with what this worker holds and who held the rest", async () => {
-    const { role, url } = await limitedRole(2)
+  test("at the role's limit, a caller waits for the pool's own connection rather than fail", async () => {
+    const { url } = await limitedRole(2)
     // Another client of the same role takes one of its two slots.
     const outsider = new pg.Client({ connectionString: url, application_name: 'outsider' })
     await outsider.connect()
     cleanups.push(() => outsider.end())
-    const factory = adapter({ connectionString: url, pool: { applicationName: uniqueName('pp_acc_full'), size: 2, maxOverflow: 0, workers: 1 } })
+    const factory = adapter({ connectionString: url, pool: { applicationName: uniqueName('pp_acc_wait'), size: 2, maxOverflow: 0, workers: 1 } })
     const prisma = client(factory)
-    await prisma.$connect()
-    await factory.connections()
-    const tag = factory.pool!.tag
-
     let finish!: () => void
     const finished = new Promise<void>((resolve) => (finish = resolve))
     let started!: () => void
     const holding = new Promise<void>((resolve) => (started = resolve))
-    const transaction = prisma.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT 1`
-        started()
-        await finished
-      },
-      { timeout: 20_000 },
-    )
+    const order: string[] = []
+    const transaction = prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1`
+      started()
+      await finished
+      order.push('transaction done')
+    })
     await holding
-    // The pool needs a second connection: the role's last slot is the outsider's. (A model query: Prisma reports
-    // a failed raw query as P2010 whatever the cause. It fails before reaching a table.)
-    const error = await prisma.user.count().catch((e: unknown) => e)
+    // The pool needs a second connection; the role's last slot is the outsider's: the query waits for the first.
+    const querying = prisma.$queryRaw<{ one: number }[]>`SELECT 1 AS one`.then((rows) => order.push(`query ${rows[0]!.one}`))
+    await until(async () => factory.stats().totals.connectErrors > 0, 'the server refused the second connection')
     finish()
-    await transaction
+    await Promise.all([transaction, querying])
+    expect(order).toEqual(['transaction done', 'query 1'])
+  })
+
+  test("a connection refused for the role's limit while the pool holds none is P2037 at once, naming who held the rest", async () => {
+    const { role, url } = await limitedRole(2)
+    const outsider = new pg.Client({ connectionString: url, application_name: 'outsider' })
+    await outsider.connect()
+    cleanups.push(() => outsider.end())
+    // An overflow connection that closes as soon as it is idle: the pool holds none when the server fills up.
+    const factory = adapter({ connectionString: url, pool: { applicationName: uniqueName('pp_acc_full'), size: 0, maxOverflow: 1, overflowIdleTimeout: 0.05, workers: 1 } })
+    const prisma = client(factory)
+    await prisma.$connect()
+    await factory.connections()
+    const tag = factory.pool!.tag
+    await until(async () => factory.stats().open === 0, 'the idle overflow connection is closed')
+    const latecomer = new pg.Client({ connectionString: url, application_name: 'latecomer' })
+    await until(async () => (await roleSessions(role)) === 1, "the server has let the pool's session go")
+    await latecomer.connect()
+    cleanups.push(() => latecomer.end())
+    // A model query: Prisma reports a failed raw query as P2010 whatever the cause. It fails before reaching a table.
+    const error = await prisma.user.count().catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'P2037' })
     const message = (error as Error).message
     expect(message).toContain(`refused a new connection because it is full (too many connections for role "${role}")`)
-    expect(message).toContain(`This worker (${tag}) holds 1 (size 2 + maxOverflow 0)`)
+    expect(message).toContain(`this worker (${tag}) holds none of its connections (size 0 + maxOverflow 1): other clients hold them all`)
     expect(message).toContain(`${tag} (this worker): 1`)
     expect(message).toContain(`outsider [${role}]: 1`)
-    expect(message).toContain(`1 worker × (size 2 + maxOverflow 0) = 2 ≤ 2 (CONNECTION LIMIT 2 of role "${role}")`)
+    expect(message).toContain(`1 worker × (size 0 + maxOverflow 1) = 1 ≤ 2 (CONNECTION LIMIT 2 of role "${role}")`)
   })
 })

@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, test } from 'vitest'
 import { failedConnectWithDebug } from '../../../test-support/debug.js'
 import { closedPort, silentServer } from '../../../test-support/net.js'
+import { until } from '../../../test-support/until.js'
 import { PrismaPoolPg } from '@prisma-pool/pg'
 import { Prisma, PrismaClient } from './generated/prisma/client.js'
 import { PG_URL, sessionCount, uniqueName } from './helpers.js'
@@ -19,13 +20,17 @@ function client(connectionString: string, pool = {}) {
 }
 
 describe('connection failures', () => {
-  test('an unreachable server is P1001, and the password is not in the message', async () => {
-    const { prisma, adapter } = client(`postgres://app:${PASSWORD}@127.0.0.1:${await closedPort()}/test`)
+  test('an unreachable server is retried until the caller times out: P2024 naming the refusal, never the password', async () => {
+    const port = await closedPort()
+    const { prisma, adapter } = client(`postgres://app:${PASSWORD}@127.0.0.1:${port}/test`, { timeout: 0.5 })
     const error = await prisma.user.count().catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'P1001' })
-    expect((error as Error).message).toContain(`Can't reach database server at 127.0.0.1`)
+    expect(error).toMatchObject({ code: 'P2024' })
+    expect((error as Error).message).toContain(`the last attempt failed: connect ECONNREFUSED 127.0.0.1:${port}. Check that the server is running`)
     expect((error as Error).message).not.toContain(PASSWORD)
-    expect(adapter.stats()).toMatchObject({ open: 0, totals: { connectErrors: 1 } })
+    // Nobody waits any more: the retries stop.
+    await until(async () => adapter.stats().connecting === 0, 'the retries stopped')
+    expect(adapter.stats()).toMatchObject({ open: 0 })
+    expect(adapter.stats().totals.connectErrors).toBeGreaterThan(1)
   })
 
   test('a database that does not exist is P1003', async () => {
@@ -51,12 +56,13 @@ describe('connection failures', () => {
     const silent = await silentServer()
     const { port } = silent
     try {
-      const { prisma } = client(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeout: 0.2 })
+      const { prisma } = client(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeout: 0.2, timeout: 0.5 })
       const error = await prisma.user.count().catch((e: unknown) => e)
-      // Prisma makes a known request error of our ConnectTimeoutError, with its code (Prisma 6's for an unreachable server).
+      // Prisma makes a known request error of our PoolTimeoutError, with its code; the connect timeout is its cause.
       expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError)
-      expect(error).toMatchObject({ code: 'P1001', meta: { connect_timeout: 0.2 } })
+      expect(error).toMatchObject({ code: 'P2024' })
       expect((error as Error).message).toContain(`could not connect to postgres://127.0.0.1:${port}/test within 0.2 s`)
+      expect((error as Error).message).toContain('pool.connectTimeout')
     } finally {
       await silent.close()
     }

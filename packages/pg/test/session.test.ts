@@ -86,3 +86,12 @@ describe('socket errors', () => {
     expect(pgConnectionLoss(error)).toBe('server')
   })
 })
+
+describe('protocol errors', () => {
+  test("a protocol violation (08P01, as a pooler reports what it cannot relay) ends that connection alone, not the server's others", async () => {
+    const { pgConnectionLoss } = await import('../src/errors.js')
+    const violation = Object.assign(new Error('unsupported pkt type: 80'), { code: '08P01', severity: 'ERROR' })
+    expect(pgConnectionLoss(violation)).toBe('connection')
+    expect(pgConnectionLoss(Object.assign(new Error('connection failure'), { code: '08006', severity: 'FATAL' }))).toBe('server')
+  })
+})
