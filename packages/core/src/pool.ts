@@ -532,6 +532,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   async #dispose(): Promise<void> {
+    // Nobody waits any more: connections being opened (perhaps retrying through an outage) are not wanted.
+    this.#tarn.abortCreates()
     const deadline = setTimeout(() => this.#closeCheckedOut(), ms(this.options.disposeTimeout))
     try {
       await this.#tarn.destroy()
@@ -541,7 +543,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     }
   }
 
-  /** dispose()'s deadline has passed: connections still checked out, or being opened, are closed under their users. */
+  /** dispose()'s deadline has passed: connections still checked out are closed under their users. */
   #closeCheckedOut(): void {
     const checkedOut = this.#tarn.checkedOut()
     if (checkedOut.length > 0) {
@@ -556,7 +558,6 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       pc.conn.destroy()
       this.#discard(pc, 'dispose')
     }
-    this.#tarn.abortCreates()
   }
 
   /**

@@ -522,6 +522,19 @@ describe('QueuePool', () => {
     await pool.release(held)
   })
 
+  test('dispose does not wait for connects under way: nobody wants them any more; one that arrives later is closed', async () => {
+    const driver = new FakeDriver()
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    const { pool } = makePool({ connectTimeout: 60, disposeTimeout: 60 }, driver)
+    const waiting = pool.acquire()
+    await until(async () => driver.tags.length === 1, 'a connect is under way')
+    await pool.dispose()
+    await expect(waiting).rejects.toBeInstanceOf(PoolClosedError)
+    open()
+    await until(async () => driver.connections.length === 1 && driver.open.length === 0, 'the late connection is closed')
+  })
+
   test('dispose refuses new callers, fails waiting ones, and closes connections as they come back', async () => {
     const { pool, driver } = makePool({ size: 1, maxOverflow: 0 })
     const held = await pool.acquire()
