@@ -57,11 +57,13 @@ export interface EngineConnection {
    */
   destroy(): void
   /**
-   * The server's id of this session (PostgreSQL backend pid, MySQL connection id) when it talks to the server
-   * directly, not through a pooler that moves sessions around: lets the pool ask the server about a statement
-   * that gets no answer (see `EngineDriver.checkSession`).
+   * The server's id of this session (PostgreSQL backend pid, MySQL connection id), for messages, when it talks to
+   * the server directly, not through a pooler that moves sessions around. Only then does the pool ask the server
+   * about a statement that gets no answer (see `EngineDriver.checkSession`).
    */
   readonly sessionId?: number
+  /** When bytes last arrived from the server (performance.now()): a connection receiving them is alive. */
+  lastReceivedAt?(): number
 
   /**
    * The server's limits on how many connections this session's user may open, each with what it is (for the
@@ -102,6 +104,13 @@ export interface ServerConnectionList {
 
 export type ConnectionLoss = 'connection' | 'server'
 
+/**
+ * What the server says of a session (EngineDriver.checkSession): `'running'`, it works on a statement of it (or the
+ * client is still sending one); `'idle'`, it finished a second or more ago, so an answer was sent that never arrived;
+ * `'gone'`, the server no longer has the session; `'unknown'`, it cannot tell (another server answered, say).
+ */
+export type SessionState = 'running' | 'idle' | 'gone' | 'unknown'
+
 /** What an engine package gives the core: how to open connections and how to read its errors. */
 export interface EngineDriver {
   readonly provider: Provider
@@ -137,11 +146,16 @@ export interface EngineDriver {
    */
   readonly sideConnections?: number
   /**
-   * Asked, on a connection of the engine's own, about a session whose statement has had no answer for a while:
-   * `'running'` while the server still works on a statement of it (or has just finished one); otherwise the
-   * server is waiting for a client that no longer hears it, so the engine ends that session and says `'ended'`.
+   * Asks the server, on a connection of the engine's own, about the session of `conn`, whose statement has had no
+   * answer for a while (see SessionState). The session is identified by more than its id (the server's start, the
+   * session's own), so that another server behind the same address, or a restarted one, is never taken for it.
    */
-  checkSession?(sessionId: number, timeoutMs: number): Promise<'running' | 'ended'>
+  checkSession?(conn: EngineConnection, timeoutMs: number): Promise<SessionState>
+  /**
+   * Ends the server's side of `conn`, a connection the pool gave up on because its network path died: only if the
+   * server still has that very session and it runs nothing (its client can no longer be heard).
+   */
+  endSession?(conn: EngineConnection, timeoutMs: number): Promise<void>
   /** Creates a scratch database for Prisma Migrate; the returned driver connects to it. */
   createShadowDatabase?(timeoutMs: number): Promise<ShadowDatabase>
 }

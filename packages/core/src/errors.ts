@@ -26,6 +26,8 @@ export interface PoolTimeoutDetails {
   waiting: number
   /** Why the last attempt to open a connection failed, if it did. */
   lastConnectError: string | undefined
+  /** That failure was the server refusing a connection for being full. */
+  serverFull?: boolean
 }
 
 /**
@@ -50,7 +52,10 @@ export class PoolTimeoutError extends PrismaPoolError {
         : `size ${details.size} + maxOverflow ${details.maxOverflow} = ${plural(details.size + details.maxOverflow, 'connection')}`
     const connecting = details.connecting ? `, ${details.connecting} connecting` : ''
     // Connects failing until the end: the server is the trouble, not the pool's size.
-    const advice = details.lastConnectError
+    const advice = details.serverFull
+      ? ` The server is full (${details.lastConnectError}): the pool waited for its own connections to come back. ` +
+        `Finish transactions and long queries sooner, raise pool.timeout, or free the server's connections that other clients hold.`
+      : details.lastConnectError
       ? ` The pool retried connecting until then; the last attempt failed: ${details.lastConnectError}. ` +
         `Check that the server is running, reachable and accepting connections, or raise pool.timeout to ride out longer outages.`
       : ` Raise pool.size or pool.maxOverflow if the server has room for more connections, ` +

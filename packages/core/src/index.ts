@@ -8,6 +8,7 @@ export type {
   EngineDriver,
   ServerConnection,
   ServerConnectionList,
+  SessionState,
   ShadowDatabase,
 } from './engine.js'
 export {

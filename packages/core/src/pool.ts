@@ -240,6 +240,9 @@ const retryDelay = (failures: number) => {
 }
 
 const PING_TIMED_OUT = new Error('ping timed out')
+const CLOSE_TIMED_OUT = new Error('close timed out')
+/** The longest a timer can wait (2^31 - 1 ms, 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** Connect failures that may pass on their own: a server starting or stopping, out of reach for a moment. */
 const TRANSIENT_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout'])
@@ -323,7 +326,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       validate: ((pc: PooledConnection) => this.#validate(pc)) as unknown as (pc: PooledConnection) => boolean,
       acquireTimeoutMillis: ms(options.timeout),
       // #open() bounds itself: each connect by connectTimeout, the retries by the callers' wait. tarn's must not fire first.
-      createTimeoutMillis: ms(options.timeout) + 2 * ms(options.connectTimeout) + 2 * MAX_RETRY_DELAY_MS,
+      createTimeoutMillis: MAX_TIMER_MS,
       idleTimeoutMillis: idleMs,
       reapIntervalMillis: Math.ceil(Math.max(10, Math.min(1000, idleMs / 2, recycleMs / 4))),
       // A wrong password must fail the caller now. #open() retries the transient failures itself, while callers wait.
@@ -586,13 +589,18 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   #checkUnanswered(): void {
     const t = now()
     for (const pc of this.#busy) {
-      if (pc.checking || t - Math.max(pc.waitingSince, pc.checkedAt ?? 0) < this.#unansweredMs) continue
+      if (pc.checking || t - Math.max(this.#quietSince(pc), pc.checkedAt ?? 0) < this.#unansweredMs) continue
       pc.checking = true
       pc.checkedAt = t
-      const since = pc.waitingSince
-      this.driver.checkSession!(pc.conn.sessionId!, ms(this.options.connectTimeout))
-        .then((state) => {
-          if (state === 'ended' && pc.running > 0 && pc.waitingSince === since) this.#unanswered(pc, now() - since)
+      const quietSince = this.#quietSince(pc)
+      const timeoutMs = ms(this.options.connectTimeout)
+      withTimeout(this.driver.checkSession!(pc.conn, timeoutMs), 2 * timeoutMs, () => new Error('no answer'))
+        .then(async (state) => {
+          if (state !== 'idle' && state !== 'gone') return
+          // Let the event loop read what may have arrived while it was busy: an answer waiting there is an answer.
+          await new Promise((resolve) => setImmediate(resolve))
+          if (pc.running === 0 || this.#quietSince(pc) !== quietSince) return
+          this.#unanswered(pc, now() - quietSince)
         })
         .catch((error: unknown) => this.#log?.(`could not ask ${this.driver.target} about connection #${pc.seq}: ${String(error)}`))
         .finally(() => (pc.checking = false))
@@ -603,11 +611,15 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     }
   }
 
-  /** Ends the server's side of a connection whose path died (see EngineDriver.checkSession), if it can. */
-  #endServerSession(pc: PooledConnection): void {
-    const { sessionId } = pc.conn
-    if (sessionId === undefined || !this.driver.checkSession) return
-    this.driver.checkSession(sessionId, ms(this.options.connectTimeout)).catch(() => {})
+  /** Since when a busy connection has given no sign of life: neither an answer nor any bytes. */
+  #quietSince(pc: PooledConnection): number {
+    return Math.max(pc.waitingSince, pc.conn.lastReceivedAt?.() ?? 0)
+  }
+
+  /** Ends the server's side of a connection whose path died (see EngineDriver.endSession), if it can. */
+  #endServerSession(conn: EngineConnection): void {
+    if (conn.sessionId === undefined || !this.driver.endSession) return
+    this.driver.endSession(conn, ms(this.options.connectTimeout)).catch(() => {})
   }
 
   #unanswered(pc: PooledConnection, waitedMs: number): void {
@@ -619,6 +631,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     )
     pc.retireReason ??= 'unanswered'
     pc.conn.destroy()
+    this.#endServerSession(pc.conn)
   }
 
   /** Emits without letting a throwing listener break the pool's bookkeeping. */
@@ -741,12 +754,16 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (reason === 'recycle') this.#emit('recycle', pc)
   }
 
-  /** Closes a connection, giving its goodbye pingTimeout to go through: on a dead path it would wait forever. */
+  /**
+   * Closes a connection, giving its goodbye pingTimeout to go through: on a dead path it would wait forever. Then
+   * the server still has the session, which it is asked to end.
+   */
   async #closeConnection(conn: EngineConnection): Promise<void> {
     try {
-      await withTimeout(conn.close(), ms(this.options.pingTimeout), () => new Error('close timed out'))
-    } catch {
+      await withTimeout(conn.close(), ms(this.options.pingTimeout), () => CLOSE_TIMED_OUT)
+    } catch (error) {
       conn.destroy()
+      if (error === CLOSE_TIMED_OUT) this.#endServerSession(conn)
     }
   }
 
@@ -858,7 +875,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       this.#totals.prePingFailures++
       pc.retireReason = 'pre-ping'
       // No answer: the path died silently, and the server still keeps the session. Ask it to end the session.
-      if (error === PING_TIMED_OUT) this.#endServerSession(pc)
+      if (error === PING_TIMED_OUT) this.#endServerSession(pc.conn)
       // As SQLAlchemy does: a connection that died while idle usually means they all did (a restart, a failover).
       this.#invalidateAll()
       return false
@@ -910,6 +927,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         connecting: s.connecting,
         waiting: s.waiting + 1,
         lastConnectError: this.#lastConnectError?.message,
+        serverFull: this.#lastConnectError !== undefined && this.driver.convertError(this.#lastConnectError.error)?.kind === 'TooManyConnections',
       },
       this.driver.target,
       this.#lastConnectError?.error,

@@ -50,9 +50,11 @@ describe('PoolAdapter', () => {
     // A slow statement: the server says it runs it, every time it is asked.
     await until(async () => driver.checkedSessions.length >= 2, 'the server was asked twice')
     expect(conn.closed).toBe(false)
-    driver.sessionState = 'ended'
+    driver.sessionState = 'idle'
     await expect(waiting).rejects.toMatchObject({ cause: { kind: 'ConnectionClosed' } })
     expect(driver.checkedSessions.every((id) => id === 7)).toBe(true)
+    await until(async () => driver.endedSessions.length === 1, "the server's side is ended")
+    expect(driver.endedSessions).toEqual([7])
     expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('(server session 7) had no answer for')])
     // The next statement runs on a new connection.
     await adapter.queryRaw(q('SELECT 1'))

@@ -1,4 +1,4 @@
-import type { ConnectionLimit, ConnectionLoss, EngineConnection, EngineDriver, ServerConnectionList } from '@prisma-pool/core'
+import type { ConnectionLimit, ConnectionLoss, EngineConnection, EngineDriver, ServerConnectionList, SessionState } from '@prisma-pool/core'
 import type { SqlQuery } from '@prisma/driver-adapter-utils'
 
 /**
@@ -152,12 +152,16 @@ export class FakeDriver implements EngineDriver {
   connecting = 0
   peakConnecting = 0
 
-  /** What checkSession answers, and the sessions it was asked about. */
-  sessionState: 'running' | 'ended' = 'running'
+  /** What checkSession answers, the sessions it was asked about, and those endSession ended. */
+  sessionState: SessionState = 'running'
   checkedSessions: number[] = []
-  async checkSession(sessionId: number) {
-    this.checkedSessions.push(sessionId)
+  endedSessions: number[] = []
+  async checkSession(conn: EngineConnection) {
+    this.checkedSessions.push(conn.sessionId!)
     return this.sessionState
+  }
+  async endSession(conn: EngineConnection) {
+    this.endedSessions.push(conn.sessionId!)
   }
 
   async connect(_timeoutMs: number, tag: string) {

@@ -94,6 +94,7 @@ describe('QueuePool', () => {
       connecting: 0,
       waiting: 1,
       lastConnectError: undefined,
+      serverFull: false,
     })
     expect(await timedOut).toEqual([[error]])
     expect(pool.stats().totals.timeouts).toBe(1)

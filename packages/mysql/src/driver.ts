@@ -5,6 +5,7 @@ import {
   type EngineDriver,
   type ServerConnection,
   type ServerConnectionList,
+  type SessionState,
   type ShadowDatabase,
 } from '@prisma-pool/core'
 import {
@@ -42,17 +43,18 @@ const QUIT_TIMEOUT_MS = 1000
 const KEEPALIVE_DELAY_MS = 60_000
 
 /**
- * Whether a session still runs a statement, for checkSession. One asleep for a second or more finished long ago and
- * its client never heard (TIME is whole seconds in the current state). No row: the session is gone.
+ * What the server says of a session (checkSession): which server answers, and the session's command and seconds in
+ * it. Asleep for a second or more (TIME is whole seconds, so 2), it finished long ago and its client never heard.
  */
-const CHECK_SESSION_SQL = (id: number) => `SELECT COMMAND = 'Sleep' AND TIME >= 1 FROM information_schema.PROCESSLIST WHERE ID = ${id}`
+const CHECK_SESSION_SQL = (id: number) =>
+  `SELECT @@hostname, @@port, (SELECT CONCAT(COMMAND, ' ', TIME) FROM information_schema.PROCESSLIST WHERE ID = ${id})`
 
 const quoteIdentifier = (name: string) => `\`${name.replaceAll('`', '``')}\``
 
 /** What mysql2 keeps of the server's handshake and its socket, not in its typings. */
 type RawConnection = mysql.Connection & {
   _handshakePacket?: { serverVersion?: string; statusFlags?: number }
-  stream?: { destroy(error?: Error): void }
+  stream?: { destroy(error?: Error): void; on(event: 'data', listener: () => void): unknown; writableLength: number }
 }
 
 type Callback = (error: unknown, result?: unknown, fields?: unknown) => void
@@ -132,11 +134,13 @@ function connectAttributes(tag: string | undefined, own: Record<string, string> 
 type SideConnection = 'script' | 'plain'
 
 /** What a new session reports after its set-up. */
-interface SessionState {
+interface NewSession {
   status: number
   idleTimeoutMs: number | undefined
-  /** CONNECTION_ID(), when it is the handshake's: a proxy in between (ProxySQL, MaxScale) makes up its own. */
+  /** CONNECTION_ID(), when it is the handshake's (a proxy in between, ProxySQL or MaxScale, makes up its own). */
   sessionId: number | undefined
+  /** `@@hostname:@@port` of the server: another server behind the same address must not be asked about it. */
+  server: string | undefined
 }
 
 /** One mysql2 connection, as the pool holds it. */
@@ -157,8 +161,14 @@ export class MySqlConnection implements EngineConnection {
   /** The worker's tag this connection carries; its side connections (scripts, KILL QUERY) carry it too. */
   readonly #tag: string
   readonly sessionId: number | undefined
+  /** The server's `@@hostname:@@port`, and when the session began (Date.now()): for checkSession. */
+  readonly server: string | undefined
+  readonly connectedAt = Date.now()
+  #lastReceivedAt = 0
+  /** Scripts under way on a connection of their own: this one waits for them, silent but alive. */
+  scripts = 0
 
-  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: SessionState, tag: string) {
+  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: NewSession, tag: string) {
     this.#conn = conn
     this.#driver = driver
     this.#options = options
@@ -166,6 +176,8 @@ export class MySqlConnection implements EngineConnection {
     this.#status = session.status
     this.idleTimeoutMs = session.idleTimeoutMs
     this.sessionId = session.sessionId
+    this.server = session.server
+    if (this.sessionId !== undefined) (conn as RawConnection).stream?.on('data', () => (this.#lastReceivedAt = performance.now()))
     // An idle connection the server drops (wait_timeout, KILL, restart) emits 'error'; without a listener
     // that would crash the process. The pool replaces it at its next checkout.
     conn.on('error', () => {
@@ -213,10 +225,11 @@ export class MySqlConnection implements EngineConnection {
     try {
       return await statement()
     } catch (error) {
-      // The connection is given up (the pool closes it): nothing else may run before the KILL QUERY lands.
+      // The connection is given up (the pool closes it), so its session is ended on the server: with KILL, not KILL
+      // QUERY, it goes even when the path to it is dead, and a transaction's locks with it.
       if ((error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
         this.#givenUp = true
-        this.cancel().catch(() => {})
+        this.#driver.withSideConnection('plain', (conn) => run(conn, `KILL ${this.#conn.threadId}`), this.#tag).catch(() => {})
       }
       throw error
     }
@@ -288,11 +301,23 @@ export class MySqlConnection implements EngineConnection {
    * not accept several statements at once, so an injection into a raw query cannot append any.
    */
   async executeScript(script: string): Promise<void> {
+    this.scripts++
     try {
       await this.#driver.withSideConnection('script', (conn) => run(conn, script), this.#tag)
     } catch (error) {
       throw mySqlConnectionLoss(error) && error instanceof Error ? new SideConnectionError(error) : error
+    } finally {
+      this.scripts--
     }
+  }
+
+  lastReceivedAt(): number {
+    return this.#lastReceivedAt
+  }
+
+  /** Whether bytes of a statement still wait to be sent (a large one on a slow link): then it is under way. */
+  sending(): boolean {
+    return ((this.#conn as RawConnection).stream?.writableLength ?? 0) > 0
   }
 
   async ping(): Promise<void> {
@@ -509,7 +534,7 @@ export class MySqlDriver implements EngineDriver {
    * Opens one mysql2 connection: for the pool, for a script (several statements per query), or plain (no
    * session set-up, for KILL and CREATE DATABASE). Handshake and set-up must finish within `timeoutMs`.
    */
-  async #open(timeoutMs: number, kind: SideConnection | 'pool', tag: string | undefined): Promise<{ conn: mysql.Connection; session: SessionState }> {
+  async #open(timeoutMs: number, kind: SideConnection | 'pool', tag: string | undefined): Promise<{ conn: mysql.Connection; session: NewSession }> {
     const conn = mysql.createConnection({
       ...this.#options.connection,
       connectAttributes: connectAttributes(tag, this.#options.connection.connectAttributes),
@@ -533,14 +558,19 @@ export class MySqlDriver implements EngineDriver {
     try {
       await new Promise<void>((resolve, reject) => conn.connect((error) => (error ? reject(error) : resolve())))
       this.#serverVersion ??= conn._handshakePacket?.serverVersion
-      const session: SessionState = { status: conn._handshakePacket?.statusFlags ?? STATUS_AUTOCOMMIT, idleTimeoutMs: undefined, sessionId: undefined }
+      const session: NewSession = { status: conn._handshakePacket?.statusFlags ?? STATUS_AUTOCOMMIT, idleTimeoutMs: undefined, sessionId: undefined, server: undefined }
       if (kind !== 'plain') session.status = ((await run(conn, this.#sessionSetup)) as ResultSetHeader).serverStatus
       if (kind === 'pool') {
         // The pool closes idle connections before the server's wait_timeout does: no "gone away" to ping for.
-        const [[waitTimeout, connectionId]] = (await run(conn, 'SELECT @@session.wait_timeout, CONNECTION_ID()')) as [[unknown, unknown]]
+        const [[waitTimeout, connectionId, host, port]] = (await run(conn, 'SELECT @@session.wait_timeout, CONNECTION_ID(), @@hostname, @@port')) as [
+          [unknown, unknown, unknown, unknown],
+        ]
         const seconds = Number(waitTimeout)
         session.idleTimeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined
-        if (Number(connectionId) === conn.threadId) session.sessionId = conn.threadId
+        if (Number(connectionId) === conn.threadId) {
+          session.sessionId = conn.threadId
+          session.server = `${String(host)}:${String(port)}`
+        }
       }
       return { conn, session }
     } catch (error) {
@@ -572,15 +602,38 @@ export class MySqlDriver implements EngineDriver {
     }
   }
 
-  async checkSession(id: number, timeoutMs: number): Promise<'running' | 'ended'> {
-    return this.withSideConnection('plain', async (conn) => {
+  async checkSession(engineConn: EngineConnection, timeoutMs: number): Promise<SessionState> {
+    const conn = engineConn as MySqlConnection
+    if (conn.scripts > 0 || conn.sending()) return 'running'
+    return this.#aboutSession(conn, timeoutMs, async () => {})
+  }
+
+  async endSession(engineConn: EngineConnection, timeoutMs: number): Promise<void> {
+    await this.#aboutSession(engineConn as MySqlConnection, timeoutMs, (side, id) => run(side, `KILL ${id}`))
+  }
+
+  /**
+   * What the server says of `conn`'s session, asked on a connection of its own within `timeoutMs`; `ifIdle` runs there
+   * when the session is idle. Another server answering, or this one restarted since (connection ids start again), is
+   * 'unknown' or 'gone': no id of it can be ours.
+   */
+  async #aboutSession(conn: MySqlConnection, timeoutMs: number, ifIdle: (side: mysql.Connection, id: number) => Promise<unknown>): Promise<SessionState> {
+    const id = conn.sessionId
+    if (id === undefined) return 'unknown'
+    return this.withSideConnection('plain', async (side) => {
       // The check may run into the same dead path: by the deadline its connection is destroyed, and it fails.
-      const deadline = setTimeout(() => destroy(conn), timeoutMs)
+      const deadline = setTimeout(() => destroy(side), timeoutMs)
       try {
-        const rows = (await run(conn, CHECK_SESSION_SQL(id))) as unknown[][]
-        if (rows.length > 0 && Number(rows[0]![0]) !== 1) return 'running'
-        if (rows.length > 0) await run(conn, `KILL ${id}`).catch(() => {})
-        return 'ended'
+        const [[host, port, process]] = (await run(side, CHECK_SESSION_SQL(id))) as [[unknown, unknown, unknown]]
+        if (`${String(host)}:${String(port)}` !== conn.server) return 'unknown'
+        const [[, uptime]] = (await run(side, "SHOW GLOBAL STATUS LIKE 'Uptime'")) as [[unknown, unknown]]
+        // Uptime is in whole seconds: one more, so that a session opened just after the start is not taken for gone.
+        if ((Number(uptime) + 1) * 1000 < Date.now() - conn.connectedAt) return 'gone'
+        if (process === null) return 'gone'
+        const [command, seconds] = String(process).split(' ')
+        if (command !== 'Sleep' || Number(seconds) < 2) return 'running'
+        await ifIdle(side, id)
+        return 'idle'
       } finally {
         clearTimeout(deadline)
       }

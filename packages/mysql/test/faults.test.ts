@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { PrismaClient } from './generated/prisma/client.js'
 import { startProxy, type ProxyOptions, type TestProxy } from '../../../test-support/proxy.js'
-import { createTestDatabase, MYSQL_URL } from './helpers.js'
+import { until } from '../../../test-support/until.js'
+import { createTestDatabase, MYSQL_URL, sql } from './helpers.js'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
 const proxies: TestProxy[] = []
@@ -99,5 +100,19 @@ test("a script's own connection failing does not cost the pool the connection th
     expect(factory.stats().totals).toMatchObject({ created: 1, invalidated: 0 })
   } finally {
     await adapter.dispose()
+  }
+})
+
+test('a query timeout on a dead path ends the session on the server (KILL, not KILL QUERY), so no session is left behind', async () => {
+  const deadPath = await proxy({})
+  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: deadPath.url(database.url), queryTimeout: 0.5, pool: { size: 1, maxOverflow: 0 } }) })
+  try {
+    const [{ id } = { id: 0n }] = await prisma.$queryRaw<{ id: bigint }[]>`SELECT CONNECTION_ID() AS id`
+    const sleeping = prisma.$queryRaw`SELECT SLEEP(3)`.catch((e: { meta?: { driverAdapterError?: { cause?: { kind?: string } } } }) => e.meta?.driverAdapterError?.cause?.kind)
+    deadPath.silenceExisting()
+    await expect(sleeping).resolves.toBe('SocketTimeout')
+    await until(async () => (await sql(`SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ?`, [id])).length === 0, 'the session is gone from the server')
+  } finally {
+    await prisma.$disconnect()
   }
 })

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils'
+import { captureWarnings } from '../../../test-support/warnings.js'
 import { createTestDatabase, MYSQL_URL, sql } from './helpers.js'
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>
@@ -50,4 +51,19 @@ test('connectToShadowDb creates a database of its own and drops it on dispose', 
   expect(await sql('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db])).toHaveLength(1)
   await shadow.dispose()
   expect(await sql('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db])).toHaveLength(0)
+})
+
+test("a script running longer than unansweredCheck on its own connection does not cost the pool's connection", async () => {
+  const { warnings } = captureWarnings()
+  const factory = new PrismaPoolMySql({ connectionString: database.url, pool: { size: 1, maxOverflow: 0, unansweredCheck: 0.2 } })
+  const own = await factory.connect()
+  try {
+    await own.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] })
+    // The pool's session sleeps the whole time (the script runs elsewhere): it is not taken for a dead path.
+    await own.executeScript('DO SLEEP(3); SELECT 1')
+    expect(warnings).toEqual([])
+    expect(factory.stats().totals).toMatchObject({ created: 1, destroyed: 0 })
+  } finally {
+    await own.dispose()
+  }
 })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { connect as connectSocket } from 'node:net'
-import type { ConnectionLimit, EngineConnection, EngineDriver, ServerConnectionList, ShadowDatabase } from '@prisma-pool/core'
+import { connect as connectSocket, type Socket } from 'node:net'
+import type { ConnectionLimit, EngineConnection, EngineDriver, ServerConnectionList, SessionState, ShadowDatabase } from '@prisma-pool/core'
 import {
   DriverAdapterError,
   type ColumnType,
@@ -33,14 +33,35 @@ const SIDE_CONNECTION_NAME = 'prisma-pool (shadow database)'
 const CHECK_CONNECTION_NAME = 'prisma-pool (session check)'
 
 /**
- * Whether a session still runs a statement, for checkSession. One that has been idle (or idle in a transaction) for
- * a second or more finished long ago, and its client never heard: it is ended. No row: the session is gone.
+ * A session as the server knows it, read at connect: its pid, when it started, and when the server did, so that a
+ * restarted server, or another one behind the same address (a load balancer over replicas), is never taken for it.
+ */
+const SESSION_SQL = `
+SELECT pid, backend_start::text AS started, pg_postmaster_start_time()::text AS server
+FROM pg_stat_activity WHERE pid = pg_backend_pid()`
+
+interface ServerSession {
+  pid: number
+  started: string
+  server: string
+}
+
+/**
+ * What the server says of a session (checkSession). Idle, or idle in a transaction, for a second or more: it
+ * finished long ago, and its client never heard. Any other state (active, a lock wait, 'disabled' when
+ * track_activities is off) counts as running.
  */
 const CHECK_SESSION_SQL = `
-SELECT CASE WHEN state IS NULL OR state IN ('active', 'fastpath function call') OR now() - state_change < interval '1 second'
-            THEN 'running'
-            ELSE CASE WHEN pg_terminate_backend(pid) THEN 'ended' ELSE 'idle' END END AS status
-FROM pg_stat_activity WHERE pid = $1`
+SELECT pg_postmaster_start_time()::text = $3 AS same_server,
+       (SELECT CASE WHEN state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')
+                     AND state_change < now() - interval '1 second' THEN 'idle' ELSE 'running' END
+        FROM pg_stat_activity WHERE pid = $1 AND backend_start::text = $2) AS state`
+
+/** Ends that very session, if it runs nothing (endSession). */
+const END_SESSION_SQL = `
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE pid = $1 AND backend_start::text = $2 AND pg_postmaster_start_time()::text = $3
+  AND state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')`
 
 /**
  * The limits PostgreSQL checks when this session's role logs in (InitPostgres), in one row. A superuser may
@@ -122,12 +143,15 @@ interface SessionFacts {
   statementCacheSize: number
   /** Through a pooler (pgbouncer=true, or found): the server's connection limits are not the pool's. */
   pooled: boolean
-  /** The server's pid of this session; undefined through a pooler. */
-  pid: number | undefined
+  /** The server's session; undefined through a pooler, whose server sessions are not ours. */
+  session: ServerSession | undefined
 }
 
+/** pg's socket, not in its typings. */
+const socketOf = (client: pg.Client) => (client as unknown as { connection: { stream: Socket } }).connection.stream
+
 /** Closes a client's socket at once (pg's end() waits for the server's goodbye, which a dead path never sends). */
-const destroyClient = (client: pg.Client) => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
+const destroyClient = (client: pg.Client) => socketOf(client).destroy()
 
 /** One pg client, as the pool holds it. */
 class PgConnection implements EngineConnection {
@@ -145,13 +169,17 @@ class PgConnection implements EngineConnection {
   /** Statements dropped from the cache, deallocated on the server once no transaction is open. */
   #toDeallocate: string[] = []
   readonly #pooled: boolean
+  readonly session: ServerSession | undefined
   readonly sessionId: number | undefined
+  #lastReceivedAt = 0
 
   constructor(client: pg.Client, facts: SessionFacts) {
     this.#client = client
     this.#cacheSize = facts.statementCacheSize
     this.#pooled = facts.pooled
-    this.sessionId = facts.pid
+    this.session = facts.session
+    this.sessionId = facts.session?.pid
+    if (this.session) socketOf(client).on('data', () => (this.#lastReceivedAt = performance.now()))
     // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
     client.on('error', () => {
       this.#broken = true
@@ -376,10 +404,25 @@ class PgConnection implements EngineConnection {
     await this.#client.end()
   }
 
+  lastReceivedAt(): number {
+    return this.#lastReceivedAt
+  }
+
+  /** Whether bytes of a statement still wait to be sent (a large one on a slow link): then it is under way. */
+  sending(): boolean {
+    return socketOf(this.#client).writableLength > 0
+  }
+
   /** See PgDriver.checkSession: run on a connection of its own, about another session. */
-  async checkSession(pid: number): Promise<'running' | 'ended'> {
-    const [row] = (await this.#client.query<{ status: string }>(CHECK_SESSION_SQL, [pid])).rows
-    return row?.status === 'running' ? 'running' : 'ended'
+  async checkSession({ pid, started, server }: ServerSession): Promise<SessionState> {
+    const [row] = (await this.#client.query<{ same_server: boolean; state: 'idle' | 'running' | null }>(CHECK_SESSION_SQL, [pid, started, server])).rows
+    if (!row?.same_server) return 'unknown'
+    return row.state ?? 'gone'
+  }
+
+  /** See PgDriver.endSession. */
+  async endSession({ pid, started, server }: ServerSession): Promise<void> {
+    await this.#client.query(END_SESSION_SQL, [pid, started, server])
   }
 
   destroy(): void {
@@ -428,7 +471,7 @@ export class PgDriver implements EngineDriver {
       await client.connect()
       deadline = setTimeout(() => destroyClient(client), timeoutMs)
       facts = await this.#sessionFacts(client)
-      const setup = this.#sessionSetup(serverSettings.get('DateStyle'), facts.pooled)
+      const setup = this.#sessionSetup(serverSettings.get('DateStyle'))
       if (setup) await client.query(setup)
     } catch (error) {
       destroyClient(client)
@@ -447,23 +490,23 @@ export class PgDriver implements EngineDriver {
    */
   async #sessionFacts(client: pg.Client): Promise<SessionFacts> {
     const { statementCacheSize, pgbouncer } = this.#options
-    let pid: number | undefined
-    if (!pgbouncer) {
-      const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows
-      pid = row?.pid
-    }
-    const pooled = pgbouncer || pid !== (client as KeyedClient).processID
-    return { pooled, pid: pooled ? undefined : pid, statementCacheSize: statementCacheSize ?? (pooled ? 0 : STATEMENT_CACHE_SIZE) }
+    if (pgbouncer === true) return { pooled: true, session: undefined, statementCacheSize: statementCacheSize ?? 0 }
+    const [session] = (await client.query<ServerSession>(SESSION_SQL)).rows
+    const pooled = session?.pid !== (client as KeyedClient).processID
+    // pgbouncer=false says the pooler keeps sessions (session mode): the cache is safe there.
+    const cacheOn = !pooled || pgbouncer === false
+    return { pooled, session: pooled ? undefined : session, statementCacheSize: statementCacheSize ?? (cacheOn ? STATEMENT_CACHE_SIZE : 0) }
   }
 
   /** The SET statements a new session needs, if any: one round trip, only when the defaults do not fit. */
-  #sessionSetup(dateStyle: string | undefined, pooled: boolean): string | undefined {
+  #sessionSetup(dateStyle: string | undefined): string | undefined {
     const statements: string[] = []
     // Dates and times are parsed from the ISO output style; a database or role may have set another.
     if (dateStyle !== undefined && !dateStyle.startsWith('ISO')) statements.push('SET DateStyle TO ISO')
-    // Behind a pooler in transaction mode a SET search_path would leak to other clients; Prisma qualifies
-    // its own queries with the schema anyway.
-    if (this.#options.schema !== undefined && !pooled) {
+    // Behind PgBouncer in transaction mode (pgbouncer=true) a SET search_path would leak to other clients; Prisma
+    // qualifies its own queries with the schema anyway. A pooler found without it may keep sessions (session mode),
+    // where raw queries need the search_path: it is set.
+    if (this.#options.schema !== undefined && this.#options.pgbouncer !== true) {
       statements.push(`SET search_path TO ${quoteIdentifier(this.#options.schema)}`)
     }
     return statements.length ? statements.join('; ') : undefined
@@ -481,16 +524,28 @@ export class PgDriver implements EngineDriver {
     return { schemaName: this.#options.schema, supportsRelationJoins: true }
   }
 
-  async checkSession(pid: number, timeoutMs: number): Promise<'running' | 'ended'> {
+  async checkSession(conn: EngineConnection, timeoutMs: number): Promise<SessionState> {
+    const { session } = conn as PgConnection
+    if (!session) return 'unknown'
+    if ((conn as PgConnection).sending()) return 'running'
+    return this.#onCheckConnection(timeoutMs, (check) => check.checkSession(session))
+  }
+
+  async endSession(conn: EngineConnection, timeoutMs: number): Promise<void> {
+    const { session } = conn as PgConnection
+    if (session) await this.#onCheckConnection(timeoutMs, (check) => check.endSession(session))
+  }
+
+  /** Runs `work` on a short-lived connection of its own, all of it (connect, work, goodbye) within `timeoutMs`. */
+  async #onCheckConnection<T>(timeoutMs: number, work: (conn: PgConnection) => Promise<T>): Promise<T> {
     const conn = (await this.connect(timeoutMs, CHECK_CONNECTION_NAME)) as PgConnection
-    // The check runs into the same dead path, perhaps: by the deadline its connection is destroyed, and it fails.
+    // It may run into the same dead path: by the deadline it is destroyed, and the work fails.
     const deadline = setTimeout(() => conn.destroy(), timeoutMs)
     try {
-      return await conn.checkSession(pid)
+      return await work(conn)
     } finally {
+      await conn.close().catch(() => {})
       clearTimeout(deadline)
-      if (conn.isBroken()) conn.destroy()
-      else await conn.close()
     }
   }
 

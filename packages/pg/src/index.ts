@@ -17,7 +17,7 @@ export class PrismaPoolPg extends PoolAdapterFactory {
   constructor(options: PrismaPoolPgOptions | string | undefined) {
     const resolved = resolvePgOptions(options)
     super(new PgDriver(resolved), resolved.pool)
-    this.pgbouncer = resolved.pgbouncer
+    this.pgbouncer = resolved.pgbouncer === true
   }
 }
 

@@ -41,8 +41,11 @@ export interface ResolvedPgOptions {
   client: pg.ClientConfig
   pool: PoolOptions
   schema: string | undefined
-  /** The server is reached through PgBouncer in transaction mode: no session state may be relied on. */
-  pgbouncer: boolean
+  /**
+   * `pgbouncer=true`: the server is reached through PgBouncer in transaction mode, no session state may be relied on;
+   * `false`: given, so a pooler found keeps sessions (the statement cache stays on); undefined: not given.
+   */
+  pgbouncer: boolean | undefined
   /** As given; undefined: the default, which depends on whether a pooler is found (see PgDriver.connect). */
   statementCacheSize: number | undefined
   /** `postgres://host:port/database`, for messages. Never holds the password. */
@@ -105,7 +108,7 @@ function parseConnectionString(connectionString: string) {
   const pool: PoolOptions = {}
   const client: pg.ClientConfig = {}
   let schema: string | undefined
-  let pgbouncer = false
+  let pgbouncer: boolean | undefined
   let statementCacheSize: number | undefined
   let applicationName: string | undefined
   for (const [name, value] of [...url.searchParams]) {
@@ -219,7 +222,7 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   const { application_name: applicationNameField, ...clientFields } = fields
   const client: pg.ClientConfig = { ...clientFields }
   let { schema, statementCacheSize } = { schema: schemaInput, statementCacheSize: cacheInput }
-  let pgbouncer = false
+  let pgbouncer: boolean | undefined
   let url: URL | undefined
   let urlApplicationName: string | undefined
   if (connectionString !== undefined) {

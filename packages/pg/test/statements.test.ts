@@ -73,7 +73,7 @@ test('statement names are unique to each connection, never the same on two', asy
 test('a statement name someone else has prepared on the session (42P05) is never run as ours: a new name is used', async () => {
   const prisma = client()
   await prisma.$queryRawUnsafe('SELECT 1 AS n')
-  const [{ name }] = await prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 1 AS n'`)
+  const [{ name } = { name: '' }] = await prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pg_prepared_statements WHERE statement = 'SELECT 1 AS n'`)
   // The names count up: this PREPARE takes the next one itself, so the one after it goes to another's statement.
   const [, prefix, n] = /^(pp_[0-9a-f]+_)(\d+)$/.exec(name)!
   await prisma.$executeRawUnsafe(`PREPARE ${prefix}${Number(n) + 3} AS SELECT 'foreign' AS n`)
