@@ -1,14 +1,16 @@
 // The benchmarks' one entry point: `pnpm bench` runs every part, one after the other, then prints one table of every
 // figure with its ratio to its peer, and writes the raw numbers to bench/results/. One part alone:
 //
-//   node --expose-gc --import tsx bench/run.ts pool|growth|adapters      (pnpm bench:pool, bench:growth, bench:adapters)
+//   node --expose-gc --import tsx bench/run.ts pool|growth|adapters|statements|faults      (pnpm bench:pool,
+//   bench:growth, bench:adapters; pnpm bench statements, pnpm bench faults)
 //
-// BENCH_QUICK=1 makes a short smoke run; BENCH_ENGINE=pg or =mysql runs one engine of the adapter benchmark.
-// The parts that need servers get them from bench/servers.ts (PG_TEST_URL / MYSQL_TEST_URL, or private ones).
+// BENCH_QUICK=1 makes a short smoke run; BENCH_ENGINE=pg or =mysql runs one engine of the adapter and fault benchmarks.
+// The pool and adapter parts get their servers from bench/servers.ts (PG_TEST_URL / MYSQL_TEST_URL, or private ones);
+// the fault part starts private ones of its own, which it stops and restarts.
 import { machine, printTable, writeResults, type Row } from './harness.js'
 import { benchServers } from './servers.js'
 
-const PARTS = ['pool', 'growth', 'adapters'] as const
+const PARTS = ['pool', 'growth', 'adapters', 'statements', 'faults'] as const
 type Part = (typeof PARTS)[number]
 const asked = process.argv[2]
 if (asked !== undefined && !(PARTS as readonly string[]).includes(asked)) {
@@ -24,18 +26,24 @@ console.log(`prisma-pool benchmarks on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB
 const engine = process.env.BENCH_ENGINE
 const servers = new Set<'pg' | 'mysql'>()
 if (parts.includes('adapters')) for (const e of engine === 'pg' || engine === 'mysql' ? ([engine] as const) : (['pg', 'mysql'] as const)) servers.add(e)
-if (parts.includes('pool')) servers.add('pg')
+if (parts.includes('pool') || parts.includes('statements')) servers.add('pg')
 const stopServers = await benchServers([...servers])
 try {
   // Imported once the servers are known: the adapter benchmark's helpers read their URLs when loaded.
   const rows: Row[] = []
+  // Times to heal, not throughput: their own tables, and beside the rows in the JSON record.
+  let faults: unknown
+  // Server CPU per statement and connect costs: their own tables too.
+  let statements: unknown
   for (const part of parts) {
     if (part === 'pool') rows.push(...(await (await import('./pool.js')).runPoolBench()))
     if (part === 'growth') rows.push(...(await (await import('./growth.js')).runGrowthBench()))
     if (part === 'adapters') rows.push(...(await (await import('./adapters.js')).runAdapterBench()))
+    if (part === 'statements') statements = await (await import('./statements.js')).runStatementBench()
+    if (part === 'faults') faults = await (await import('./faults.js')).runFaultBench()
   }
   if (parts.length > 1) printTable('All figures (ratio: subject ÷ peer, measured in the same run, rounds interleaved)', rows)
-  console.log(`\nraw figures: ${writeResults(asked ?? 'all', rows)}`)
+  console.log(`\nraw figures: ${writeResults(asked ?? 'all', faults || statements ? { figures: rows, statements, faults } : rows)}`)
 } finally {
   await stopServers()
 }
