@@ -33,15 +33,16 @@ const SIDE_CONNECTION_NAME = 'prisma-pool (shadow database)'
 const CHECK_CONNECTION_NAME = 'prisma-pool (session check)'
 
 /**
- * A session as the server knows it, read at connect: its pid, when it started, and when the server did, so that a
- * restarted server, or another one behind the same address (a load balancer over replicas), is never taken for it.
+ * A session as the server knows it, read at connect: its pid, the server's time then (the session started before it;
+ * a backend that reused the pid later started after it), and when the server started, so that a restarted server,
+ * or another one behind the same address (a load balancer over replicas), is never taken for it. Cheap: no
+ * pg_stat_activity snapshot on every connect.
  */
-const SESSION_SQL = `
-SELECT pid, backend_start::text AS started, pg_postmaster_start_time()::text AS server
-FROM pg_stat_activity WHERE pid = pg_backend_pid()`
+const SESSION_SQL = `SELECT pg_backend_pid() AS pid, now()::text AS started, pg_postmaster_start_time()::text AS server`
 
 interface ServerSession {
   pid: number
+  /** The server's now() at connect: the session started before it. */
   started: string
   server: string
 }
@@ -55,12 +56,12 @@ const CHECK_SESSION_SQL = `
 SELECT pg_postmaster_start_time()::text = $3 AS same_server,
        (SELECT CASE WHEN state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')
                      AND state_change < now() - interval '1 second' THEN 'idle' ELSE 'running' END
-        FROM pg_stat_activity WHERE pid = $1 AND backend_start::text = $2) AS state`
+        FROM pg_stat_activity WHERE pid = $1 AND backend_start <= $2::timestamptz) AS state`
 
 /** Ends that very session, if it runs nothing (endSession). */
 const END_SESSION_SQL = `
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-WHERE pid = $1 AND backend_start::text = $2 AND pg_postmaster_start_time()::text = $3
+WHERE pid = $1 AND backend_start <= $2::timestamptz AND pg_postmaster_start_time()::text = $3
   AND state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')`
 
 /**

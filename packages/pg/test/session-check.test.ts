@@ -36,7 +36,7 @@ async function connectionAbout(session: Session): Promise<EngineConnection> {
   return conn
 }
 
-test("another session with the same pid but another start (a reused pid) is 'gone', and endSession leaves it alone", async () => {
+test("another session with the same pid, started after ours (a reused pid), is 'gone', and endSession leaves it alone", async () => {
   const { client, session } = await idleStranger()
   const conn = await connectionAbout({ ...session, started: '2000-01-01 00:00:00+00' })
   await expect(driver.checkSession(conn, 5000)).resolves.toBe('gone')
