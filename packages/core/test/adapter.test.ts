@@ -33,6 +33,8 @@ describe('PoolAdapter', () => {
     const adapter = (await new PoolAdapterFactory(driver, { timeout: 0.1 }).connect()) as PoolAdapter
     // A refusal is retried for as long as the caller waits (timeout), then reported with it as the cause.
     await expect(adapter.queryRaw(q('SELECT 1'))).rejects.toMatchObject({ name: 'PoolTimeoutError', cause: driver.connectError })
+    // Nobody waits: the retries stop. (A caller arriving during them would wait for the next, up to 1 s away.)
+    await until(async () => adapter.pool.stats().connecting === 0, 'the retries stopped')
     driver.connectError = undefined
     await expect(adapter.queryRaw(q('SELECT 1'))).resolves.toBeDefined()
     await adapter.dispose()
