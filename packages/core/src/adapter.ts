@@ -65,7 +65,8 @@ class Lease {
   async run<T>(work: (conn: EngineConnection) => Promise<T>): Promise<T> {
     this.#running++
     const start = performance.now()
-    const answered = this.pool.statementStarted(this.checkout.connection)
+    const pc = this.checkout.connection
+    this.pool.statementStarted(pc, start)
     try {
       return await work(this.conn)
     } catch (error) {
@@ -73,9 +74,10 @@ class Lease {
       if (loss === 'server' || (loss && !this.#loss)) this.#loss = loss
       throw toAdapterError(this.driver, error)
     } finally {
-      answered()
+      const end = performance.now()
+      this.pool.statementEnded(pc, end)
       this.#running--
-      this.pool.queryTimes.record(performance.now() - start)
+      this.pool.queryTimes.record(end - start)
     }
   }
 

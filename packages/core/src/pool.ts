@@ -564,20 +564,26 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * Marks a statement under way on `pc` (the adapter wraps every engine call in it) and returns its end. While it
-   * waits, the connection is watched for a dead network path (see `#checkUnanswered`).
+   * Marks a statement under way on `pc` since `t` (performance.now()); the adapter wraps every engine call in this and
+   * `statementEnded`. While it waits, the connection is watched for a dead network path (see `#checkUnanswered`).
    */
-  statementStarted(pc: PooledConnection): () => void {
-    if (pc.running++ === 0 && this.#unansweredMs > 0 && pc.conn.sessionId !== undefined) {
-      pc.waitingSince = now()
-      this.#busy.add(pc)
-      this.#busyCheck ??= setInterval(() => this.#checkUnanswered(), Math.max(100, this.#unansweredMs / 4)).unref()
-    }
-    return () => {
-      // An answer came: the connection's path is alive, whatever else is still under way on it.
-      if (--pc.running === 0) this.#busy.delete(pc)
-      else pc.waitingSince = now()
-    }
+  statementStarted(pc: PooledConnection, t: number): void {
+    if (!this.#watches(pc) || pc.running++ > 0) return
+    pc.waitingSince = t
+    this.#busy.add(pc)
+    this.#busyCheck ??= setInterval(() => this.#checkUnanswered(), Math.max(100, this.#unansweredMs / 4)).unref()
+  }
+
+  /** A statement on `pc` got its answer at `t`: the connection's path is alive, whatever else is still under way on it. */
+  statementEnded(pc: PooledConnection, t: number): void {
+    if (!this.#watches(pc)) return
+    if (--pc.running === 0) this.#busy.delete(pc)
+    else pc.waitingSince = t
+  }
+
+  /** Whether `pc`'s statements are watched: the check is on, and the server can be asked about its session. */
+  #watches(pc: PooledConnection): boolean {
+    return this.#unansweredMs > 0 && pc.conn.sessionId !== undefined
   }
 
   /**
@@ -589,10 +595,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   #checkUnanswered(): void {
     const t = now()
     for (const pc of this.#busy) {
-      if (pc.checking || t - Math.max(this.#quietSince(pc), pc.checkedAt ?? 0) < this.#unansweredMs) continue
+      const quietSince = this.#quietSince(pc)
+      if (pc.checking || t - Math.max(quietSince, pc.checkedAt ?? 0) < this.#unansweredMs) continue
       pc.checking = true
       pc.checkedAt = t
-      const quietSince = this.#quietSince(pc)
       const timeoutMs = ms(this.options.connectTimeout)
       withTimeout(this.driver.checkSession!(pc.conn, timeoutMs), 2 * timeoutMs, () => new Error('no answer'))
         .then(async (state) => {

@@ -229,7 +229,7 @@ export class MySqlConnection implements EngineConnection {
       // QUERY, it goes even when the path to it is dead, and a transaction's locks with it.
       if ((error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
         this.#givenUp = true
-        this.#driver.withSideConnection('plain', (conn) => run(conn, `KILL ${this.#conn.threadId}`), this.#tag).catch(() => {})
+        this.#kill('CONNECTION').catch(() => {})
       }
       throw error
     }
@@ -354,13 +354,12 @@ export class MySqlConnection implements EngineConnection {
 
   /** KILL QUERY from a connection of its own: the statement stops, this connection stays usable. */
   cancel(): Promise<void> {
-    return this.#driver.withSideConnection(
-      'plain',
-      async (conn) => {
-        await run(conn, `KILL QUERY ${this.#conn.threadId}`)
-      },
-      this.#tag,
-    )
+    return this.#kill('QUERY')
+  }
+
+  /** KILL QUERY (the statement) or KILL CONNECTION (the whole session), sent on a connection of its own. */
+  async #kill(scope: 'QUERY' | 'CONNECTION'): Promise<void> {
+    await this.#driver.withSideConnection('plain', (conn) => run(conn, `KILL ${scope} ${this.#conn.threadId}`), this.#tag)
   }
 
   /**

@@ -47,22 +47,24 @@ interface ServerSession {
   server: string
 }
 
+/** The pg_stat_activity row of a ServerSession ($1 pid, $2 started): a backend that reused the pid started later. */
+const THE_SESSION = `pid = $1 AND backend_start <= $2::timestamptz`
+/** A session that runs nothing. Any other state (active, a lock wait, 'disabled' when track_activities is off) runs. */
+const RUNS_NOTHING = `state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')`
+
 /**
- * What the server says of a session (checkSession). Idle, or idle in a transaction, for a second or more: it
- * finished long ago, and its client never heard. Any other state (active, a lock wait, 'disabled' when
- * track_activities is off) counts as running.
+ * What the server ($3: its start) says of a session (checkSession). Idle, or idle in a transaction, for a second or
+ * more: it finished long ago, and its client never heard.
  */
 const CHECK_SESSION_SQL = `
 SELECT pg_postmaster_start_time()::text = $3 AS same_server,
-       (SELECT CASE WHEN state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')
-                     AND state_change < now() - interval '1 second' THEN 'idle' ELSE 'running' END
-        FROM pg_stat_activity WHERE pid = $1 AND backend_start <= $2::timestamptz) AS state`
+       (SELECT CASE WHEN ${RUNS_NOTHING} AND state_change < now() - interval '1 second' THEN 'idle' ELSE 'running' END
+        FROM pg_stat_activity WHERE ${THE_SESSION}) AS state`
 
 /** Ends that very session, if it runs nothing (endSession). */
 const END_SESSION_SQL = `
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-WHERE pid = $1 AND backend_start <= $2::timestamptz AND pg_postmaster_start_time()::text = $3
-  AND state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')`
+WHERE ${THE_SESSION} AND pg_postmaster_start_time()::text = $3 AND ${RUNS_NOTHING}`
 
 /**
  * The limits PostgreSQL checks when this session's role logs in (InitPostgres), in one row. A superuser may
@@ -171,7 +173,6 @@ class PgConnection implements EngineConnection {
   #toDeallocate: string[] = []
   readonly #pooled: boolean
   readonly session: ServerSession | undefined
-  readonly sessionId: number | undefined
   #lastReceivedAt = 0
 
   constructor(client: pg.Client, facts: SessionFacts) {
@@ -179,7 +180,6 @@ class PgConnection implements EngineConnection {
     this.#cacheSize = facts.statementCacheSize
     this.#pooled = facts.pooled
     this.session = facts.session
-    this.sessionId = facts.session?.pid
     if (this.session) socketOf(client).on('data', () => (this.#lastReceivedAt = performance.now()))
     // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
     client.on('error', () => {
@@ -403,6 +403,10 @@ class PgConnection implements EngineConnection {
   async close(): Promise<void> {
     this.#broken = true
     await this.#client.end()
+  }
+
+  get sessionId(): number | undefined {
+    return this.session?.pid
   }
 
   lastReceivedAt(): number {
