@@ -1,5 +1,6 @@
 import type { BudgetPolicy } from './accounting.js'
 import { PoolOptionError } from './errors.js'
+import { checkOptions, normalize, rule, type OptionRule, type OptionTable } from './option-rules.js'
 
 export type ResetOnReturn = 'rollback' | 'commit' | 'none'
 
@@ -43,8 +44,8 @@ export interface PoolOptions {
    */
   disposeTimeout?: number
   /**
-   * Names this application on the server, with this worker's host, pid and worker id (PostgreSQL
-   * `application_name`, MySQL connection attributes): what `connections()` groups by. Default 'prisma-pool'.
+   * Names this application on the server, with this worker's host, pid and worker id (each engine puts it where its
+   * server shows who a session belongs to): what `connections()` groups by. Default 'prisma-pool'.
    */
   applicationName?: string
   /**
@@ -87,111 +88,70 @@ const BUILT_IN_DEFAULTS: ResolvedPoolOptions = Object.freeze({
 })
 
 const MAX_CONNECTIONS = 100_000
-// 24 days: every timer must stay within setTimeout's range (2^31 - 1 ms, 24.8 days).
-const MAX_SECONDS = 24 * 24 * 3600
 
-type Rule = { allowed: string; check: (value: unknown) => boolean }
-
-const isInt = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max
-const isSeconds = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_SECONDS
-
-const RULES: Record<keyof PoolOptions, Rule> = {
-  size: { allowed: `an integer from 0 to ${MAX_CONNECTIONS}`, check: (v) => isInt(v, 0, MAX_CONNECTIONS) },
-  maxOverflow: {
-    allowed: `an integer from 0 to ${MAX_CONNECTIONS}, or -1 for no limit`,
-    check: (v) => isInt(v, -1, MAX_CONNECTIONS),
-  },
-  timeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
-  recycle: {
-    allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS}), or -1 for never`,
-    check: (v) => v === -1 || isSeconds(v),
-  },
-  prePing: { allowed: 'true or false', check: (v) => typeof v === 'boolean' },
-  prePingAfterIdle: {
-    allowed: `a number of seconds from 0 to ${MAX_SECONDS}`,
-    check: (v) => v === 0 || isSeconds(v),
-  },
-  resetOnReturn: {
-    allowed: "'rollback', 'commit' or 'none'",
-    check: (v) => v === 'rollback' || v === 'commit' || v === 'none',
-  },
-  overflowIdleTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
-  connectTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
-  pingTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
-  unansweredCheck: { allowed: `a number of seconds from 0 (off) to ${MAX_SECONDS}`, check: (v) => v === 0 || isSeconds(v) },
-  disposeTimeout: { allowed: `a number of seconds greater than 0 (at most ${MAX_SECONDS})`, check: isSeconds },
+const POOL_RULES: Record<keyof PoolOptions, OptionRule> = {
+  size: rule.integer(0, MAX_CONNECTIONS),
+  maxOverflow: rule.or(rule.integer(0, MAX_CONNECTIONS), -1, 'or -1 for no limit'),
+  timeout: rule.seconds,
+  recycle: rule.or(rule.seconds, -1, 'or -1 for never'),
+  prePing: rule.boolean,
+  prePingAfterIdle: rule.secondsOrZero(),
+  resetOnReturn: rule.oneOf('rollback', 'commit', 'none'),
+  overflowIdleTimeout: rule.seconds,
+  connectTimeout: rule.seconds,
+  pingTimeout: rule.seconds,
+  unansweredCheck: rule.secondsOrZero('off'),
+  disposeTimeout: rule.seconds,
   applicationName: {
     allowed: 'a non-empty string of printable ASCII characters, at most 40',
     check: (v) => typeof v === 'string' && /^[\x20-\x7e]{1,40}$/.test(v),
   },
-  workers: { allowed: `an integer from 1 to ${MAX_CONNECTIONS}, or 'auto'`, check: (v) => v === 'auto' || isInt(v, 1, MAX_CONNECTIONS) },
-  budgetPolicy: {
-    allowed: "'error', 'warn', 'fit' or 'off'",
-    check: (v) => v === 'error' || v === 'warn' || v === 'fit' || v === 'off',
-  },
-  leakDetectionThreshold: {
-    allowed: `a number of seconds from 0 (off) to ${MAX_SECONDS}`,
-    check: (v) => v === 0 || isSeconds(v),
-  },
+  workers: rule.or(rule.integer(1, MAX_CONNECTIONS), 'auto', "or 'auto'"),
+  budgetPolicy: rule.oneOf('error', 'warn', 'fit', 'off'),
+  leakDetectionThreshold: rule.secondsOrZero('off'),
 }
 
-/** Names users bring from django-db-connection-pool, SQLAlchemy, pg-pool or Prisma 6. */
-const KNOWN_ALIASES: Record<string, keyof PoolOptions> = {
-  pool_size: 'size',
+/**
+ * Names users bring from django-db-connection-pool, SQLAlchemy, HikariCP, Node's pools or Prisma 6, written as
+ * `normalize` leaves them; names that only differ in case and underscores (`max_overflow`) need no entry.
+ */
+const POOL_ALIASES: Record<string, keyof PoolOptions> = {
   poolsize: 'size',
   max: 'size',
-  connection_limit: 'size',
   connectionlimit: 'size',
-  max_overflow: 'maxOverflow',
-  pool_timeout: 'timeout',
   pooltimeout: 'timeout',
   acquiretimeout: 'timeout',
   acquiretimeoutmillis: 'timeout',
-  pool_recycle: 'recycle',
+  poolrecycle: 'recycle',
   maxlifetime: 'recycle',
   maxlifetimeseconds: 'recycle',
-  pool_pre_ping: 'prePing',
-  pre_ping: 'prePing',
-  reset_on_return: 'resetOnReturn',
+  poolpreping: 'prePing',
   idletimeout: 'overflowIdleTimeout',
   idletimeoutmillis: 'overflowIdleTimeout',
-  connect_timeout: 'connectTimeout',
   connectiontimeoutmillis: 'connectTimeout',
   validationtimeout: 'pingTimeout',
-  application_name: 'applicationName',
-  leakdetectionthreshold: 'leakDetectionThreshold',
-  leak_detection_threshold: 'leakDetectionThreshold',
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  return typeof value
+/** The pool options as a table of the option mechanism (see option-rules.ts). */
+export const POOL_OPTIONS: OptionTable = {
+  scope: 'pool',
+  rules: POOL_RULES,
+  path: 'pool.',
+  where: 'in the pool options',
+  aliases: POOL_ALIASES,
 }
+
+/**
+ * Aliases for an engine's own table: a pool option written next to the connection settings instead of inside
+ * `pool` is suggested as `pool.<key>`.
+ */
+export const NESTED_POOL_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.keys(POOL_RULES).map((key) => [normalize(key), `pool.${key}`]),
+)
 
 /** Checks user-supplied pool options: unknown keys and bad values are errors that name the key and the allowed range. */
 export function validatePoolOptions(options: unknown, where = 'pool'): PoolOptions {
-  if (options === undefined) return {}
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new PoolOptionError(`${where} options must be an object, got ${describe(options)}`)
-  }
-  const result: PoolOptions = {}
-  for (const [key, value] of Object.entries(options)) {
-    if (!Object.hasOwn(RULES, key)) {
-      const alias = KNOWN_ALIASES[key.toLowerCase()] ?? KNOWN_ALIASES[key.toLowerCase().replace(/^pool_/, '')]
-      const hint = alias ? ` Did you mean "${alias}"?` : ''
-      throw new PoolOptionError(
-        `unknown ${where} option "${key}".${hint} Known options: ${Object.keys(RULES).join(', ')}.`,
-      )
-    }
-    if (value === undefined) continue
-    const rule = RULES[key as keyof PoolOptions]
-    if (!rule.check(value)) {
-      throw new PoolOptionError(`invalid ${where} option "${key}": expected ${rule.allowed}, got ${describe(value)}.`)
-    }
-    ;(result as Record<string, unknown>)[key] = value
-  }
-  return result
+  return checkOptions<PoolOptions>(POOL_OPTIONS, options, where)
 }
 
 const DEFAULTS_KEY = Symbol.for('prisma-pool.defaults')

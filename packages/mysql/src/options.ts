@@ -2,15 +2,26 @@ import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import {
   checkAdapterInput,
-  checkRepeatedParams,
+  checkOptions,
+  conflictError,
+  into,
   mergeFromUrl,
   mergeUrlPoolOptions,
-  PoolOptionError,
-  readPoolUrlParam,
+  NESTED_POOL_ALIASES,
+  parseConnectionUrl,
+  POOL_PARAMS,
+  readParams,
+  rule,
+  urlBoolean,
+  urlInteger,
+  urlOneOf,
   urlSeconds,
   validatePoolOptions,
-  type PoolOptions,
-} from '@prisma-pool/core'
+  type ConnectionStringSpec,
+  type OptionTable,
+  type ParamRules,
+} from '@prisma-pool/core/engine'
+import { PoolOptionError, type PoolOptions } from '@prisma-pool/core'
 import type { ConnectionOptions, SslOptions } from 'mysql2'
 
 /** The mysql2 connection fields passed through; everything that changes how values are read is ours. */
@@ -62,6 +73,13 @@ export interface ResolvedMySqlOptions {
   target: string
 }
 
+const MYSQL: ConnectionStringSpec = {
+  adapter: 'PrismaPoolMySql',
+  schemes: ['mysql', 'mariadb'],
+  example: 'mysql://user:password@host:3306/database',
+  defaults: "mysql2's defaults (root@localhost:3306)",
+}
+
 /** Options of mysql2's and mariadb's own pools users tend to bring along, and what to write instead. */
 const FOREIGN_POOL_FIELDS: Record<string, string> = {
   connectionLimit: 'pool.size and pool.maxOverflow',
@@ -87,22 +105,108 @@ for (const name of ['rowsAsArray', 'supportBigNumbers', 'bigNumberStrings', 'dat
   FIXED_FIELDS[name] = 'the adapter reads values in the encodings Prisma expects'
 }
 
-/** URL parameters, Prisma 6's and the mariadb connector's, that are not accepted, and why. */
-const REFUSED_URL_PARAMS: Record<string, string> = {
-  max_idle_connection_lifetime:
-    'connections above pool.size are closed after pool.overflowIdleTimeout, and every connection is replaced after pool.recycle; remove it',
-  connectionLimit: 'use connection_limit, or pool.size and pool.maxOverflow',
-  acquireTimeout: 'use pool_timeout, or pool.timeout',
-  connectTimeout: 'use connect_timeout, or pool.connectTimeout',
-  socketTimeout: 'use socket_timeout, or queryTimeout',
-  prepareCacheLength: 'use statement_cache_size, or statementCacheSize',
-  timezone: FIXED_FIELDS.timezone!,
-  charset: FIXED_FIELDS.charset!,
-}
-
 const DEFAULT_STATEMENT_CACHE = 100
 const MAX_STATEMENT_CACHE = 16_382
-const MAX_QUERY_TIMEOUT = 24 * 24 * 3600
+
+const OPTIONS: OptionTable = {
+  scope: '',
+  where: 'as an option',
+  rules: {
+    connectionString: rule.any,
+    pool: rule.object('an object of pool options'),
+    preparedStatements: rule.boolean,
+    statementCacheSize: {
+      ...rule.integer(1, MAX_STATEMENT_CACHE),
+      allowed: `an integer from 1 to ${MAX_STATEMENT_CACHE} (to prepare no statements, set preparedStatements: false)`,
+    },
+    queryTimeout: rule.seconds,
+    sessionVariables: rule.object('an object of variable names to values'),
+    // Passed to mysql2. A connection string's user, password, host and database travel together, and a value put in
+    // the wrong one may be the password: their values stay out of messages.
+    ...Object.fromEntries(CONNECTION_FIELDS.map((field) => [field, { ...rule.any, secret: true }])),
+    port: rule.integer(1, 65535),
+    connectAttributes: rule.object('an object of attribute names to string values'),
+  },
+  aliases: NESTED_POOL_ALIASES,
+  refused: {
+    ...Object.fromEntries(
+      Object.entries(FOREIGN_POOL_FIELDS).map(([key, use]) => [key, `is an option of another pool; this adapter has its own: use ${use}`]),
+    ),
+    ...Object.fromEntries(Object.entries(FIXED_FIELDS).map(([key, why]) => [key, `cannot be set: ${why}`])),
+  },
+}
+
+/** What the connection string sets besides pool options and the user, password, host, port and database. */
+type MySqlUrlSettings = Pick<PrismaPoolMySqlOptions, 'preparedStatements' | 'statementCacheSize' | 'queryTimeout' | 'socketPath'> &
+  Pick<SslOptions, 'rejectUnauthorized' | 'ca' | 'pfx' | 'passphrase'> & { tls: boolean }
+
+function readParamFile(path: string, name: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    throw new PoolOptionError(`connection string parameter ${name}: cannot read ${path} (${(error as Error).message}).`)
+  }
+}
+
+const PARAMS: ParamRules<MySqlUrlSettings> = {
+  ...POOL_PARAMS,
+  // Prisma 6: 0 meant no limit.
+  max_connection_lifetime: { pool: (text, name) => ({ recycle: text === '0' ? -1 : urlSeconds('pool.recycle')(text, name) }) },
+  socket_timeout: { options: into('queryTimeout', urlSeconds('queryTimeout')) },
+  statement_cache_size: {
+    options: (text, name) => {
+      const size = urlInteger(0, MAX_STATEMENT_CACHE)(text, name)
+      return size === 0 ? { preparedStatements: false } : { statementCacheSize: size }
+    },
+  },
+  socket: { options: into('socketPath', (text) => text) },
+  ssl: { options: into('tls', urlBoolean) },
+  sslaccept: { options: (text, name) => ({ rejectUnauthorized: urlOneOf('strict', 'accept_invalid_certs')(text, name) === 'strict' }) },
+  sslcert: { options: into('ca', readParamFile) },
+  // mysql2's typings say string; it hands the value to tls, which takes the PKCS#12 bytes.
+  sslidentity: { options: (text, name) => ({ pfx: readParamFile(text, name) as unknown as string }) },
+  sslpassword: { options: into('passphrase', (text) => text) },
+  // Prisma 6's and the mariadb connector's parameters that are not accepted, and why.
+  max_idle_connection_lifetime: {
+    refused: 'connections above pool.size are closed after pool.overflowIdleTimeout, and every connection is replaced after pool.recycle; remove it',
+  },
+  connectionLimit: { refused: 'use connection_limit, or pool.size and pool.maxOverflow' },
+  acquireTimeout: { refused: 'use pool_timeout, or pool.timeout' },
+  connectTimeout: { refused: 'use connect_timeout, or pool.connectTimeout' },
+  socketTimeout: { refused: 'use socket_timeout, or queryTimeout' },
+  prepareCacheLength: { refused: 'use statement_cache_size, or statementCacheSize' },
+  timezone: { refused: FIXED_FIELDS.timezone! },
+  charset: { refused: FIXED_FIELDS.charset! },
+}
+
+/** The user, password, host, port and database of the connection string. */
+function urlConnection(url: URL): MySqlConnectionFields {
+  const decode = (part: string, what: string) => {
+    try {
+      return decodeURIComponent(part)
+    } catch {
+      throw new PoolOptionError(`connectionString: the ${what} is not valid URL encoding (write % as %25).`)
+    }
+  }
+  const connection: MySqlConnectionFields = {}
+  if (url.hostname) connection.host = decode(url.hostname.replace(/^\[(.*)\]$/, '$1'), 'host')
+  if (url.port) connection.port = Number(url.port)
+  if (url.username) connection.user = decode(url.username, 'user name')
+  if (url.password) connection.password = decode(url.password, 'password')
+  const database = decode(url.pathname.slice(1), 'database name')
+  if (database) connection.database = database
+  return connection
+}
+
+/** The TLS settings of the connection string's parameters, if it has any. */
+function urlTls({ tls, ...settings }: Partial<Pick<MySqlUrlSettings, 'tls' | 'rejectUnauthorized' | 'ca' | 'pfx' | 'passphrase'>>): SslOptions | undefined {
+  const ssl = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as SslOptions
+  if (Object.keys(ssl).length > 0) {
+    if (tls === false) throw new PoolOptionError('connection string parameter ssl=false contradicts its other ssl parameters; keep one.')
+    return ssl
+  }
+  return tls ? {} : undefined
+}
 
 /**
  * Connection attributes the adapter sends itself: `program_name` (pool.applicationName) and `prisma_pool` (the
@@ -111,12 +215,8 @@ const MAX_QUERY_TIMEOUT = 24 * 24 * 3600
 const RESERVED_ATTRIBUTES = ['program_name', 'prisma_pool'] as const
 
 /** Checks `connectAttributes`: the user's own are sent along with the adapter's, never instead of them. */
-function checkConnectAttributes(attributes: unknown): void {
-  if (attributes === undefined) return
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
-    throw new PoolOptionError('connectAttributes must be an object of attribute names to string values.')
-  }
-  for (const [name, value] of Object.entries(attributes)) {
+function checkConnectAttributes(attributes: MySqlConnectionFields['connectAttributes']): void {
+  for (const [name, value] of Object.entries(attributes ?? {})) {
     if ((RESERVED_ATTRIBUTES as readonly string[]).includes(name)) {
       throw new PoolOptionError(
         `connectAttributes.${name} is set by the adapter: every connection sends program_name = pool.applicationName and ` +
@@ -132,107 +232,20 @@ function checkConnectAttributes(attributes: unknown): void {
 /** Session variables the adapter sets itself; a user value would change how values are read. */
 const RESERVED_VARIABLES = new Set(['time_zone', 'character_set_client', 'character_set_results', 'character_set_connection', 'names'])
 
-function readParamFile(name: string, path: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch (error) {
-    throw new PoolOptionError(`connection string parameter ${name}: cannot read ${path} (${(error as Error).message}).`)
-  }
-}
-
-/** Reads the connection string: Prisma 6 parameters become options, the rest is an error. */
-function parseConnectionString(connectionString: string) {
-  let url: URL
-  try {
-    url = new URL(connectionString)
-  } catch {
-    throw new PoolOptionError('connectionString is not a valid URL; expected mysql://user:password@host:3306/database')
-  }
-  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
-    throw new PoolOptionError(
-      `connectionString must start with mysql:// or mariadb://, not ${url.protocol}// (use the adapter for that engine).`,
-    )
-  }
-  const decode = (part: string, what: string) => {
-    try {
-      return decodeURIComponent(part)
-    } catch {
-      throw new PoolOptionError(`connectionString: the ${what} is not valid URL encoding (write % as %25).`)
+function checkSessionVariables(variables: Record<string, SessionValue> | undefined): Record<string, SessionValue> {
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new PoolOptionError(`sessionVariables: "${name}" is not a variable name.`)
+    if (RESERVED_VARIABLES.has(name.toLowerCase())) {
+      throw new PoolOptionError(`sessionVariables: ${name} is set by the adapter (${FIXED_FIELDS.timezone}).`)
+    }
+    const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+    if (!ok) throw new PoolOptionError(`sessionVariables.${name} must be a string, a finite number or a boolean.`)
+    // Without backslashes a value is quoted the same way whatever the server's SQL mode.
+    if (typeof value === 'string' && value.includes('\\')) {
+      throw new PoolOptionError(`sessionVariables.${name} must not contain a backslash.`)
     }
   }
-  checkRepeatedParams(url)
-  const connection: MySqlConnectionFields = {}
-  if (url.hostname) connection.host = decode(url.hostname.replace(/^\[(.*)\]$/, '$1'), 'host')
-  if (url.port) connection.port = Number(url.port)
-  if (url.username) connection.user = decode(url.username, 'user name')
-  if (url.password) connection.password = decode(url.password, 'password')
-  const database = decode(url.pathname.slice(1), 'database name')
-  if (database) connection.database = database
-
-  const pool: PoolOptions = {}
-  const extra: Pick<PrismaPoolMySqlOptions, 'preparedStatements' | 'statementCacheSize' | 'queryTimeout'> = {}
-  const ssl: SslOptions = {}
-  let useSsl: boolean | undefined
-  for (const [name, value] of url.searchParams) {
-    if (readPoolUrlParam(pool, name, value)) continue
-    switch (name) {
-      case 'socket_timeout':
-        extra.queryTimeout = urlSeconds(name, value, 'queryTimeout')
-        break
-      case 'max_connection_lifetime': {
-        // Prisma 6: 0 meant no limit.
-        pool.recycle = value === '0' ? -1 : urlSeconds(name, value, 'pool.recycle')
-        break
-      }
-      case 'statement_cache_size': {
-        const size = Number(value)
-        if (!Number.isInteger(size) || size < 0) {
-          throw new PoolOptionError(`connection string parameter statement_cache_size=${value} must be a whole number (0 = no prepared statements).`)
-        }
-        if (size === 0) extra.preparedStatements = false
-        else extra.statementCacheSize = size
-        break
-      }
-      case 'socket':
-        connection.socketPath = value
-        break
-      case 'ssl':
-        if (value !== 'true' && value !== 'false') throw new PoolOptionError(`connection string parameter ssl=${value} must be true or false.`)
-        useSsl = value === 'true'
-        break
-      case 'sslaccept':
-        if (value !== 'strict' && value !== 'accept_invalid_certs') {
-          throw new PoolOptionError(`connection string parameter sslaccept=${value} must be strict or accept_invalid_certs.`)
-        }
-        ssl.rejectUnauthorized = value === 'strict'
-        break
-      case 'sslcert':
-        ssl.ca = readParamFile(name, value)
-        break
-      case 'sslidentity':
-        // mysql2's typings say string; it hands the value to tls, which takes the PKCS#12 bytes.
-        ssl.pfx = readParamFile(name, value) as unknown as string
-        break
-      case 'sslpassword':
-        ssl.passphrase = value
-        break
-      default:
-        if (REFUSED_URL_PARAMS[name]) {
-          throw new PoolOptionError(`connection string parameter ${name} is not supported: ${REFUSED_URL_PARAMS[name]}.`)
-        }
-        throw new PoolOptionError(
-          `unknown connection string parameter "${name}". Known: connection_limit, pool_timeout, connect_timeout, socket_timeout, ` +
-            'max_connection_lifetime, statement_cache_size, socket, ssl, sslaccept, sslcert, sslidentity, sslpassword.',
-        )
-    }
-  }
-  if (Object.keys(ssl).length > 0) {
-    if (useSsl === false) throw new PoolOptionError('connection string parameter ssl=false contradicts its other ssl parameters; keep one.')
-    connection.ssl = ssl
-  } else if (useSsl) {
-    connection.ssl = {}
-  }
-  return { connection, pool, extra }
+  return { ...variables }
 }
 
 /**
@@ -246,87 +259,37 @@ function checkServerIdentity(ssl: MySqlConnectionFields['ssl'], host: string | u
   return { ...ssl, verifyIdentity: true }
 }
 
-function checkSessionVariables(variables: unknown): Record<string, SessionValue> {
-  if (variables === undefined) return {}
-  if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
-    throw new PoolOptionError('sessionVariables must be an object of variable names to values.')
-  }
-  for (const [name, value] of Object.entries(variables)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new PoolOptionError(`sessionVariables: "${name}" is not a variable name.`)
-    if (RESERVED_VARIABLES.has(name.toLowerCase())) {
-      throw new PoolOptionError(`sessionVariables: ${name} is set by the adapter (${FIXED_FIELDS.timezone}).`)
-    }
-    const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
-    if (!ok) throw new PoolOptionError(`sessionVariables.${name} must be a string, a finite number or a boolean.`)
-    // Without backslashes a value is quoted the same way whatever the server's SQL mode.
-    if (typeof value === 'string' && value.includes('\\')) {
-      throw new PoolOptionError(`sessionVariables.${name} must not contain a backslash.`)
-    }
-  }
-  return { ...(variables as Record<string, SessionValue>) }
-}
-
 /** Checks the options of `PrismaPoolMySql` and works out the connection settings and the pool options. */
 export function resolveMySqlOptions(options: PrismaPoolMySqlOptions | string | undefined): ResolvedMySqlOptions {
-  const input = checkAdapterInput<PrismaPoolMySqlOptions>(options, {
-    adapter: 'PrismaPoolMySql',
-    example: 'mysql://user:password@host:3306/database',
-    defaults: "mysql2's defaults (root@localhost:3306)",
-  })
+  const input = checkOptions<PrismaPoolMySqlOptions>(OPTIONS, checkAdapterInput<PrismaPoolMySqlOptions>(options, MYSQL))
   const { pool: poolInput, connectionString, preparedStatements, statementCacheSize, queryTimeout, sessionVariables, ...fields } = input
-  for (const key of Object.keys(fields)) {
-    if (FOREIGN_POOL_FIELDS[key]) {
-      throw new PoolOptionError(`"${key}" is an option of another pool; this adapter has its own: use ${FOREIGN_POOL_FIELDS[key]}.`)
-    }
-    if (FIXED_FIELDS[key]) throw new PoolOptionError(`"${key}" cannot be set: ${FIXED_FIELDS[key]}.`)
-    if (!(CONNECTION_FIELDS as readonly string[]).includes(key)) {
-      throw new PoolOptionError(
-        `unknown option "${key}". Known: connectionString, pool, preparedStatements, statementCacheSize, queryTimeout, ` +
-          `sessionVariables, and mysql2's connection fields (${CONNECTION_FIELDS.join(', ')}).`,
-      )
-    }
-  }
   checkConnectAttributes(fields.connectAttributes)
   let pool = validatePoolOptions(poolInput)
   let connection: MySqlConnectionFields = { ...fields }
   let settings = { preparedStatements, statementCacheSize, queryTimeout }
   if (connectionString !== undefined) {
-    const parsed = parseConnectionString(connectionString)
-    pool = mergeUrlPoolOptions(pool, parsed.pool)
-    settings = mergeFromUrl(settings, parsed.extra)
-    // The fields may not differ (no values shown: a password); TLS comes from one place or the other.
-    const { ssl, ...urlFields } = parsed.connection
-    connection = mergeFromUrl(connection, urlFields, { showValues: false })
+    const url = parseConnectionUrl(connectionString, MYSQL)
+    const fromAuthority = urlConnection(url)
+    const read = readParams(url, PARAMS)
+    const { socketPath, tls, rejectUnauthorized, ca, pfx, passphrase, ...fromUrl } = read.options
+    pool = mergeUrlPoolOptions(pool, read.pool)
+    settings = mergeFromUrl(OPTIONS, settings, fromUrl)
+    connection = mergeFromUrl(OPTIONS, connection, { ...fromAuthority, socketPath })
+    // TLS comes from one place or the other: mysql2 would take one and drop the other.
+    const ssl = urlTls({ tls, rejectUnauthorized, ca, pfx, passphrase })
     if (ssl && connection.ssl !== undefined) {
-      throw new PoolOptionError(
-        'TLS is set both by the ssl option and by the connection string (ssl, sslaccept, sslcert, sslidentity or sslpassword); keep one.',
-      )
+      throw conflictError('TLS', { where: 'by the ssl option' }, { where: 'by the connection string (ssl, sslaccept, sslcert, sslidentity or sslpassword)' })
     }
     if (ssl) connection.ssl = ssl
   }
   connection.ssl = checkServerIdentity(connection.ssl, connection.host)
-  const port = connection.port
-  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-    throw new PoolOptionError(`port must be an integer from 1 to 65535, got ${JSON.stringify(port)}.`)
-  }
-  if (settings.preparedStatements !== undefined && typeof settings.preparedStatements !== 'boolean') {
-    throw new PoolOptionError('preparedStatements must be true or false.')
-  }
   if (settings.preparedStatements === false && settings.statementCacheSize !== undefined) {
     throw new PoolOptionError('statementCacheSize has no effect with preparedStatements: false (nothing is prepared); remove one.')
   }
   // Asking for a statement cache is asking for prepared statements (Prisma 6's statement_cache_size=N).
   const usePrepared = settings.preparedStatements ?? settings.statementCacheSize !== undefined
   const cacheSize = settings.statementCacheSize ?? DEFAULT_STATEMENT_CACHE
-  if (!Number.isInteger(cacheSize) || cacheSize < 1 || cacheSize > MAX_STATEMENT_CACHE) {
-    throw new PoolOptionError(
-      `statementCacheSize must be an integer from 1 to ${MAX_STATEMENT_CACHE}; to prepare no statements, set preparedStatements: false.`,
-    )
-  }
   const timeout = settings.queryTimeout
-  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= MAX_QUERY_TIMEOUT)) {
-    throw new PoolOptionError(`queryTimeout must be a number of seconds greater than 0 (at most ${MAX_QUERY_TIMEOUT}).`)
-  }
   const host = connection.socketPath ? 'localhost' : connection.host?.includes(':') ? `[${connection.host}]` : (connection.host ?? 'localhost')
   const where = connection.socketPath ? `${host}/${connection.database ?? ''}?socket=${connection.socketPath}` : `${host}:${connection.port ?? 3306}/${connection.database ?? ''}`
   return {

@@ -65,7 +65,7 @@ describe('PrismaPoolMySql options', () => {
     [`${url}?sslaccept=maybe`, 'sslaccept=maybe must be strict or accept_invalid_certs'],
     [`${url}?poolsize=5`, 'unknown connection string parameter "poolsize"'],
     ['postgres://root@localhost/test', 'must start with mysql:// or mariadb://, not postgres://'],
-    ['not a url', 'connectionString does not start with a scheme (postgres://, mysql:// …)'],
+    ['not a url', 'connectionString does not start with a scheme (mysql:// or mariadb://)'],
     ['mysql://app@[db/app', 'connectionString is not a valid URL'],
   ])('refuses %s', (connectionString, message) => {
     expect(() => new PrismaPoolMySql(connectionString)).toThrow(PoolOptionError)
@@ -90,14 +90,24 @@ describe('PrismaPoolMySql options', () => {
     expect(() => new PrismaPoolMySql({ connectionString: url, timezone: 'local' } as never)).toThrow('"timezone" cannot be set: every session runs in UTC')
     expect(() => new PrismaPoolMySql({ connectionString: url, multipleStatements: true } as never)).toThrow('only executeScript runs several statements')
     expect(() => new PrismaPoolMySql({ connectionString: url, hots: 'x' } as never)).toThrow('unknown option "hots"')
+    // A suggestion: a typo of a field, a pool option written outside pool.
+    expect(() => new PrismaPoolMySql({ connectionString: url, hots: 'x' } as never)).toThrow('Did you mean "host"?')
+    expect(() => new PrismaPoolMySql({ connectionString: url, maxOverflow: 5 } as never)).toThrow('unknown option "maxOverflow". Did you mean "pool.maxOverflow"?')
   })
 
   test('values out of range are refused, naming the option and the range', () => {
     expect(() => new PrismaPoolMySql({ connectionString: url, statementCacheSize: 0 })).toThrow(
-      'statementCacheSize must be an integer from 1 to 16382; to prepare no statements, set preparedStatements: false.',
+      'invalid option "statementCacheSize": expected an integer from 1 to 16382 (to prepare no statements, set preparedStatements: false), got 0.',
     )
-    expect(() => new PrismaPoolMySql({ connectionString: url, queryTimeout: -1 })).toThrow('queryTimeout must be a number of seconds greater than 0')
-    expect(() => new PrismaPoolMySql({ connectionString: url, preparedStatements: 'no' as never })).toThrow('preparedStatements must be true or false.')
+    expect(() => new PrismaPoolMySql({ connectionString: url, queryTimeout: -1 })).toThrow('invalid option "queryTimeout": expected a number of seconds greater than 0')
+    expect(() => new PrismaPoolMySql({ connectionString: url, preparedStatements: 'no' as never })).toThrow(
+      'invalid option "preparedStatements": expected true or false, got "no".',
+    )
+    // From the connection string: the parameter as written, or the option it sets.
+    expect(() => new PrismaPoolMySql(`${url}?statement_cache_size=20000`)).toThrow('statement_cache_size=20000 must be a whole number from 0 to 16382.')
+    expect(() => new PrismaPoolMySql(`${url}?socket_timeout=3000000`)).toThrow(
+      'invalid (from the connection string) option "queryTimeout": expected a number of seconds greater than 0 (at most 2073600), got 3000000.',
+    )
     expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { 'a; DROP': 1 } })).toThrow('sessionVariables: "a; DROP" is not a variable name.')
     expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { time_zone: 'SYSTEM' } })).toThrow('sessionVariables: time_zone is set by the adapter')
     expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { x: NaN } })).toThrow('sessionVariables.x must be a string, a finite number or a boolean.')
@@ -106,7 +116,7 @@ describe('PrismaPoolMySql options', () => {
   test('contradictions and malformed values are refused rather than silently resolved', () => {
     expect(() => new PrismaPoolMySql({ connectionString: url, flags: ['MULTI_STATEMENTS'] } as never)).toThrow('"flags" cannot be set')
     expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { sql_mode: 'A\\B' } })).toThrow('sessionVariables.sql_mode must not contain a backslash.')
-    expect(() => new PrismaPoolMySql({ host: 'h', port: 'abc' as never })).toThrow('port must be an integer from 1 to 65535, got "abc".')
+    expect(() => new PrismaPoolMySql({ host: 'h', port: 'abc' as never })).toThrow('invalid option "port": expected an integer from 1 to 65535, got "abc".')
     expect(() => new PrismaPoolMySql({ connectionString: url, preparedStatements: false, statementCacheSize: 5 })).toThrow('statementCacheSize has no effect with preparedStatements: false')
     expect(() => new PrismaPoolMySql(`${url}?ssl=false&sslaccept=strict`)).toThrow('ssl=false contradicts its other ssl parameters')
     expect(() => new PrismaPoolMySql({ connectionString: url, database: 'other' })).toThrow('database is set both as an option and by the connection string; keep one.')

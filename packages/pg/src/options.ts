@@ -1,14 +1,25 @@
 import {
+  agreedSource,
   checkAdapterInput,
-  checkRepeatedParams,
+  checkOptions,
+  conflictError,
+  into,
   mergeFromUrl,
   mergeUrlPoolOptions,
-  PoolOptionError,
-  readPoolUrlParam,
+  NESTED_POOL_ALIASES,
+  parseConnectionUrl,
+  POOL_PARAMS,
+  readParams,
+  rule,
+  urlBoolean,
+  urlInteger,
   urlSeconds,
   validatePoolOptions,
-  type PoolOptions,
-} from '@prisma-pool/core'
+  type ConnectionStringSpec,
+  type OptionTable,
+  type ParamRules,
+} from '@prisma-pool/core/engine'
+import { PoolOptionError, type PoolOptions } from '@prisma-pool/core'
 import type pg from 'pg'
 
 /** The pg connection fields we pass through to `pg.Client` (`types` and `stream` are ours to control). */
@@ -52,11 +63,19 @@ export interface ResolvedPgOptions {
   target: string
 }
 
-const CLIENT_FIELDS = new Set<string>([
-  'user', 'database', 'password', 'port', 'host', 'connectionString', 'keepAlive', 'statement_timeout', 'ssl',
-  'enableChannelBinding', 'sslnegotiation', 'query_timeout', 'lock_timeout', 'keepAliveInitialDelayMillis',
-  'idle_in_transaction_session_timeout', 'application_name', 'connectionTimeoutMillis', 'options', 'client_encoding',
-])
+const PG: ConnectionStringSpec = {
+  adapter: 'PrismaPoolPg',
+  schemes: ['postgres', 'postgresql'],
+  example: 'postgres://user:password@host:5432/database',
+  defaults: "pg's defaults and the PGHOST, PGUSER … environment variables",
+}
+
+/** pg's connection fields, passed to `pg.Client` as they are (pg checks them). */
+const CLIENT_FIELDS = [
+  'user', 'database', 'password', 'port', 'host', 'keepAlive', 'statement_timeout', 'ssl', 'enableChannelBinding',
+  'sslnegotiation', 'query_timeout', 'lock_timeout', 'keepAliveInitialDelayMillis', 'idle_in_transaction_session_timeout',
+  'application_name', 'connectionTimeoutMillis', 'options', 'client_encoding',
+]
 
 const MAX_STATEMENT_CACHE = 10_000
 
@@ -70,93 +89,60 @@ const PG_POOL_FIELDS: Record<string, string> = {
   maxUses: 'pool.recycle',
 }
 
-/** URL parameters pg itself understands. */
-const PG_URL_PARAMS = new Set([
-  'host', 'port', 'user', 'password', 'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert',
-  'sslnegotiation', 'uselibpqcompat', 'options', 'client_encoding', 'statement_timeout', 'lock_timeout',
-  'idle_in_transaction_session_timeout', 'query_timeout',
-])
-
 /** Every session carries pool.applicationName with this worker's host and pid: pg's fallback would never apply. */
 const FALLBACK_NAME = 'every connection carries an application_name (pool.applicationName, default "prisma-pool", with the worker\'s host and pid); set pool.applicationName instead'
 
-/** Prisma 6 parameters that have no counterpart here, and what to do instead. */
-const REFUSED_URL_PARAMS: Record<string, string> = {
-  sslidentity: 'pass the client certificate through the `ssl` option (key, cert) instead',
-  sslpassword: 'pass the key passphrase through the `ssl` option (passphrase) instead',
-  sslaccept: "use sslmode=no-verify, or the `ssl` option { rejectUnauthorized: false }, instead",
-  single_use_connections: 'use pool.recycle or pool.size instead',
-  fallback_application_name: FALLBACK_NAME,
+const OPTIONS: OptionTable = {
+  scope: '',
+  where: 'as an option',
+  rules: {
+    connectionString: rule.any,
+    pool: rule.object('an object of pool options'),
+    schema: rule.string,
+    statementCacheSize: rule.integer(0, MAX_STATEMENT_CACHE),
+    ...Object.fromEntries(CLIENT_FIELDS.map((field) => [field, rule.any])),
+    password: { ...rule.any, secret: true },
+  },
+  aliases: NESTED_POOL_ALIASES,
+  refused: {
+    ...Object.fromEntries(Object.entries(PG_POOL_FIELDS).map(([key, use]) => [key, `is a pg.Pool option; this adapter has its own pool: use ${use}`])),
+    fallback_application_name: `is not supported: ${FALLBACK_NAME}`,
+  },
 }
 
-/** Reads the connection string: Prisma 6 parameters become pool options, the rest is left for pg. */
-function parseConnectionString(connectionString: string) {
-  let url: URL
-  try {
-    url = new URL(connectionString)
-  } catch {
-    throw new PoolOptionError(
-      'connectionString is not a valid URL; expected postgres://user:password@host:5432/database',
-    )
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new PoolOptionError(
-      `connectionString must start with postgres:// or postgresql://, not ${url.protocol}// (use the adapter for that engine).`,
-    )
-  }
-  checkRepeatedParams(url)
-  const pool: PoolOptions = {}
-  const client: pg.ClientConfig = {}
-  let schema: string | undefined
-  let pgbouncer: boolean | undefined
-  let statementCacheSize: number | undefined
-  let applicationName: string | undefined
-  for (const [name, value] of [...url.searchParams]) {
-    if (readPoolUrlParam(pool, name, value)) {
-      url.searchParams.delete(name)
-      continue
-    }
-    switch (name) {
-      case 'socket_timeout':
-        client.query_timeout = urlSeconds(name, value, 'socket_timeout') * 1000
-        break
-      case 'schema':
-        schema = value
-        break
-      // Removed from the URL: pg would let it override the worker's tag.
-      case 'application_name':
-        applicationName = value
-        break
-      case 'statement_cache_size': {
-        const size = Number(value)
-        if (!Number.isInteger(size) || size < 0 || size > MAX_STATEMENT_CACHE) {
-          throw new PoolOptionError(`connection string parameter statement_cache_size=${value} must be a whole number from 0 to ${MAX_STATEMENT_CACHE}.`)
-        }
-        statementCacheSize = size
-        break
-      }
-      case 'pgbouncer':
-        if (value !== 'true' && value !== 'false') {
-          throw new PoolOptionError(`connection string parameter pgbouncer=${value} must be true or false.`)
-        }
-        pgbouncer = value === 'true'
-        break
-      default:
-        if (REFUSED_URL_PARAMS[name]) {
-          throw new PoolOptionError(`connection string parameter ${name} is not supported: ${REFUSED_URL_PARAMS[name]}.`)
-        }
-        if (!PG_URL_PARAMS.has(name)) {
-          throw new PoolOptionError(
-            `unknown connection string parameter "${name}". Known: connection_limit, pool_timeout, connect_timeout, ` +
-              `socket_timeout, schema, pgbouncer, statement_cache_size, application_name, and pg's own (${[...PG_URL_PARAMS].join(', ')}).`,
-          )
-        }
-        continue
-    }
-    url.searchParams.delete(name)
-  }
-  checkSslMode(url)
-  return { url, pool, client, schema, pgbouncer, statementCacheSize, applicationName }
+/** What the connection string sets besides pool options (its TLS and connection parameters are left for pg). */
+interface PgUrlSettings {
+  schema: string
+  statementCacheSize: number
+  query_timeout: number
+  pgbouncer: boolean
+  applicationName: string
+}
+
+/** URL parameters pg itself understands: left in the connection string for it. */
+const PG_URL_PARAMS = [
+  'host', 'port', 'user', 'password', 'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert',
+  'sslnegotiation', 'uselibpqcompat', 'options', 'client_encoding', 'statement_timeout', 'lock_timeout',
+  'idle_in_transaction_session_timeout', 'query_timeout',
+]
+
+const text = (value: string) => value
+
+const PARAMS: ParamRules<PgUrlSettings> = {
+  ...POOL_PARAMS,
+  socket_timeout: { options: (value, name) => ({ query_timeout: urlSeconds('socket_timeout')(value, name) * 1000 }) },
+  schema: { options: into('schema', text) },
+  // Taken out of the URL: pg would let it override the worker's tag.
+  application_name: { options: into('applicationName', text) },
+  statement_cache_size: { options: into('statementCacheSize', urlInteger(0, MAX_STATEMENT_CACHE)) },
+  pgbouncer: { options: into('pgbouncer', urlBoolean) },
+  ...Object.fromEntries(PG_URL_PARAMS.map((name) => [name, { driver: true } as const])),
+  // Prisma 6 parameters that have no counterpart here, and what to do instead.
+  sslidentity: { refused: 'pass the client certificate through the `ssl` option (key, cert) instead' },
+  sslpassword: { refused: 'pass the key passphrase through the `ssl` option (passphrase) instead' },
+  sslaccept: { refused: "use sslmode=no-verify, or the `ssl` option { rejectUnauthorized: false }, instead" },
+  single_use_connections: { refused: 'use pool.recycle or pool.size instead' },
+  fallback_application_name: { refused: FALLBACK_NAME },
 }
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']
@@ -180,78 +166,42 @@ function checkSslMode(url: URL): void {
   if (VERIFYING_MODES.has(mode) && url.searchParams.get('uselibpqcompat') !== 'true') url.searchParams.set('sslmode', 'verify-full')
 }
 
-/** Where an application name was given: as the message names it, and as the `where` of validatePoolOptions. */
-type NameSource = { where: string; from: string; value: unknown }
-
-/**
- * pg's application_name, as a field or a URL parameter, is pool.applicationName: the tag every session carries
- * starts with it. Given in two places with different values, it is an error naming both.
- */
-function withApplicationName(pool: PoolOptions, sources: NameSource[]): PoolOptions {
-  const given = [{ where: 'in the pool options', from: '', value: pool.applicationName }, ...sources].filter((s) => s.value !== undefined)
-  const [first] = given
-  if (!first) return pool
-  const other = given.find((s) => s.value !== first.value)
-  if (other) {
-    throw new PoolOptionError(`pool.applicationName is set both ${first.where} (${String(first.value)}) and ${other.where} (${String(other.value)}); keep one.`)
-  }
-  if (pool.applicationName !== undefined) return pool
-  return { ...pool, ...validatePoolOptions({ applicationName: first.value }, `pool (from ${first.from})`) }
-}
-
 /** Checks the options of `PrismaPoolPg` and works out the pg client config and the pool options. */
 export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefined): ResolvedPgOptions {
-  const input = checkAdapterInput<PrismaPoolPgOptions>(options, {
-    adapter: 'PrismaPoolPg',
-    example: 'postgres://user:password@host:5432/database',
-    defaults: "pg's defaults and the PGHOST, PGUSER … environment variables",
-  })
-  const { pool: poolInput, schema: schemaInput, connectionString, statementCacheSize: cacheInput, ...fields } = input
-  for (const key of Object.keys(fields)) {
-    if (key === 'fallback_application_name') throw new PoolOptionError(`"fallback_application_name" is not supported: ${FALLBACK_NAME}.`)
-    if (PG_POOL_FIELDS[key]) {
-      throw new PoolOptionError(`"${key}" is a pg.Pool option; this adapter has its own pool: use ${PG_POOL_FIELDS[key]}.`)
-    }
-    if (!CLIENT_FIELDS.has(key)) {
-      throw new PoolOptionError(
-        `unknown option "${key}". Known: connectionString, pool, schema, statementCacheSize, and pg's connection fields (${[...CLIENT_FIELDS].join(', ')}).`,
-      )
-    }
-  }
+  const input = checkOptions<PrismaPoolPgOptions>(OPTIONS, checkAdapterInput<PrismaPoolPgOptions>(options, PG))
+  const { pool: poolInput, connectionString, schema, statementCacheSize, application_name: nameOption, ...fields } = input
   let pool = validatePoolOptions(poolInput)
-  const { application_name: applicationNameField, ...clientFields } = fields
-  const client: pg.ClientConfig = { ...clientFields }
-  let { schema, statementCacheSize } = { schema: schemaInput, statementCacheSize: cacheInput }
-  let pgbouncer: boolean | undefined
+  const client: pg.ClientConfig = { ...fields }
+  let settings: Partial<PgUrlSettings> = { schema, statementCacheSize, query_timeout: fields.query_timeout }
   let url: URL | undefined
-  let urlApplicationName: string | undefined
+  let pgbouncer: boolean | undefined
+  let nameInUrl: string | undefined
   if (connectionString !== undefined) {
-    const parsed = parseConnectionString(connectionString)
-    url = parsed.url
-    pgbouncer = parsed.pgbouncer
-    pool = mergeUrlPoolOptions(pool, parsed.pool)
-    urlApplicationName = parsed.applicationName
-    ;({ schema, statementCacheSize } = mergeFromUrl(
-      { schema, statementCacheSize },
-      { schema: parsed.schema, statementCacheSize: parsed.statementCacheSize },
-    ))
-    client.query_timeout ??= parsed.client.query_timeout
+    const read = readParams(parseConnectionUrl(connectionString, PG), PARAMS)
+    url = read.url
+    checkSslMode(url)
+    const { pgbouncer: bouncer, applicationName, ...fromUrl } = read.options
+    pool = mergeUrlPoolOptions(pool, read.pool)
+    settings = mergeFromUrl(OPTIONS, settings, fromUrl)
+    pgbouncer = bouncer
+    nameInUrl = applicationName
     client.connectionString = url.toString()
     // pg lets the URL's TLS settings replace the option's: a CA given in the option would be silently dropped.
-    const tlsParam = TLS_URL_PARAMS.find((name) => parsed.url.searchParams.has(name))
+    const tlsParam = TLS_URL_PARAMS.find((name) => url!.searchParams.has(name))
     if (tlsParam && client.ssl !== undefined) {
-      throw new PoolOptionError(`TLS is set both by the ssl option and by the connection string (${tlsParam}); keep one.`)
+      throw conflictError('TLS', { where: 'by the ssl option' }, { where: `by the connection string (${tlsParam})` })
     }
   }
-  pool = withApplicationName(pool, [
-    { where: 'as the application_name option', from: 'the application_name option', value: applicationNameField },
-    { where: 'by the connection string parameter application_name', from: 'the connection string', value: urlApplicationName },
+  if (settings.query_timeout !== undefined) client.query_timeout = settings.query_timeout
+  // pg's application_name, as a field or a URL parameter, is pool.applicationName: the tag every session carries
+  // starts with it.
+  const name = agreedSource('pool.applicationName', [
+    { where: 'in the pool options', value: pool.applicationName, from: '' },
+    { where: 'as the application_name option', value: nameOption, from: 'the application_name option' },
+    { where: 'by the connection string parameter application_name', value: nameInUrl, from: 'the connection string' },
   ])
-  if (schema !== undefined && (typeof schema !== 'string' || schema === '')) {
-    throw new PoolOptionError('schema must be a non-empty string.')
-  }
-  if (statementCacheSize !== undefined && !(Number.isInteger(statementCacheSize) && statementCacheSize >= 0 && statementCacheSize <= MAX_STATEMENT_CACHE)) {
-    throw new PoolOptionError(`statementCacheSize must be an integer from 0 to ${MAX_STATEMENT_CACHE}, got ${JSON.stringify(statementCacheSize)}.`)
+  if (name && pool.applicationName === undefined) {
+    pool = { ...pool, ...validatePoolOptions({ applicationName: name.value }, `pool (from ${name.from})`) }
   }
   // Where pg will connect: the connection string wins over the separate fields, as in pg itself.
   const host = (url && (url.searchParams.get('host') ?? decodeURIComponent(url.hostname))) || client.host || process.env.PGHOST || 'localhost'
@@ -260,9 +210,9 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
   return {
     client,
     pool,
-    schema,
+    schema: settings.schema,
     pgbouncer,
-    statementCacheSize,
+    statementCacheSize: settings.statementCacheSize,
     target: `postgres://${host}:${port}/${database}`,
   }
 }

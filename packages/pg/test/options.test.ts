@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { connectionStringChecks } from '../../../test-support/connection-string.js'
 import { PoolOptionError, PrismaPoolPg } from '@prisma-pool/pg'
+import { resolvePgOptions } from '../src/options.js'
 
 const url = 'postgres://app:sekret-pw@db.example:6432/shop'
 
@@ -35,7 +36,7 @@ describe('PrismaPoolPg options', () => {
     [`${url}?pool_timeout=3000000`, 'invalid pool (from the connection string) option "timeout": expected a number of seconds greater than 0 (at most 2073600), got 3000000.'],
     [`${url}?keepalives=1`, 'unknown connection string parameter "keepalives"'],
     ['mysql://root@localhost/test', 'must start with postgres:// or postgresql://, not mysql://'],
-    ['not a url', 'connectionString does not start with a scheme (postgres://, mysql:// …)'],
+    ['not a url', 'connectionString does not start with a scheme (postgres:// or postgresql://)'],
     ['postgres://app@[db/app', 'connectionString is not a valid URL'],
   ])('refuses %s', (connectionString, message) => {
     expect(() => new PrismaPoolPg(connectionString)).toThrow(PoolOptionError)
@@ -66,6 +67,28 @@ describe('PrismaPoolPg options', () => {
     )
     expect(() => new PrismaPoolPg({ connectionString: url, hots: 'x' } as never)).toThrow('unknown option "hots"')
     expect(() => new PrismaPoolPg({ connectionString: url, pool: { size: -1 } })).toThrow('invalid pool option "size"')
+  })
+
+  test('unknown keys get a suggestion: a typo of a pg field, a pool option written outside pool', () => {
+    expect(() => new PrismaPoolPg({ connectionString: url, hots: 'x' } as never)).toThrow('unknown option "hots". Did you mean "host"? Known options: connectionString, pool, schema,')
+    expect(() => new PrismaPoolPg({ connectionString: url, size: 5 } as never)).toThrow('unknown option "size". Did you mean "pool.size"?')
+    expect(() => new PrismaPoolPg(`${url}?statement_cache_sise=5`)).toThrow('unknown connection string parameter "statement_cache_sise". Did you mean "statement_cache_size"?')
+  })
+
+  test('bad values name the option and what it takes', () => {
+    expect(() => new PrismaPoolPg({ connectionString: url, statementCacheSize: 20_000 })).toThrow(
+      'invalid option "statementCacheSize": expected an integer from 0 to 10000, got 20000.',
+    )
+    expect(() => new PrismaPoolPg({ connectionString: url, schema: '' })).toThrow('invalid option "schema": expected a non-empty string, got "".')
+    expect(() => new PrismaPoolPg(`${url}?schema=`)).toThrow('invalid (from the connection string) option "schema": expected a non-empty string, got "".')
+  })
+
+  test("socket_timeout and pg's query_timeout are one setting: given both, differently, it is refused", () => {
+    expect(resolvePgOptions({ connectionString: `${url}?socket_timeout=2.5` }).client.query_timeout).toBe(2500)
+    expect(resolvePgOptions({ connectionString: `${url}?socket_timeout=2`, query_timeout: 2000 }).client.query_timeout).toBe(2000)
+    expect(() => new PrismaPoolPg({ connectionString: `${url}?socket_timeout=2`, query_timeout: 5000 })).toThrow(
+      'query_timeout is set both as an option (5000) and by the connection string (2000); keep one.',
+    )
   })
 
   test('the target in messages is where pg connects: the connection string wins over separate fields', () => {
