@@ -1,12 +1,18 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
+const src = (pkg: string, file = 'index') => fileURLToPath(new URL(`./packages/${pkg}/src/${file}.ts`, import.meta.url))
 
 export default defineConfig({
   resolve: {
     // Tests run against the sources; test/dist.test.ts checks the built packages separately.
-    alias: { '@prisma-pool/core': src('core'), '@prisma-pool/pg': src('pg'), '@prisma-pool/mysql': src('mysql') },
+    // Exact names: '@prisma-pool/core' must not also catch '@prisma-pool/core/engine'.
+    alias: [
+      { find: /^@prisma-pool\/core$/, replacement: src('core') },
+      { find: /^@prisma-pool\/core\/engine$/, replacement: src('core', 'engine-api') },
+      { find: /^@prisma-pool\/pg$/, replacement: src('pg') },
+      { find: /^@prisma-pool\/mysql$/, replacement: src('mysql') },
+    ],
   },
   test: {
     // Starts the servers the tests run against (private ones, unless PG_TEST_URL / MYSQL_TEST_URL are set).

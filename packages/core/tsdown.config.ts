@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // Two entry points: `@prisma-pool/core` for users, `@prisma-pool/core/engine` for engine packages.
+  entry: { index: 'src/index.ts', engine: 'src/engine-api.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',

@@ -1,7 +1,8 @@
 // Per-worker accounting: whether the fleet's pools fit the server's connection budget, and who holds the
 // server's connections now. Pure functions over what the engine reads from its server; the pool calls them.
 import type { ConnectionLimit, ServerConnection, ServerConnectionList } from './engine.js'
-import { parseTag, type WorkerCount, type WorkerIdentity } from './identity.js'
+import { parseTag, type WorkerIdentity } from './identity.js'
+import type { WorkerCount } from './workers.js'
 
 export type BudgetPolicy = 'error' | 'warn' | 'fit' | 'off'
 

@@ -11,10 +11,12 @@ import {
 } from '@prisma/driver-adapter-utils'
 import type { FleetConnections } from './accounting.js'
 import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
+import { connectionLoss, isolationLevels } from './engine-defaults.js'
 import { PoolBudgetError, ServerFullError } from './errors.js'
 import { Histogram, metricsJson, prometheusText, type Labels, type MetricsJson } from './metrics.js'
 import { ms, resolvePoolOptions, validatePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js'
-import { QueuePool, zeroTotals, type Checkout, type PoolEvents, type PoolStats } from './pool.js'
+import { zeroTotals, type Checkout, type PoolEvents, type PoolStats } from './pool-types.js'
+import { QueuePool } from './pool.js'
 
 type Listener = (...args: unknown[]) => void
 
@@ -70,7 +72,7 @@ class Lease {
     try {
       return await work(this.conn)
     } catch (error) {
-      const loss = this.driver.connectionLoss(error)
+      const loss = connectionLoss(this.driver, error)
       if (loss === 'server' || (loss && !this.#loss)) this.#loss = loss
       throw toAdapterError(this.driver, error)
     } finally {
@@ -211,7 +213,7 @@ export class PoolAdapter extends PoolQueryable implements SqlDriverAdapter {
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    if (isolationLevel !== undefined && !this.driver.isolationLevels.includes(isolationLevel)) {
+    if (isolationLevel !== undefined && !isolationLevels(this.driver).includes(isolationLevel)) {
       throw new DriverAdapterError({ kind: 'InvalidIsolationLevel', level: isolationLevel })
     }
     const lease = await this.#checkout()
@@ -298,6 +300,13 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
     const pool = new QueuePool(this.driver, resolvePoolOptions(this.#poolInput))
     for (const [event, listener] of this.#listeners) pool.on(event, listener as never)
     this.#nextPool = pool
+    try {
+      await pool.start()
+    } catch (error) {
+      this.#nextPool = undefined
+      await pool.dispose()
+      throw error
+    }
     const { budgetPolicy } = pool.options
     if (this.driver.connectionInfoFromServer || budgetPolicy === 'error' || budgetPolicy === 'fit') {
       const refused = await pool.acquire().then(
@@ -357,10 +366,15 @@ export class PoolAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
     const options = { ...resolvePoolOptions(this.#poolInput), size: 1, maxOverflow: 1, budgetPolicy: 'off' as const }
     const shadow = await this.driver.createShadowDatabase(ms(options.connectTimeout))
     const pool = new QueuePool(shadow.driver, options)
-    return new PoolAdapter(shadow.driver, pool, async () => {
+    const drop = async () => {
       await pool.dispose()
       await shadow.drop()
+    }
+    await pool.start().catch(async (error: unknown) => {
+      await drop()
+      throw error
     })
+    return new PoolAdapter(shadow.driver, pool, drop)
   }
 
   /** The pool's figures (see `pool`); all zero before the first connect. */

@@ -1,3 +1,12 @@
+// The contract between the core and an engine package (PostgreSQL, MySQL, JDBC, Oracle …): what an engine gives the
+// core (an EngineDriver, which opens EngineConnections) and what the core gives it (an EngineContext). An engine author
+// imports it, and the helpers an engine needs, from `@prisma-pool/core/engine`; the core README's "Writing an engine"
+// walks through an engine built on it.
+//
+// The core owns everything an engine has in common: the pool (size, overflow, waits, pre-ping, recycling, reset on
+// return), connect retries, the budget check, the live view of the server's connections, metrics, leak reports, the
+// Prisma adapter and its transactions. An engine owns only its driver: opening a session, running SQL, converting
+// values and errors, and telling the core what its server says about sessions and limits.
 import type {
   ConnectionInfo,
   Error as AdapterErrorPayload,
@@ -6,11 +15,13 @@ import type {
   SqlQuery,
   SqlResultSet,
 } from '@prisma/driver-adapter-utils'
+import type { ResolvedPoolOptions } from './options.js'
 
 /**
- * One open connection of an engine (PostgreSQL, MySQL, JDBC, Oracle). The pool owns it; the engine
- * only knows how to talk to its server. Every method may throw the driver's own errors: the core
- * passes them to `EngineDriver.convertError`.
+ * One open connection of an engine. The pool owns it and never runs two calls on it at once, except `cancel()`,
+ * `destroy()`, `isBroken()`, `inTransaction()` and `lastReceivedAt()`, which may come while a statement runs. Every
+ * method may throw the driver's own errors: the core passes them to `EngineDriver.convertError` (what Prisma sees)
+ * and `EngineDriver.connectionLoss` (whether the connection can be used again).
  */
 export interface EngineConnection {
   /** Runs a query and converts its result to Prisma's encodings. */
@@ -61,7 +72,7 @@ export interface EngineConnection {
    * the server directly, not through a pooler that moves sessions around. Only then does the pool ask the server
    * about a statement that gets no answer (see `EngineDriver.checkSession`).
    */
-  readonly sessionId?: number
+  readonly sessionId?: SessionId
   /** When bytes last arrived from the server (performance.now()): a connection receiving them is alive. */
   lastReceivedAt?(): number
 
@@ -73,6 +84,9 @@ export interface EngineConnection {
   /** Every client connection on the server that this session may see (for `connections()`, the live view). */
   serverConnections?(): Promise<ServerConnectionList>
 }
+
+/** A server's id of a session: a number (PostgreSQL pid, MySQL connection id) or a text (Oracle's `SID,SERIAL#`). */
+export type SessionId = number | string
 
 /** One limit the server puts on the connections open at once. */
 export interface ConnectionLimit {
@@ -86,9 +100,9 @@ export interface ConnectionLimit {
 
 /** One client connection on the server, as the server lists it. */
 export interface ServerConnection {
-  /** The server's id for it (PostgreSQL pid, MySQL connection id). */
-  id: number
-  /** The tag set by `EngineDriver.connect` (PostgreSQL `application_name`), or the client's own name; '' if none. */
+  /** The server's id for it, as the server's own tools write it (see SessionId). */
+  id: SessionId
+  /** The tag the connection was opened with (EngineContext.tag), or the client's own name; '' if none. */
   application: string
   user?: string
   database?: string
@@ -102,6 +116,11 @@ export interface ServerConnectionList {
   note?: string
 }
 
+/**
+ * What an error says of the connection it came from: `'connection'`, that one alone is lost (a query timeout, an
+ * idle-session timeout); `'server'`, the server has dropped its connections (a reset socket, an administrator's
+ * shutdown or terminate), so that every connection opened before is replaced too.
+ */
 export type ConnectionLoss = 'connection' | 'server'
 
 /**
@@ -111,29 +130,83 @@ export type ConnectionLoss = 'connection' | 'server'
  */
 export type SessionState = 'running' | 'idle' | 'gone' | 'unknown'
 
-/** What an engine package gives the core: how to open connections and how to read its errors. */
+/** What a pool tells its engine: given to `init`, `close` and every `connect`. One context per pool. */
+export interface EngineContext {
+  /** The pool's options as they are now, defaults applied (a budget 'fit' or `resize()` may lower size later). */
+  readonly options: ResolvedPoolOptions
+  /** `options.connectTimeout` in milliseconds: how long one connect may take before its signal aborts. */
+  readonly connectTimeoutMs: number
+  /**
+   * This worker's name on the server (`application@host/pid[/wWORKER][/tTHREAD]`, at most `EngineDriver.tagLength`
+   * bytes of printable ASCII). The engine puts it where the server lists sessions (PostgreSQL `application_name`,
+   * MySQL connection attributes, Oracle's `MODULE`), so that `serverConnections()` can attribute each connection.
+   */
+  readonly tag: string
+  /** Writes a line to the pool's debug log (`DEBUG=prisma-pool`); does nothing when that is off. */
+  readonly log: (message: string) => void
+}
+
+/** The most connections an engine can serve at once, and why (see `EngineDriver.concurrencyLimit`). */
+export interface ConcurrencyLimit {
+  limit: number
+  /** Why, and how to raise it, as the user's warning says it: `each call runs on one of libuv's 4 threads (UV_THREADPOOL_SIZE)`. */
+  reason: string
+}
+
+/**
+ * What an engine package gives the core: how to open connections and how to read its errors. One driver serves every
+ * pool of its adapter (a pool ends at the last `$disconnect()`, and the next query opens a new one): state of one
+ * pool belongs in what `init` sets up for that context, not in fields that the next pool would overwrite.
+ *
+ * The order of calls, per pool: `concurrencyLimit` and `init` once, then `connect` for each connection the pool opens
+ * (the first one may start the budget check through `EngineConnection.connectionLimits`), `checkSession` and
+ * `endSession` when a statement gets no answer, and `close` once, after every connection of the pool is closed.
+ */
 export interface EngineDriver {
   readonly provider: Provider
+  /** The adapter's name as Prisma reports it (`@prisma-pool/pg`). */
   readonly adapterName: string
   /** Where connections go, for messages: `postgres://host:port/db`, never with a password. */
   readonly target: string
-  /** Isolation levels this engine accepts in `begin()`. */
-  readonly isolationLevels: readonly IsolationLevel[]
+  /**
+   * Isolation levels this engine accepts in `begin()`; any other is refused before a connection is taken. Default: the
+   * four of the SQL standard (`STANDARD_ISOLATION_LEVELS`).
+   */
+  readonly isolationLevels?: readonly IsolationLevel[]
+  /** The most bytes of `EngineContext.tag` the server keeps (PostgreSQL: 63, Oracle's MODULE: 48). Default 63. */
+  readonly tagLength?: number
+  /**
+   * The most connections this engine can serve at once, when it is bound by something other than the server: a thread
+   * pool its calls run on, say. Read once per pool, before `init`; a pool allowed more (size + maxOverflow) is lowered
+   * to the limit, with a warning that says `reason`.
+   */
+  concurrencyLimit?(options: ResolvedPoolOptions): ConcurrencyLimit | undefined
 
   /**
-   * Opens one connection; `timeoutMs` is the pool's connect timeout, for the driver's own socket timer. `tag`
-   * (see `identityTag`) names this worker: the engine puts it where the server lists it (PostgreSQL
-   * `application_name`, MySQL connection attributes), so that `serverConnections()` can attribute the connection.
+   * Prepares the engine for a pool, once, before its first connect: what must exist once (a JVM with its classpath, a
+   * client library, a cache), checked with the pool's options. What fails here fails the pool's start with this error
+   * (`$connect()`, or the first query), once and unretried: a missing jar is not a connect failure of every connection.
    */
-  connect(timeoutMs: number, tag: string): Promise<EngineConnection>
+  init?(context: EngineContext): Promise<void> | void
+  /** Releases what `init` set up for this pool, after its last connection closed (`$disconnect()`). */
+  close?(context: EngineContext): Promise<void> | void
+
+  /**
+   * Opens one connection for the pool, tagged with `context.tag`. `signal` aborts at `context.connectTimeoutMs` (with
+   * the pool's ConnectTimeoutError as its reason) or when the pool is disposed: the engine then stops what it does
+   * (closes the socket, interrupts the thread) and rejects. The pool has given up on it by then, and closes a
+   * connection that still arrives. The driver's own timers, if any, should fire a little later than the signal.
+   */
+  connect(context: EngineContext, signal: AbortSignal): Promise<EngineConnection>
   /** Maps a driver error to Prisma's error kinds; `undefined` leaves the error to reach the user unchanged. */
   convertError(error: unknown): AdapterErrorPayload | undefined
   /**
-   * Whether an error ends the connection it came from: `'connection'` for that one alone (a query timeout,
-   * an idle-session timeout), `'server'` when the server has dropped its connections (a reset socket, an
-   * administrator's shutdown or terminate), so that every older connection is replaced too.
+   * Whether an error ends the connection it came from (see ConnectionLoss); `undefined`: it does not (a failed side
+   * connection, a constraint violation). Without this method, the kind `convertError` gives decides: a closed or
+   * unreachable server is `'server'`, a socket timeout `'connection'` (`lossOfKind`, which an engine's own method can
+   * fall back on).
    */
-  connectionLoss(error: unknown): ConnectionLoss | undefined
+  connectionLoss?(error: unknown): ConnectionLoss | undefined
   connectionInfo(): ConnectionInfo
   /**
    * True when `connectionInfo()` depends on the server (MySQL's relation joins on its version): the factory
@@ -149,6 +222,7 @@ export interface EngineDriver {
    * Asks the server, on a connection of the engine's own, about the session of `conn`, whose statement has had no
    * answer for a while (see SessionState). The session is identified by more than its id (the server's start, the
    * session's own), so that another server behind the same address, or a restarted one, is never taken for it.
+   * Only called for a connection with a `sessionId`.
    */
   checkSession?(conn: EngineConnection, timeoutMs: number): Promise<SessionState>
   /**

@@ -1,30 +1,5 @@
-export { PoolAdapter, PoolAdapterFactory } from './adapter.js'
-export { checkAdapterInput, checkRepeatedParams, mergeFromUrl, mergeUrlPoolOptions, readPoolUrlParam, urlSeconds } from './connection-string.js'
-export { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'
-export type {
-  ConnectionLimit,
-  ConnectionLoss,
-  EngineConnection,
-  EngineDriver,
-  ServerConnection,
-  ServerConnectionList,
-  SessionState,
-  ShadowDatabase,
-} from './engine.js'
-export {
-  assessBudget,
-  describeBudget,
-  formatFleet,
-  summarizeFleet,
-  type BudgetPolicy,
-  type BudgetReport,
-  type FleetConnections,
-  type OtherConnections,
-  type WorkerConnections,
-} from './accounting.js'
-export { debugEnabled } from './debug.js'
-export { detectWorkers, identityTag, parseTag, workerIdentity, type WorkerCount, type WorkerIdentity } from './identity.js'
-export { BUCKETS_MS, Histogram, metricsJson, prometheusText, type HistogramSnapshot, type Labels, type MetricsJson } from './metrics.js'
+// @prisma-pool/core for users of an adapter: its errors, options and the types of what it reports. Every engine
+// package re-exports all of it. An engine author's API is `@prisma-pool/core/engine` (src/engine-api.ts).
 export {
   ConnectTimeoutError,
   PoolClosedError,
@@ -33,24 +8,21 @@ export {
   PoolTimeoutError,
   PrismaPoolError,
   ServerFullError,
+  isPrismaPoolError,
   type PoolTimeoutDetails,
+  type PrismaPoolErrorByCode,
+  type PrismaPoolErrorCode,
+  type ServerFullFacts,
 } from './errors.js'
+export { poolDefaults, setup, type PoolOptions, type ResetOnReturn, type ResolvedPoolOptions } from './options.js'
 export {
-  maxConnections,
-  poolDefaults,
-  resolvePoolOptions,
-  setup,
-  validatePoolOptions,
-  type PoolOptions,
-  type ResetOnReturn,
-  type ResolvedPoolOptions,
-} from './options.js'
-export {
-  Checkout,
-  QueuePool,
-  type CloseReason,
-  type PoolEvents,
-  type PoolStats,
-  type PoolTotals,
-  type PooledConnection,
-} from './pool.js'
+  formatFleet,
+  type BudgetPolicy,
+  type BudgetReport,
+  type FleetConnections,
+  type OtherConnections,
+  type WorkerConnections,
+} from './accounting.js'
+export { parseTag, type WorkerIdentity } from './identity.js'
+export type { CloseReason, PoolEvents, PoolStats, PoolTotals, PooledConnection } from './pool-types.js'
+export type { HistogramSnapshot, Labels, MetricsJson } from './metrics.js'

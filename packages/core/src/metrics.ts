@@ -1,6 +1,8 @@
 // Metrics in the shape of Prisma 6's `$metrics` (dropped in Prisma 7 for driver adapters): the same names,
 // descriptions, buckets and JSON layout, so that dashboards built for Prisma 6 keep working.
-import type { PoolStats } from './pool.js'
+import type { HistogramSnapshot, PoolStats } from './pool-types.js'
+
+export type { HistogramSnapshot } from './pool-types.js'
 
 /** Prisma 6's bucket bounds, in milliseconds. */
 export const BUCKETS_MS = [0, 1, 5, 10, 50, 100, 500, 1000, 5000, 50000] as const
@@ -27,14 +29,6 @@ export class Histogram {
   }
 }
 
-export interface HistogramSnapshot {
-  count: number
-  sumMs: number
-  maxMs: number
-  meanMs: number
-  /** [upper bound in ms, values in this bucket] — per bucket, not cumulative, as Prisma 6's JSON has them. */
-  buckets: [number, number][]
-}
 
 export type Labels = Record<string, string>
 

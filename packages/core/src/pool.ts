@@ -1,229 +1,21 @@
 import { EventEmitter } from 'node:events'
-import { Pool as TarnPool, TimeoutError as TarnTimeoutError } from 'tarn'
-import {
-  assessBudget,
-  describeBudget,
-  formatFleet,
-  overflowText,
-  summarizeFleet,
-  type BudgetReport,
-  type FleetConnections,
-} from './accounting.js'
-import { debugLog, withoutPasswords } from './debug.js'
-import type { ConnectionLoss, EngineConnection, EngineDriver } from './engine.js'
-import { socketError } from './socket-errors.js'
-import { ConnectTimeoutError, PoolBudgetError, PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
-import { detectWorkers, identityTag, workerIdentity, type WorkerCount, type WorkerIdentity } from './identity.js'
-import { Histogram, metricsJson, type HistogramSnapshot, type Labels, type MetricsJson } from './metrics.js'
+import { TimeoutError as TarnTimeoutError } from 'tarn'
+import { overflowText, summarizeFleet, type BudgetReport, type FleetConnections } from './accounting.js'
+import { BudgetGate } from './budget-gate.js'
+import { Connector } from './connector.js'
+import { debugLog, logPoolEvents } from './debug.js'
+import type { ConnectionLoss, EngineConnection, EngineContext, EngineDriver } from './engine.js'
+import { connectionLoss, DEFAULT_TAG_LENGTH } from './engine-defaults.js'
+import { PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
+import { identityTag, workerIdentity, type WorkerIdentity } from './identity.js'
+import { LeakWatch } from './leaks.js'
+import { Histogram, metricsJson, type Labels, type MetricsJson } from './metrics.js'
 import { maxConnections, ms, resolvePoolOptions, validatePoolOptions, type ResolvedPoolOptions } from './options.js'
-
-/** Why a connection was closed. */
-export type CloseReason =
-  | 'overflow'
-  | 'recycle'
-  | 'idle-timeout'
-  | 'invalidated'
-  | 'broken'
-  | 'pre-ping'
-  | 'reset-failed'
-  | 'in-transaction'
-  | 'unanswered'
-  | 'dispose'
-
-/** A connection as the pool holds it. */
-export interface PooledConnection {
-  readonly conn: EngineConnection
-  /** Creation order: a server-wide disconnect invalidates every connection created before it was seen. */
-  readonly seq: number
-  readonly createdAt: number
-  /** When it last came back to the pool; a connection never used, or used just now, needs no ping. */
-  returnedAt: number | undefined
-  /** Set when the pool has decided to close it, with the reason counted in the totals. */
-  retireReason?: CloseReason
-  /** Fires when the connection, idle, nears the server's idle timeout (see EngineConnection.idleTimeoutMs). */
-  idleTimer?: NodeJS.Timeout
-  /** Statements under way on it, and since when it has given no answer (see `statementStarted`). */
-  running: number
-  waitingSince: number
-  /** When the server was last asked about it (see `#checkUnanswered`), and whether an answer is awaited. */
-  checkedAt?: number
-  checking?: boolean
-}
-
-/** One checkout of a connection. Releasing it a second time does nothing, even after the connection moved on. */
-export class Checkout {
-  #released = false
-  /** Reports the checkout as a leak if it is held past leakDetectionThreshold. */
-  leakTimer: NodeJS.Timeout | undefined
-  leakReported = false
-  constructor(
-    readonly connection: PooledConnection,
-    /** When it was handed out (performance.now()). */
-    readonly takenAt: number,
-    /** Where it was asked for, when leak detection is on. */
-    readonly stack: string | undefined,
-  ) {}
-
-  /** Marks the checkout returned; false if it already was. */
-  settle(): boolean {
-    if (this.#released) return false
-    this.#released = true
-    return true
-  }
-}
-
-export interface PoolTotals {
-  created: number
-  destroyed: number
-  recycled: number
-  invalidated: number
-  prePingFailures: number
-  resets: number
-  resetFailures: number
-  timeouts: number
-  checkouts: number
-  connectErrors: number
-  /** Checkouts held past leakDetectionThreshold. */
-  leaks: number
-}
-
-export const zeroTotals = (): PoolTotals => ({
-  created: 0,
-  destroyed: 0,
-  recycled: 0,
-  invalidated: 0,
-  prePingFailures: 0,
-  resets: 0,
-  resetFailures: 0,
-  timeouts: 0,
-  checkouts: 0,
-  connectErrors: 0,
-  leaks: 0,
-})
-
-export interface PoolStats {
-  size: number
-  maxOverflow: number
-  /** Connections open now (checked out + idle). */
-  open: number
-  checkedOut: number
-  idle: number
-  /** Open connections beyond `size`. */
-  overflow: number
-  /** Callers waiting for a connection. */
-  waiting: number
-  /** Connections being opened. */
-  connecting: number
-  totals: PoolTotals
-  /** How long callers waited for a connection, in ms. */
-  acquireWait: HistogramSnapshot
-  /** How long connections were held per checkout, in ms. */
-  hold: HistogramSnapshot
-}
-
-export interface PoolEvents {
-  connect: [conn: PooledConnection]
-  close: [conn: PooledConnection, reason: CloseReason]
-  checkout: [conn: PooledConnection]
-  /** Back in the pool (or handed straight to a waiting caller) after `heldMs` checked out. */
-  checkin: [conn: PooledConnection, heldMs: number]
-  reset: [conn: PooledConnection, action: 'rollback' | 'commit']
-  invalidate: [upToSeq: number]
-  timeout: [error: PoolTimeoutError]
-  /** A connection closed for its age (also reported as `close` with reason 'recycle'). */
-  recycle: [conn: PooledConnection]
-  /** A checkout held past leakDetectionThreshold; `stack` is where it was taken. */
-  leak: [conn: PooledConnection, heldMs: number, stack: string]
-  /** The start-up budget check's arithmetic. */
-  budget: [report: BudgetReport]
-}
-
-/** tarn's pool, taught to close connections that are checked out or idle past their age. */
-class RetiringTarnPool extends TarnPool<PooledConnection> {
-  retireReason: (pc: PooledConnection) => CloseReason | undefined = () => undefined
-
-  /** tarn's idle reaping, then the idle connections that are past their age, broken or invalidated. */
-  override check(): void {
-    super.check()
-    const retired = this.free.filter((free) => {
-      free.resource.retireReason ??= this.retireReason(free.resource)
-      return free.resource.retireReason !== undefined
-    })
-    if (retired.length === 0) return
-    this.free = this.free.filter((free) => !retired.includes(free))
-    for (const free of retired) {
-      free.settle()
-      void this._destroy(free.resource)
-    }
-    this._tryAcquireOrCreate()
-  }
-
-  /**
-   * Hands out the free connection tarn would pick next, at once, when nobody is waiting and `readyNow` says it
-   * needs no check. tarn's own acquire costs two timers and a chain of promises even when a connection is free.
-   */
-  takeFree(readyNow: (pc: PooledConnection) => boolean): PooledConnection | undefined {
-    const free = this.free.at(-1)
-    if (free === undefined || this.pendingAcquires.length > 0 || this.destroyed || !readyNow(free.resource)) return undefined
-    this.free.pop()
-    this.used.push(free)
-    this._startReaping()
-    return free.resource
-  }
-
-  /**
-   * Gives a connection just returned (so needing no check) to the first waiting caller, keeping it checked out;
-   * false when nobody waits. Skips the validation round that tarn's release would start.
-   */
-  handOver(pc: PooledConnection): boolean {
-    const waiting = this.pendingAcquires[0]
-    if (waiting === undefined || this.destroyed) return false
-    this.pendingAcquires.shift()
-    waiting.resolve(pc)
-    // A caller that timed out or was aborted a moment ago cannot take it: it comes back to the pool.
-    waiting.promise.catch(() => this.release(pc))
-    return true
-  }
-
-  /** Changes the number of connections kept and allowed (the budget check's 'fit'). */
-  resize(min: number, max: number): void {
-    this.min = min
-    this.max = max
-    this._tryAcquireOrCreate()
-  }
-
-  /** Whether more connections are open than the limit now allows (after a resize). */
-  overLimit(): boolean {
-    return this.used.length + this.free.length > this.max
-  }
-
-  /** Fails every waiting caller (tarn would keep them waiting until all checked-out connections return). */
-  abortWaiting(): void {
-    for (const waiting of this.pendingAcquires) waiting.abort()
-  }
-
-  /** The connections checked out now. */
-  checkedOut(): PooledConnection[] {
-    return this.used.map((used) => used.resource)
-  }
-
-  /** Gives up the connections being opened; one that arrives later is closed by tarn. */
-  abortCreates(): void {
-    for (const create of this.pendingCreates) create.abort()
-  }
-
-  /** Closes a checked-out connection instead of releasing it. */
-  destroyUsed(pc: PooledConnection): void {
-    const index = this.used.findIndex((used) => used.resource === pc)
-    if (index === -1) return
-    const [used] = this.used.splice(index, 1)
-    used?.resolve()
-    void this._destroy(pc)
-    this._tryAcquireOrCreate()
-  }
-}
-
-const now = () => performance.now()
+import { Checkout, zeroTotals, type CloseReason, type PoolEvents, type PooledConnection, type PoolStats } from './pool-types.js'
+import { RetiringTarnPool } from './tarn-pool.js'
+import { MAX_TIMER_MS, now, withTimeout } from './time.js'
+import { UnansweredWatch } from './unanswered-watch.js'
+import { WaitQueue, type Waiter } from './waiters.js'
 
 /** The pool's limit as tarn takes it: a number, where no limit (maxOverflow -1) is Infinity for us. */
 const tarnMax = (options: ResolvedPoolOptions) => Math.min(maxConnections(options), Number.MAX_SAFE_INTEGER)
@@ -231,44 +23,32 @@ const tarnMax = (options: ResolvedPoolOptions) => Math.min(maxConnections(option
 /** Share of the server's idle timeout after which an idle connection is closed: before the server does it. */
 const SERVER_IDLE_SHARE = 0.9
 
-/** A transient connect failure is retried after about 50 ms, then twice as long each time, up to 1 s, jittered. */
-const FIRST_RETRY_DELAY_MS = 50
-const MAX_RETRY_DELAY_MS = 1000
-const retryDelay = (failures: number) => {
-  const delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1))
-  return delay / 2 + (Math.random() * delay) / 2
-}
-
 const PING_TIMED_OUT = new Error('ping timed out')
 const CLOSE_TIMED_OUT = new Error('close timed out')
-/** The longest a timer can wait (2^31 - 1 ms, 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1
 
-/** Connect failures that may pass on their own: a server starting or stopping, out of reach for a moment. */
-const TRANSIENT_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout'])
-
-/** While connects fail for a transient cause, one create retries them; the others wait until that ends. */
-interface Outage {
-  over: Promise<void>
-  end: () => void
-}
-
-/** Settles with `work`, or rejects with `onTimeout()` after `timeoutMs`. */
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs)
-  })
-  try {
-    return await Promise.race([work, expired])
-  } finally {
-    clearTimeout(timer)
-  }
+/** A caller parked in the pool's own queue (see `#park`): the pool was full when it came. */
+interface ParkedCaller extends Waiter<Checkout> {
+  readonly start: number
+  readonly stack: string | undefined
 }
 
 /**
  * A QueuePool: `size` connections kept, up to `maxOverflow` more under load, lazily created, checked
  * before use, reset on return, recycled by age, and invalidated together when the server drops them.
+ *
+ * A connection goes through: opening (Connector, then the BudgetGate's verdict) → idle ⇄ checked out → closing. Which
+ * connection may be handed out is decided in one place, `#retireReason` (broken, invalidated, too old, near the
+ * server's idle timeout), with `#needsNoPing` saying whether it must be pinged first. A caller is served by one of
+ * three paths, fastest first:
+ * - a free connection that needs no check is taken at once (`RetiringTarnPool.takeFree`);
+ * - when the pool is full (every connection it may hold is checked out or promised to a waiting caller), the caller
+ *   parks in the pool's own queue (`#park`), served by the next connection that comes back (`#checkIn`) or let into
+ *   tarn's queue when room appears (`#letIn`);
+ * - otherwise it waits in tarn's queue, which checks a free connection (`#validate`) or opens one (`#open`).
+ * A connection coming back (`release`) is reset if it is inside a transaction, then handed to the longest-waiting
+ * caller (tarn's first: they came before the pool was full), or goes back to the free list. Around this state machine,
+ * as observers of what it does: the budget check (BudgetGate), leak reports (LeakWatch), the check of statements
+ * without an answer (UnansweredWatch) and the debug log (logPoolEvents).
  */
 export class QueuePool extends EventEmitter<PoolEvents> {
   options: ResolvedPoolOptions
@@ -276,40 +56,35 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   /** This worker, as its connections name it on the server. */
   readonly identity: WorkerIdentity
   readonly tag: string
-  /** The start-up budget check, once it has run. */
-  budget: BudgetReport | undefined
-  /** The last live view read (see `connections()`). */
+  /** The last live view read (see `connections()`), or the one the budget check read at start-up. */
   lastFleet: FleetConnections | undefined
   /** How long each statement took, in ms (the adapter records it). */
   readonly queryTimes = new Histogram()
   readonly #waitTimes = new Histogram()
   readonly #holdTimes = new Histogram()
-  readonly #leakMs: number
-  /** Set when the budget check refused this pool: every later connect fails with it, without connecting. */
-  #budgetError: PoolBudgetError | undefined
-  /** The budget check, run on the first connection; every connection opened meanwhile waits for its verdict. */
-  #budgetCheck: Promise<void> | undefined
-  /** The workers sharing the server: the option, or what the environment says (undefined: cannot tell). */
-  readonly #workerCount: WorkerCount | undefined
+  readonly #budget: BudgetGate
+  /** Set when leakDetectionThreshold is. */
+  readonly #leaks: LeakWatch | undefined
+  /** Callers that came while every connection the pool may hold was checked out or being opened. */
+  readonly #parked: WaitQueue<ParkedCaller>
   /** The debug log, when DEBUG names prisma-pool. */
   readonly #log: ((message: string) => void) | undefined
+  /** What the engine is told of this pool (see EngineContext). */
+  readonly context: EngineContext
+  /** The engine's init for this pool, once (see start()); `#started` once it succeeded. */
+  #starting: Promise<void> | undefined
+  #started: boolean
+  readonly #connector: Connector
   #tarn: RetiringTarnPool
   #seq = 0
   #invalidatedUpTo = 0
   #closed = false
   #disposing: Promise<void> | undefined
-  /** Why the last connect failed, until one succeeds: the `cause` of a PoolTimeoutError. */
-  #lastConnectError: { error: unknown; message: string } | undefined
-  #outage: Outage | undefined
-  /** Connections with a statement under way, for the check of unanswered statements. */
-  readonly #busy = new Set<PooledConnection>()
-  #busyCheck: NodeJS.Timeout | undefined
+  readonly #unanswered: UnansweredWatch | undefined
   #totals = zeroTotals()
   /** Options in milliseconds, as the hot path reads them. */
   readonly #recycleMs: number
   readonly #prePingAfterIdleMs: number
-  /** unansweredCheck in ms; 0 when off, or when the engine cannot ask the server about a session. */
-  readonly #unansweredMs: number
 
   constructor(driver: EngineDriver, options: ResolvedPoolOptions) {
     super()
@@ -333,42 +108,157 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       propagateCreateError: true,
     })
     this.#tarn.retireReason = (pc) => this.#retireReason(pc, now())
+    this.#tarn.letIn = () => this.#letIn()
+    this.#parked = new WaitQueue<ParkedCaller>((caller) => caller.reject(this.#timeoutError()))
     this.#recycleMs = recycleMs
     this.#prePingAfterIdleMs = ms(options.prePingAfterIdle)
-    this.#unansweredMs = driver.checkSession ? ms(options.unansweredCheck) : 0
-    this.#leakMs = ms(options.leakDetectionThreshold)
-    // Read now, so that a wrong PRISMA_POOL_WORKERS fails the pool's creation rather than its first connection.
-    this.#workerCount =
-      options.budgetPolicy === 'off' ? undefined : options.workers === 'auto' ? detectWorkers() : { count: options.workers, source: 'the workers option' }
+    // An engine with nothing to prepare needs no start: its pool's first acquire is as quick as any other.
+    this.#started = !driver.init && !driver.concurrencyLimit
     this.identity = workerIdentity(options.applicationName)
-    this.tag = identityTag(this.identity)
+    this.tag = identityTag(this.identity, driver.tagLength ?? DEFAULT_TAG_LENGTH)
     this.#log = debugLog(this.tag)
-    if (this.#log) this.#logEvents(this.#log)
+    if (this.#log) logPoolEvents(this, this.#log)
+    const pool = this
+    const log = this.#log ?? (() => {})
+    this.#budget = new BudgetGate({
+      driver,
+      tag: this.tag,
+      get options() {
+        return pool.options
+      },
+      resize: (size, maxOverflow) => this.resize(size, maxOverflow),
+      assessed: (report, fleet) => {
+        this.lastFleet = fleet
+        this.#emit('budget', report)
+      },
+      log,
+    })
+    if (options.leakDetectionThreshold > 0) {
+      this.#leaks = new LeakWatch({
+        target: driver.target,
+        thresholdSeconds: options.leakDetectionThreshold,
+        leaked: (pc, heldMs, stack) => {
+          this.#totals.leaks++
+          if (this.listenerCount('leak') === 0) return false
+          this.#emit('leak', pc, heldMs, stack)
+          return true
+        },
+        log: this.#log,
+      })
+    }
+    this.#unanswered = UnansweredWatch.of({
+      driver,
+      get options() {
+        return pool.options
+      },
+      log,
+      endServerSession: (conn) => this.#endServerSession(conn),
+    })
+    this.context = Object.freeze({
+      get options() {
+        return pool.options
+      },
+      get connectTimeoutMs() {
+        return ms(pool.options.connectTimeout)
+      },
+      tag: this.tag,
+      log,
+    })
+    this.#connector = new Connector({
+      driver,
+      context: this.context,
+      wanted: () => this.#wanted(),
+      holdsConnections: () => this.#tarn.numUsed() + this.#tarn.numFree() > 0,
+      serverFull: (error) => this.#serverFull(error),
+      closeLate: (conn) => void this.#closeConnection(conn),
+      connectFailed: () => void this.#totals.connectErrors++,
+      log,
+    })
   }
 
-  /** With debugging on, every event becomes a line of the log. */
-  #logEvents(log: (message: string) => void): void {
-    const conn = (pc: PooledConnection) => `connection #${pc.seq}`
-    this.on('connect', (pc) => log(`${conn(pc)} opened to ${this.driver.target}`))
-    this.on('close', (pc, reason) => log(`${conn(pc)} closed (${reason})`))
-    this.on('checkout', (pc) => log(`${conn(pc)} checked out; ${this.status()}`))
-    this.on('checkin', (pc, heldMs) => log(`${conn(pc)} checked in after ${heldMs.toFixed(1)} ms`))
-    this.on('reset', (pc, action) => log(`${conn(pc)} reset on return (${action})`))
-    this.on('invalidate', (seq) => log(`connections up to #${seq} invalidated: the server dropped a connection`))
-    this.on('timeout', (error) => log(error.message))
-    this.on('leak', (pc, heldMs, stack) => log(`${conn(pc)} held for ${Math.round(heldMs)} ms, past leakDetectionThreshold; taken at:\n${stack}`))
-    this.on('budget', (report) => log(describeBudget(report, this.driver.target, this.options.budgetPolicy)))
+  /** The start-up budget check's arithmetic, once it has run. */
+  get budget(): BudgetReport | undefined {
+    return this.#budget.report
+  }
+
+  /**
+   * Prepares the engine for this pool (EngineDriver.concurrencyLimit and init), once; the first acquire() does it if
+   * nobody did. A failure is this pool's: every acquire() rejects with it, and no connection is tried.
+   */
+  start(): Promise<void> {
+    this.#starting ??= this.#start()
+    return this.#starting
+  }
+
+  async #start(): Promise<void> {
+    const ceiling = this.driver.concurrencyLimit?.(this.options)
+    if (ceiling && maxConnections(this.options) > ceiling.limit) {
+      const size = Math.min(this.options.size, ceiling.limit)
+      const maxOverflow = ceiling.limit - size
+      process.emitWarning(
+        `prisma-pool: ${this.driver.adapterName} can serve at most ${ceiling.limit} connections at once (${ceiling.reason}); ` +
+          `the pool for ${this.driver.target} is lowered from size ${this.options.size} + ${overflowText(this.options.maxOverflow)} ` +
+          `to size ${size} + maxOverflow ${maxOverflow}. Set pool.size and pool.maxOverflow within the limit to silence this.`,
+        'PrismaPoolWarning',
+      )
+      this.resize(size, maxOverflow)
+    }
+    await this.driver.init?.(this.context)
+    this.#started = true
   }
 
   /** Checks out a connection, waiting up to `timeout` seconds. */
   acquire(): Promise<Checkout> {
-    if (this.#closed) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
     const start = now()
     // Captured here, on the caller's path, so that the trace leads back to the caller's code.
-    const stack = this.#leakMs > 0 ? new Error('checked out').stack : undefined
+    const stack = this.#leaks ? LeakWatch.stack() : undefined
+    if (!this.#started) return this.start().then(() => this.#acquire(start, stack))
+    return this.#acquire(start, stack)
+  }
+
+  #acquire(start: number, stack: string | undefined): Promise<Checkout> {
+    if (this.#closed) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
     const free = this.#tarn.takeFree(this.#readyNow)
     if (free) return Promise.resolve(this.#checkedOut(free, start, stack))
+    // Full: wait for a connection to come back, in the pool's own queue.
+    if (this.#tarn.spare() <= 0 && !this.#tarn.isDestroyed) return this.#park(start, stack)
     return this.#tarn.acquire().promise.then((pc) => this.#checkedOut(pc, start, stack), this.#acquireFailed)
+  }
+
+  #park(start: number, stack: string | undefined): Promise<Checkout> {
+    return new Promise<Checkout>((resolve, reject) => {
+      this.#parked.push({ start, stack, deadline: start + ms(this.options.timeout), resolve, reject })
+    })
+  }
+
+  /**
+   * tarn has room again (a connection closed, a limit rose, one opened that nobody in tarn waits for): parked callers
+   * move to tarn's queue, in order, for as long as tarn can serve them without a return. They keep their deadline.
+   */
+  #letIn(): void {
+    while (this.#parked.size > 0 && this.#tarn.spare() > 0) {
+      const caller = this.#parked.shift()!
+      const pending = this.#tarn.acquire()
+      const timer = setTimeout(() => pending.reject(new TarnTimeoutError('parked caller timed out')), Math.max(0, caller.deadline - now()))
+      pending.promise.then(
+        (pc) => {
+          clearTimeout(timer)
+          caller.resolve(this.#checkedOut(pc, caller.start, caller.stack))
+        },
+        (error: unknown) => {
+          clearTimeout(timer)
+          caller.reject(this.#failure(error))
+        },
+      )
+    }
+  }
+
+  /** Gives a connection just returned to the longest-parked caller; false when none is parked. */
+  #handToParked(pc: PooledConnection): boolean {
+    const caller = this.#parked.shift()
+    if (caller === undefined) return false
+    caller.resolve(this.#checkedOut(pc, caller.start, caller.stack))
+    return true
   }
 
   #checkedOut(pc: PooledConnection, start: number, stack: string | undefined): Checkout {
@@ -376,32 +266,24 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#waitTimes.record(t - start)
     this.#totals.checkouts++
     const checkout = new Checkout(pc, t, stack)
-    if (this.#leakMs > 0) checkout.leakTimer = setTimeout(() => this.#reportLeak(checkout), this.#leakMs).unref()
+    this.#leaks?.taken(checkout)
     this.#emit('checkout', pc)
     return checkout
   }
 
-  #reportLeak(checkout: Checkout): void {
-    checkout.leakReported = true
-    this.#totals.leaks++
-    const heldMs = now() - checkout.takenAt
-    const stack = (checkout.stack ?? '').replace(/^Error: checked out\n/, '')
-    if (this.listenerCount('leak') > 0) this.#emit('leak', checkout.connection, heldMs, stack)
-    else {
-      process.emitWarning(
-        `a connection to ${this.driver.target} has been checked out for ${(heldMs / 1000).toFixed(1)} s, longer than ` +
-          `leakDetectionThreshold (${this.options.leakDetectionThreshold} s). It was taken at:\n${stack}`,
-        'PrismaPoolLeakWarning',
-      )
-    }
+  readonly #acquireFailed = (error: unknown): never => {
+    throw this.#failure(error)
   }
 
-  readonly #acquireFailed = (error: unknown): never => {
-    if (error instanceof TarnTimeoutError) throw this.#timeoutError()
-    if (this.#closed && error instanceof Error && error.message === 'aborted') {
-      throw new PoolClosedError(`the pool for ${this.driver.target} was disposed while waiting for a connection.`)
-    }
-    throw error
+  /** What a caller whose wait in tarn failed is told. */
+  #failure(error: unknown): unknown {
+    if (error instanceof TarnTimeoutError) return this.#timeoutError()
+    if (this.#closed && error instanceof Error && error.message === 'aborted') return this.#closedWhileWaiting()
+    return error
+  }
+
+  #closedWhileWaiting(): PoolClosedError {
+    return new PoolClosedError(`the pool for ${this.driver.target} was disposed while waiting for a connection.`)
   }
 
   /**
@@ -414,10 +296,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (!checkout.settle()) return undefined
     const heldMs = now() - checkout.takenAt
     this.#holdTimes.record(heldMs)
-    if (checkout.leakTimer) {
-      clearTimeout(checkout.leakTimer)
-      if (checkout.leakReported) this.#log?.(`a connection reported as leaked came back after ${(heldMs / 1000).toFixed(1)} s`)
-    }
+    this.#leaks?.released(checkout, heldMs)
     const pc = checkout.connection
     if (loss === 'server') this.#invalidateAll()
     if (loss || pc.conn.isBroken()) return this.#discard(pc, 'broken')
@@ -439,7 +318,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       this.#emit('reset', pc, action)
     } catch (error) {
       this.#totals.resetFailures++
-      if (this.driver.connectionLoss(error) === 'server') this.#invalidateAll()
+      if (connectionLoss(this.driver, error) === 'server') this.#invalidateAll()
       return this.#discard(pc, 'reset-failed')
     }
     return this.#checkIn(pc, heldMs)
@@ -453,7 +332,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (reason) return this.#discard(pc, reason)
     // After a 'fit' lowered the limit, connections beyond it close as they come back.
     if (this.#tarn.overLimit()) return this.#discard(pc, 'overflow')
-    if (!this.#tarn.handOver(pc)) {
+    // Callers waiting in tarn came first (they came while a connection was being opened for them); then parked ones.
+    if (!this.#tarn.handOver(pc) && !this.#handToParked(pc)) {
       this.#tarn.release(pc)
       this.#watchIdle(pc)
     }
@@ -473,7 +353,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       checkedOut,
       idle,
       overflow: Math.max(0, open - this.options.size),
-      waiting: this.#tarn.numPendingAcquires(),
+      waiting: this.#tarn.numPendingAcquires() + this.#parked.size,
       connecting: this.#tarn.numPendingCreates(),
       totals: { ...this.#totals },
       acquireWait: this.#waitTimes.snapshot(),
@@ -500,7 +380,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       this.lastFleet = fleet
       return fleet
     } catch (error) {
-      loss = this.driver.connectionLoss(error)
+      loss = connectionLoss(this.driver, error)
       throw error
     } finally {
       const pending = this.release(checkout, loss)
@@ -530,6 +410,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   dispose(): Promise<void> {
     this.#closed = true
     this.#tarn.abortWaiting()
+    for (const caller of this.#parked.takeAll()) caller.reject(this.#closedWhileWaiting())
     this.#disposing ??= this.#dispose()
     return this.#disposing
   }
@@ -537,13 +418,16 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   async #dispose(): Promise<void> {
     // Nobody waits any more: connections being opened (perhaps retrying through an outage) are not wanted.
     this.#tarn.abortCreates()
+    this.#connector.abortAll(new PoolClosedError(`the pool for ${this.driver.target} was disposed while connecting.`))
     const deadline = setTimeout(() => this.#closeCheckedOut(), ms(this.options.disposeTimeout))
     try {
       await this.#tarn.destroy()
     } finally {
       clearTimeout(deadline)
-      clearInterval(this.#busyCheck)
+      this.#unanswered?.stop()
     }
+    // Only what init set up is released: a pool that never started has nothing to close.
+    if (this.#started) await this.driver.close?.(this.context)
   }
 
   /** dispose()'s deadline has passed: connections still checked out are closed under their users. */
@@ -565,79 +449,21 @@ export class QueuePool extends EventEmitter<PoolEvents> {
 
   /**
    * Marks a statement under way on `pc` since `t` (performance.now()); the adapter wraps every engine call in this and
-   * `statementEnded`. While it waits, the connection is watched for a dead network path (see `#checkUnanswered`).
+   * `statementEnded`. While it waits, the connection is watched for a dead network path (see UnansweredWatch).
    */
   statementStarted(pc: PooledConnection, t: number): void {
-    if (!this.#watches(pc) || pc.running++ > 0) return
-    pc.waitingSince = t
-    this.#busy.add(pc)
-    this.#busyCheck ??= setInterval(() => this.#checkUnanswered(), Math.max(100, this.#unansweredMs / 4)).unref()
+    this.#unanswered?.started(pc, t)
   }
 
-  /** A statement on `pc` got its answer at `t`: the connection's path is alive, whatever else is still under way on it. */
+  /** A statement on `pc` got its answer at `t`. */
   statementEnded(pc: PooledConnection, t: number): void {
-    if (!this.#watches(pc)) return
-    if (--pc.running === 0) this.#busy.delete(pc)
-    else pc.waitingSince = t
-  }
-
-  /** Whether `pc`'s statements are watched: the check is on, and the server can be asked about its session. */
-  #watches(pc: PooledConnection): boolean {
-    return this.#unansweredMs > 0 && pc.conn.sessionId !== undefined
-  }
-
-  /**
-   * A connection that has given no answer for unansweredCheck seconds: the server is asked, on a connection of the
-   * engine's own, whether that session still runs a statement. If it does not, no answer can come (the path died
-   * and the server never heard of it): the connection is destroyed and the statement fails. Nothing is done
-   * when the server cannot be asked.
-   */
-  #checkUnanswered(): void {
-    const t = now()
-    for (const pc of this.#busy) {
-      const quietSince = this.#quietSince(pc)
-      if (pc.checking || t - Math.max(quietSince, pc.checkedAt ?? 0) < this.#unansweredMs) continue
-      pc.checking = true
-      pc.checkedAt = t
-      const timeoutMs = ms(this.options.connectTimeout)
-      withTimeout(this.driver.checkSession!(pc.conn, timeoutMs), 2 * timeoutMs, () => new Error('no answer'))
-        .then(async (state) => {
-          if (state !== 'idle' && state !== 'gone') return
-          // Let the event loop read what may have arrived while it was busy: an answer waiting there is an answer.
-          await new Promise((resolve) => setImmediate(resolve))
-          if (pc.running === 0 || this.#quietSince(pc) !== quietSince) return
-          this.#unanswered(pc, now() - quietSince)
-        })
-        .catch((error: unknown) => this.#log?.(`could not ask ${this.driver.target} about connection #${pc.seq}: ${String(error)}`))
-        .finally(() => (pc.checking = false))
-    }
-    if (this.#busy.size === 0) {
-      clearInterval(this.#busyCheck)
-      this.#busyCheck = undefined
-    }
-  }
-
-  /** Since when a busy connection has given no sign of life: neither an answer nor any bytes. */
-  #quietSince(pc: PooledConnection): number {
-    return Math.max(pc.waitingSince, pc.conn.lastReceivedAt?.() ?? 0)
+    this.#unanswered?.ended(pc, t)
   }
 
   /** Ends the server's side of a connection whose path died (see EngineDriver.endSession), if it can. */
   #endServerSession(conn: EngineConnection): void {
     if (conn.sessionId === undefined || !this.driver.endSession) return
     this.driver.endSession(conn, ms(this.options.connectTimeout)).catch(() => {})
-  }
-
-  #unanswered(pc: PooledConnection, waitedMs: number): void {
-    process.emitWarning(
-      `prisma-pool: a statement on a connection to ${this.driver.target} (server session ${pc.conn.sessionId}) had no answer for ` +
-        `${(waitedMs / 1000).toFixed(1)} s, and the server no longer runs it: the network path to the server is dead. The ` +
-        `connection was closed and the statement failed; the server's side of the session was ended.`,
-      'PrismaPoolWarning',
-    )
-    pc.retireReason ??= 'unanswered'
-    pc.conn.destroy()
-    this.#endServerSession(pc.conn)
   }
 
   /** Emits without letting a throwing listener break the pool's bookkeeping. */
@@ -651,14 +477,13 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   async #open(): Promise<PooledConnection> {
-    if (this.#budgetError) throw this.#budgetError
-    const conn = await this.#connect()
-    if (this.options.budgetPolicy !== 'off') {
-      // The first connection runs the check; any opened meanwhile waits for its verdict before it is handed out
-      // (under 'fit', those beyond the new limit close as they come back).
-      this.#budgetCheck ??= this.#checkBudget(conn)
+    this.#budget.checkNotRefused()
+    const conn = await this.#connector.connect()
+    // Under 'fit', connections beyond the new limit close as they come back.
+    const verdict = this.#budget.admit(conn)
+    if (verdict) {
       try {
-        await this.#budgetCheck
+        await verdict
       } catch (error) {
         await this.#closeConnection(conn)
         throw error
@@ -670,83 +495,9 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     return pc
   }
 
-  /**
-   * Opens a connection. A transient failure (refused, reset, timed out, starting up, full while this pool holds
-   * connections that will come back) is retried with a growing, jittered delay for as long as callers wait, by
-   * one create at a time: a server coming back is not met by every waiting caller at once. A permanent failure
-   * (credentials, unknown database, TLS) and a full server this pool holds nothing of fail at once.
-   */
-  async #connect(): Promise<EngineConnection> {
-    for (;;) {
-      if (this.#outage) {
-        await this.#outage.over
-        if (!this.#wanted()) throw this.#lastConnectError?.error ?? new Error('no caller waits for this connection')
-        continue
-      }
-      try {
-        return await this.#connectOnce()
-      } catch (error) {
-        this.#failedConnect(error)
-        if (!this.#wanted()) throw error
-      }
-      // Another create, failing at the same time, may have taken up the retries.
-      if (this.#outage) continue
-      let end!: () => void
-      const outage: Outage = { over: new Promise<void>((resolve) => (end = resolve)), end: () => end() }
-      this.#outage = outage
-      try {
-        for (let failures = 1; ; failures++) {
-          await new Promise((resolve) => setTimeout(resolve, retryDelay(failures)))
-          if (!this.#wanted()) throw this.#lastConnectError?.error
-          try {
-            return await this.#connectOnce()
-          } catch (error) {
-            this.#failedConnect(error)
-          }
-        }
-      } finally {
-        this.#outage = undefined
-        outage.end()
-      }
-    }
-  }
-
   /** Whether a connection being opened is still wanted: someone waits for one, and the pool is open. */
   #wanted(): boolean {
-    return !this.#closed && this.#tarn.numPendingAcquires() > 0
-  }
-
-  async #connectOnce(): Promise<EngineConnection> {
-    const timeoutMs = ms(this.options.connectTimeout)
-    const started = now()
-    const connecting = this.driver.connect(timeoutMs, this.tag)
-    try {
-      const conn = await withTimeout(connecting, timeoutMs, () => new ConnectTimeoutError(this.options.connectTimeout, this.driver.target))
-      this.#lastConnectError = undefined
-      return conn
-    } catch (error) {
-      this.#totals.connectErrors++
-      // Shown in PoolTimeoutError's message and the debug log: a driver's message may quote a URL with its password.
-      const message = withoutPasswords(error instanceof Error ? error.message : String(error))
-      this.#lastConnectError = { error, message }
-      this.#log?.(`connecting to ${this.driver.target} failed after ${(now() - started).toFixed(1)} ms: ${message}`)
-      // A connection that arrives after we gave up on it must not leak.
-      connecting.then((late) => this.#closeConnection(late)).catch(() => {})
-      throw error
-    }
-  }
-
-  /** Rethrows a connect failure that must not be retried: a permanent one, or a full server we hold nothing of. */
-  #failedConnect(error: unknown): void {
-    if (error instanceof ConnectTimeoutError) return
-    const kind = this.driver.convertError(error)?.kind
-    if (kind === 'TooManyConnections') {
-      // Connections of ours will come back: wait for them. Without any, only another client can free the server.
-      if (this.#tarn.numUsed() + this.#tarn.numFree() === 0) throw this.#serverFull(error)
-      return
-    }
-    // A host name that does not exist stays so; a failed look-up (EAI_AGAIN) may not.
-    if (kind === undefined || !TRANSIENT_KINDS.has(kind) || socketError(error)?.code === 'ENOTFOUND') throw error
+    return !this.#closed && this.#tarn.numPendingAcquires() + this.#parked.size > 0
   }
 
   async #close(pc: PooledConnection): Promise<void> {
@@ -773,55 +524,6 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     }
   }
 
-  /** Reads the server's limits on the first connection and applies budgetPolicy. Throws PoolBudgetError to refuse. */
-  async #checkBudget(conn: EngineConnection): Promise<void> {
-    if (!conn.connectionLimits) return
-    const { size, maxOverflow, budgetPolicy } = this.options
-    const workers = this.#workerCount
-    if (!workers) {
-      process.emitWarning(
-        `prisma-pool cannot check the connection budget of ${this.driver.target}: this is a cluster worker and the ` +
-          `number of workers is unknown. Set the pool option workers, or PRISMA_POOL_WORKERS in the workers' environment.`,
-        'PrismaPoolBudgetWarning',
-      )
-      return
-    }
-    const timeoutMs = ms(this.options.connectTimeout)
-    const bounded = <T>(read: Promise<T>) => withTimeout(read, timeoutMs, () => new Error(`no answer within connectTimeout (${this.options.connectTimeout} s)`))
-    let limits
-    try {
-      limits = await bounded(conn.connectionLimits())
-    } catch (error) {
-      process.emitWarning(
-        `prisma-pool could not read the connection limits of ${this.driver.target}, so budgetPolicy '${budgetPolicy}' ` +
-          `was not applied: ${error instanceof Error ? error.message : String(error)}`,
-        'PrismaPoolBudgetWarning',
-      )
-      return
-    }
-    const report = assessBudget(limits, workers, size, maxOverflow, this.driver.sideConnections ?? 0)
-    this.budget = report
-    // Kept for the message of a later "server is full" refusal, when no connection can be had to ask.
-    if (conn.serverConnections) {
-      this.lastFleet = await bounded(conn.serverConnections())
-        .then((list) => summarizeFleet(list, this.tag, this.driver.target, report.limit))
-        .catch(() => undefined)
-    }
-    this.#emit('budget', report)
-    if (report.fits) return
-    const text = describeBudget(report, this.driver.target, budgetPolicy)
-    if (budgetPolicy === 'error' || (budgetPolicy === 'fit' && !report.fitting)) {
-      this.#budgetError = new PoolBudgetError(`${text} (budgetPolicy '${budgetPolicy}')`)
-      throw this.#budgetError
-    }
-    if (budgetPolicy === 'fit' && report.fitting) {
-      this.resize(report.fitting.size, report.fitting.maxOverflow)
-      this.#log?.(`budgetPolicy 'fit': now size ${report.fitting.size}, maxOverflow ${report.fitting.maxOverflow}`)
-      return
-    }
-    process.emitWarning(`prisma-pool: ${text}`, 'PrismaPoolBudgetWarning')
-  }
-
   /**
    * Sets size and maxOverflow of a live pool: connections beyond a lower limit close as they come back, and
    * callers waiting get the room a higher one makes.
@@ -831,24 +533,20 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#tarn.resize(size, tarnMax(this.options))
   }
 
-  /** The server refused a connection for being full: say what this worker holds and who holds the rest. */
+  /** The server refused a connection for being full, and this worker holds none: say who holds the rest. */
   #serverFull(error: unknown): ServerFullError {
-    const s = this.stats()
-    // A full server takes no new connection to ask who holds it: the list read last (at start-up, or by
-    // connections()) is the best there is, and says when it was read.
-    const fleet = this.lastFleet
-    const holders = fleet
-      ? `\nWho held the server's connections when last read: ${formatFleet(fleet)}`
-      : `\nCall connections() on a worker that has a connection to see who holds the server's connections.`
-    const budget = this.budget ? `\nAt start-up: ${describeBudget(this.budget, this.driver.target, this.options.budgetPolicy)}` : ''
-    const message = error instanceof Error ? error.message : String(error)
-    // Called only when this worker holds none: other clients (or other workers) hold every connection.
     return new ServerFullError(
-      `${this.driver.target} refused a new connection because it is full (${message}), and this worker (${this.tag}) ` +
-        `holds none of its connections (size ${s.size} + ${overflowText(s.maxOverflow)}): other clients hold them all.${holders}${budget}\n` +
-        `Free connections in those clients (or lower their pools), raise the server's connection limit, or put a pooler ` +
-        `such as PgBouncer or ProxySQL in front of the server. If the other clients are workers of this application, ` +
-        `lower size and maxOverflow so that workers × (size + maxOverflow) fits (budgetPolicy 'fit' does it for you).`,
+      {
+        target: this.driver.target,
+        tag: this.tag,
+        size: this.options.size,
+        maxOverflow: this.options.maxOverflow,
+        // A full server takes no new connection to ask who holds it: the list read last is the best there is.
+        fleet: this.lastFleet,
+        budget: this.budget,
+        budgetPolicy: this.options.budgetPolicy,
+        serverMessage: error instanceof Error ? error.message : String(error),
+      },
       { cause: error },
     )
   }
@@ -932,11 +630,11 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         checkedOut: s.checkedOut,
         connecting: s.connecting,
         waiting: s.waiting + 1,
-        lastConnectError: this.#lastConnectError?.message,
-        serverFull: this.#lastConnectError !== undefined && this.driver.convertError(this.#lastConnectError.error)?.kind === 'TooManyConnections',
+        lastConnectError: this.#connector.lastError?.message,
+        serverFull: this.#connector.lastError !== undefined && this.driver.convertError(this.#connector.lastError.error)?.kind === 'TooManyConnections',
       },
       this.driver.target,
-      this.#lastConnectError?.error,
+      this.#connector.lastError?.error,
     )
     this.#totals.timeouts++
     this.#emit('timeout', error)

@@ -55,7 +55,7 @@ export const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_FORMAT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
 ])
 
-/** Certificate failures users meet, by Node's code or, where a driver replaced the code (mysql2), by Node's message. */
+/** Certificate failures users meet, by Node's code or, where a driver replaced the code with its own, by Node's message. */
 const CERTIFICATE_TROUBLE = [
   {
     what: 'untrusted',

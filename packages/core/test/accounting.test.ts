@@ -1,25 +1,14 @@
 // Per-worker accounting, the engine-independent part: identity tags, worker detection, the budget arithmetic and
 // its policies, the live view's grouping, and the "server is full" error. The engines' suites run it for real.
 import { describe, expect, test } from 'vitest'
-import {
-  assessBudget,
-  describeBudget,
-  detectWorkers,
-  formatFleet,
-  identityTag,
-  parseTag,
-  PoolAdapterFactory,
-  PoolBudgetError,
-  PoolOptionError,
-  QueuePool,
-  resolvePoolOptions,
-  ServerFullError,
-  summarizeFleet,
-  workerIdentity,
-  type BudgetReport,
-  type PoolOptions,
-  type ServerConnection,
-} from '@prisma-pool/core'
+import { assessBudget, describeBudget, formatFleet, summarizeFleet, type BudgetReport } from '../src/accounting.js'
+import { PoolAdapterFactory } from '../src/adapter.js'
+import { type EngineContext, type ServerConnection } from '../src/engine.js'
+import { PoolBudgetError, PoolOptionError, ServerFullError } from '../src/errors.js'
+import { identityTag, parseTag, workerIdentity } from '../src/identity.js'
+import { detectWorkers } from '../src/workers.js'
+import { resolvePoolOptions, type PoolOptions } from '../src/options.js'
+import { QueuePool } from '../src/pool.js'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import { captureWarnings } from '../../../test-support/warnings.js'
 import { FakeDriver, FakeServerError } from './fake-driver.js'
@@ -164,8 +153,8 @@ describe('budget policies on a pool', () => {
     const warnings = captureWarnings()
     // The first connection's limits never come.
     const hanging = driver.connect.bind(driver)
-    driver.connect = async (timeoutMs: number, tag: string) => {
-      const conn = await hanging(timeoutMs, tag)
+    driver.connect = async (context: EngineContext, signal: AbortSignal) => {
+      const conn = await hanging(context, signal)
       conn.connectionLimits = () => new Promise(() => {})
       return conn
     }

@@ -1,6 +1,7 @@
 import { DriverAdapterError, type SqlQuery } from '@prisma/driver-adapter-utils'
 import { describe, expect, test } from 'vitest'
-import { PoolAdapterFactory, PoolClosedError, PoolOptionError, type PoolAdapter } from '@prisma-pool/core'
+import { PoolAdapterFactory, type PoolAdapter } from '../src/adapter.js'
+import { PoolClosedError, PoolOptionError } from '../src/errors.js'
 import { until } from '../../../test-support/until.js'
 import { captureWarnings } from '../../../test-support/warnings.js'
 import { FakeDriver, FakeServerError } from './fake-driver.js'

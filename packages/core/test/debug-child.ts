@@ -1,5 +1,6 @@
 // Run by observability.test.ts in a child process, so that DEBUG is read at start as in a real application.
-import { QueuePool, resolvePoolOptions } from '../src/index.js'
+import { resolvePoolOptions } from '../src/options.js'
+import { QueuePool } from '../src/pool.js'
 import { FakeDriver } from './fake-driver.js'
 
 const driver = new FakeDriver()

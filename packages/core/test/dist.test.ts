@@ -14,6 +14,15 @@ test.each(['core', 'pg', 'mysql'])('@prisma-pool/%s loads as ESM and as CommonJS
   expect(Object.keys(esm).length).toBeGreaterThan(5)
 })
 
+test("@prisma-pool/core/engine, the engine authors' entry point, loads as ESM and as CommonJS with the same exports", async () => {
+  const esm = await import(`${packageDir('core')}dist/engine.mjs`)
+  const cjs = require(`${packageDir('core')}dist/engine.cjs`)
+  expect(Object.keys(esm).sort()).toEqual(Object.keys(cjs).sort())
+  expect(Object.keys(esm)).toEqual(expect.arrayContaining(['PoolAdapterFactory', 'STANDARD_ISOLATION_LEVELS', 'checkOptions']))
+  // The package's exports map leads there, as an engine package resolves it.
+  expect(createRequire(`${packageDir('pg')}package.json`).resolve('@prisma-pool/core/engine')).toBe(`${packageDir('core')}dist/engine.cjs`)
+})
+
 test('the CommonJS build of PrismaPoolPg runs a query', async () => {
   const { PrismaPoolPg } = require(`${packageDir('pg')}dist/index.cjs`)
   const adapter = await new PrismaPoolPg(testServer('pg').url).connect()

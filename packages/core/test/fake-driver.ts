@@ -1,4 +1,4 @@
-import type { ConnectionLimit, ConnectionLoss, EngineConnection, EngineDriver, ServerConnectionList, SessionState } from '@prisma-pool/core'
+import type { ConnectionLimit, ConnectionLoss, EngineConnection, EngineContext, EngineDriver, ServerConnectionList, SessionId, SessionState } from '../src/engine.js'
 import type { SqlQuery } from '@prisma/driver-adapter-utils'
 
 /**
@@ -154,8 +154,8 @@ export class FakeDriver implements EngineDriver {
 
   /** What checkSession answers, the sessions it was asked about, and those endSession ended. */
   sessionState: SessionState = 'running'
-  checkedSessions: number[] = []
-  endedSessions: number[] = []
+  checkedSessions: SessionId[] = []
+  endedSessions: SessionId[] = []
   async checkSession(conn: EngineConnection) {
     this.checkedSessions.push(conn.sessionId!)
     return this.sessionState
@@ -164,12 +164,22 @@ export class FakeDriver implements EngineDriver {
     this.endedSessions.push(conn.sessionId!)
   }
 
-  async connect(_timeoutMs: number, tag: string) {
-    this.tags.push(tag)
+  /** The signal of each connect, as the pool gave it. */
+  signals: AbortSignal[] = []
+  /** When set, connect() ignores its signal (an engine that cannot interrupt its driver). */
+  ignoresSignal = false
+
+  async connect(context: EngineContext, signal: AbortSignal) {
+    this.tags.push(context.tag)
+    this.signals.push(signal)
     this.peakConnecting = Math.max(this.peakConnecting, ++this.connecting)
+    // Like a real engine, it stops waiting when the pool gives up.
+    const aborted = new Promise<never>((_, reject) => {
+      if (!this.ignoresSignal) signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    })
     try {
-      if (this.connectDelayMs) await new Promise((resolve) => setTimeout(resolve, this.connectDelayMs))
-      if (this.connectGate) await this.connectGate
+      if (this.connectDelayMs) await Promise.race([new Promise((resolve) => setTimeout(resolve, this.connectDelayMs)), aborted])
+      if (this.connectGate) await Promise.race([this.connectGate, aborted])
     } finally {
       this.connecting--
     }

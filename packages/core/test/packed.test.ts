@@ -89,6 +89,8 @@ test('the tarballs hold the build, the README and the LICENSE', async () => {
       expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.mjs', 'package/dist/index.cjs', 'package/dist/index.d.mts', 'package/dist/index.d.cts']),
     )
   }
+  const { stdout } = await run('tar', ['-tzf', tarballs.get('@prisma-pool/core')!])
+  expect(stdout.split('\n')).toEqual(expect.arrayContaining(['package/dist/engine.mjs', 'package/dist/engine.cjs', 'package/dist/engine.d.mts', 'package/dist/engine.d.cts']))
 })
 
 test("the README's snippet and the packages' declarations type-check with skipLibCheck off, and typos are errors", async () => {
@@ -111,5 +113,30 @@ test("the README's snippet and the packages' declarations type-check with skipLi
   await write('src/typos.ts', `${typos.join('\n')}\n`)
   // The CommonJS declarations, as a .cts file sees them.
   await write('src/commonjs.cts', "import { PrismaPoolPg } from '@prisma-pool/pg'\n// @ts-expect-error a misspelt option\nnew PrismaPoolPg({ connectionStrng: 'postgres://db/app' })\n")
+  // An engine package's start, from the engine authors' entry point, in ESM and in CommonJS.
+  const engine = [
+    "import { PoolAdapterFactory, STANDARD_ISOLATION_LEVELS, type EngineConnection, type EngineContext, type EngineDriver } from '@prisma-pool/core/engine'",
+    "import { PoolOptionError } from '@prisma-pool/core'",
+    'class Driver implements EngineDriver {',
+    "  readonly provider = 'postgres' as const",
+    "  readonly adapterName = 'acme'",
+    "  readonly target = 'acme://db'",
+    '  readonly isolationLevels = STANDARD_ISOLATION_LEVELS',
+    '  async connect(context: EngineContext, signal: AbortSignal): Promise<EngineConnection> {',
+    '    throw new PoolOptionError(`${context.tag} ${signal.aborted}`)',
+    '  }',
+    '  convertError() {',
+    '    return undefined',
+    '  }',
+    '  connectionInfo() {',
+    '    return { supportsRelationJoins: false }',
+    '  }',
+    '}',
+    'export const factory = new PoolAdapterFactory(new Driver(), { size: 2 })',
+    '// @ts-expect-error the engine API is not in the users\' entry point',
+    "export { PoolAdapterFactory } from '@prisma-pool/core'",
+  ].join('\n')
+  await write('src/engine.ts', `${engine}\n`)
+  await write('src/engine-commonjs.cts', `${engine}\n`)
   await inProject(join(project, 'node_modules', '.bin', 'tsc'), ['-p', '.'])
 })

@@ -1,15 +1,8 @@
 import { describe, expect, test, vi } from 'vitest'
-import {
-  ConnectTimeoutError,
-  PoolClosedError,
-  PoolTimeoutError,
-  QueuePool,
-  resolvePoolOptions,
-  type CloseReason,
-  type PoolOptions,
-  type PooledConnection,
-  type Checkout,
-} from '@prisma-pool/core'
+import { ConnectTimeoutError, PoolClosedError, PoolTimeoutError } from '../src/errors.js'
+import { resolvePoolOptions, type PoolOptions } from '../src/options.js'
+import { QueuePool } from '../src/pool.js'
+import type { Checkout, CloseReason, PooledConnection } from '../src/pool-types.js'
 import { captureWarnings } from '../../../test-support/warnings.js'
 import { until } from '../../../test-support/until.js'
 import { events, FakeConnection, FakeDriver, FakeServerError } from './fake-driver.js'
@@ -444,6 +437,8 @@ describe('QueuePool', () => {
 
   test('a connect that takes longer than connectTimeout is retried until the caller times out; the late connections are closed', async () => {
     const driver = new FakeDriver()
+    // An engine that cannot stop its driver at the signal: its connections arrive late.
+    driver.ignoresSignal = true
     let open!: () => void
     driver.connectGate = new Promise((resolve) => (open = resolve))
     const { pool } = makePool({ connectTimeout: 0.02, timeout: 0.3 }, driver)
@@ -530,6 +525,7 @@ describe('QueuePool', () => {
 
   test('dispose does not wait for connects under way: nobody wants them any more; one that arrives later is closed', async () => {
     const driver = new FakeDriver()
+    driver.ignoresSignal = true
     let open!: () => void
     driver.connectGate = new Promise((resolve) => (open = resolve))
     const { pool } = makePool({ connectTimeout: 60, disposeTimeout: 60 }, driver)
@@ -553,6 +549,59 @@ describe('QueuePool', () => {
     await disposed
     expect(driver.open).toHaveLength(0)
     expect(pool.status()).toMatch(/disposed$/)
+  })
+
+  test('callers that come while the pool is full wait in order, and each one whose time runs out gets P2024 alone', async () => {
+    const { pool } = makePool({ size: 1, maxOverflow: 0, timeout: 0.3 })
+    const held = await pool.acquire()
+    const first = pool.acquire().catch((e: unknown) => e)
+    // The second caller's time runs out half the timeout after the first's: no event to wait for, only time apart.
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    const second = pool.acquire()
+    expect(pool.stats().waiting).toBe(2)
+    const error = (await first) as PoolTimeoutError
+    expect(error).toBeInstanceOf(PoolTimeoutError)
+    expect(error.details).toMatchObject({ checkedOut: 1, waiting: 2 })
+    // The second caller still waits: its time has not run out. It gets the connection when it comes back.
+    expect(pool.stats().waiting).toBe(1)
+    await pool.release(held)
+    expect((await second).connection).toBe(held.connection)
+    expect(pool.stats().totals.timeouts).toBe(1)
+    await pool.dispose()
+  })
+
+  test('a caller waiting for a full pool gets a new connection when a checked-out one is closed instead of returned', async () => {
+    const { pool, driver } = makePool({ size: 2, maxOverflow: 0 })
+    const held = await Promise.all([pool.acquire(), pool.acquire()])
+    const waiting = pool.acquire()
+    fake(held[0]!).broken = true
+    await pool.release(held[0]!)
+    const served = await waiting
+    expect(served.connection).not.toBe(held[0]!.connection)
+    expect(served.connection).not.toBe(held[1]!.connection)
+    expect(driver.connections).toHaveLength(3)
+    await pool.release(served)
+    await pool.release(held[1]!)
+    await pool.dispose()
+  })
+
+  test('callers waiting for a connection being opened are served before those who came once the pool was full', async () => {
+    const driver = new FakeDriver()
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    const { pool } = makePool({ size: 1, maxOverflow: 0 }, driver)
+    const order: string[] = []
+    const served = (name: string) => (checkout: Checkout) => (order.push(name), checkout)
+    const a = pool.acquire().then(served('a'))
+    // The pool is full now (one connection being opened, for a): b and c wait for it to come back.
+    const b = pool.acquire().then(served('b'))
+    const c = pool.acquire().then(served('c'))
+    open()
+    await pool.release(await a)
+    await pool.release(await b)
+    await pool.release(await c)
+    expect(order).toEqual(['a', 'b', 'c'])
+    await pool.dispose()
   })
 
   test('status() is one line with the figures', async () => {

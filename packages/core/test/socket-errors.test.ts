@@ -1,6 +1,6 @@
 // What a TLS failure's message says: the driver's words, what they mean, and the engine's setting that fixes it.
 import { describe, expect, test } from 'vitest'
-import { describeTlsFailure } from '@prisma-pool/core'
+import { describeTlsFailure } from '../src/socket-errors.js'
 
 const FIXES = { trustCa: 'trustme=/ca.pem', skipVerify: 'insecure=1' }
 

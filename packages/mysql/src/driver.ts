@@ -1,13 +1,14 @@
 import {
-  parseTag,
   type ConnectionLimit,
   type EngineConnection,
+  type EngineContext,
   type EngineDriver,
   type ServerConnection,
   type ServerConnectionList,
   type SessionState,
   type ShadowDatabase,
-} from '@prisma-pool/core'
+} from '@prisma-pool/core/engine'
+import { parseTag } from '@prisma-pool/core'
 import {
   DriverAdapterError,
   type ColumnType,
@@ -23,7 +24,6 @@ import type { ResolvedMySqlOptions } from './options.js'
 
 export const ADAPTER_NAME = '@prisma-pool/mysql'
 
-const ISOLATION_LEVELS: readonly IsolationLevel[] = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE']
 
 // Server status flags of the OK packet (include/mysql_com.h).
 const STATUS_IN_TRANS = 0x0001
@@ -132,6 +132,11 @@ function connectAttributes(tag: string | undefined, own: Record<string, string> 
 
 /** A connection outside the pool: for a script (several statements per query, set up like the pool's), or plain. */
 type SideConnection = 'script' | 'plain'
+/** A side connection carries the tag of the pool connection it serves (none for the shadow database's) and its connect timeout. */
+interface SideConnectionOptions {
+  tag?: string
+  timeoutMs: number
+}
 
 /** What a new session reports after its set-up. */
 interface NewSession {
@@ -158,8 +163,8 @@ export class MySqlConnection implements EngineConnection {
   #status: number
   /** The session's wait_timeout: the server closes the connection after that long without a statement. */
   readonly idleTimeoutMs: number | undefined
-  /** The worker's tag this connection carries; its side connections (scripts, KILL QUERY) carry it too. */
-  readonly #tag: string
+  /** How its side connections (scripts, KILL QUERY) are opened: with the worker's tag it carries, and the pool's connect timeout. */
+  readonly #side: SideConnectionOptions
   readonly sessionId: number | undefined
   /** The server's `@@hostname:@@port`, and when the session began (Date.now()): for checkSession. */
   readonly server: string | undefined
@@ -168,11 +173,11 @@ export class MySqlConnection implements EngineConnection {
   /** Scripts under way on a connection of their own: this one waits for them, silent but alive. */
   scripts = 0
 
-  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: NewSession, tag: string) {
+  constructor(conn: mysql.Connection, driver: MySqlDriver, options: ResolvedMySqlOptions, session: NewSession, side: SideConnectionOptions) {
     this.#conn = conn
     this.#driver = driver
     this.#options = options
-    this.#tag = tag
+    this.#side = side
     this.#status = session.status
     this.idleTimeoutMs = session.idleTimeoutMs
     this.sessionId = session.sessionId
@@ -303,7 +308,7 @@ export class MySqlConnection implements EngineConnection {
   async executeScript(script: string): Promise<void> {
     this.scripts++
     try {
-      await this.#driver.withSideConnection('script', (conn) => run(conn, script), this.#tag)
+      await this.#driver.withSideConnection('script', (conn) => run(conn, script), this.#side)
     } catch (error) {
       throw mySqlConnectionLoss(error) && error instanceof Error ? new SideConnectionError(error) : error
     } finally {
@@ -359,7 +364,7 @@ export class MySqlConnection implements EngineConnection {
 
   /** KILL QUERY (the statement) or KILL CONNECTION (the whole session), sent on a connection of its own. */
   async #kill(scope: 'QUERY' | 'CONNECTION'): Promise<void> {
-    await this.#driver.withSideConnection('plain', (conn) => run(conn, `KILL ${scope} ${this.#conn.threadId}`), this.#tag)
+    await this.#driver.withSideConnection('plain', (conn) => run(conn, `KILL ${scope} ${this.#conn.threadId}`), this.#side)
   }
 
   /**
@@ -503,7 +508,6 @@ export class MySqlConnection implements EngineConnection {
 export class MySqlDriver implements EngineDriver {
   readonly provider = 'mysql' as const
   readonly adapterName = ADAPTER_NAME
-  readonly isolationLevels = ISOLATION_LEVELS
   readonly connectionInfoFromServer = true
   /** KILL QUERY (a query timeout, a rollback under a running statement) and a script each need a connection of their own. */
   readonly sideConnections = 1
@@ -512,8 +516,6 @@ export class MySqlDriver implements EngineDriver {
   readonly #options: ResolvedMySqlOptions
   /** The server's version, from the handshake of the first connection. */
   #serverVersion: string | undefined
-  /** The pool's connect timeout, for the side connections of executeScript and cancel. */
-  #connectTimeoutMs = 10_000
 
   /** The SET every new session runs: UTC, and the user's session variables. */
   readonly #sessionSetup: string
@@ -533,7 +535,12 @@ export class MySqlDriver implements EngineDriver {
    * Opens one mysql2 connection: for the pool, for a script (several statements per query), or plain (no
    * session set-up, for KILL and CREATE DATABASE). Handshake and set-up must finish within `timeoutMs`.
    */
-  async #open(timeoutMs: number, kind: SideConnection | 'pool', tag: string | undefined): Promise<{ conn: mysql.Connection; session: NewSession }> {
+  async #open(
+    timeoutMs: number,
+    kind: SideConnection | 'pool',
+    tag: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ conn: mysql.Connection; session: NewSession }> {
     const conn = mysql.createConnection({
       ...this.#options.connection,
       connectAttributes: connectAttributes(tag, this.#options.connection.connectAttributes),
@@ -554,7 +561,11 @@ export class MySqlDriver implements EngineDriver {
     conn.on('error', onConnectError)
     // mysql2's timer covers the handshake only; a server that stops answering after it is cut off here.
     const deadline = setTimeout(() => destroy(conn), timeoutMs + 1000)
+    // The pool gave up (timed out, or disposed): the socket goes now, and whatever waits on it fails.
+    const onAbort = () => destroy(conn)
+    signal?.addEventListener('abort', onAbort, { once: true })
     try {
+      signal?.throwIfAborted()
       await new Promise<void>((resolve, reject) => conn.connect((error) => (error ? reject(error) : resolve())))
       this.#serverVersion ??= conn._handshakePacket?.serverVersion
       const session: NewSession = { status: conn._handshakePacket?.statusFlags ?? STATUS_AUTOCOMMIT, idleTimeoutMs: undefined, sessionId: undefined, server: undefined }
@@ -577,14 +588,14 @@ export class MySqlDriver implements EngineDriver {
       throw error
     } finally {
       clearTimeout(deadline)
+      signal?.removeEventListener('abort', onAbort)
       conn.removeListener('error', onConnectError)
     }
   }
 
-  async connect(timeoutMs: number, tag: string): Promise<EngineConnection> {
-    this.#connectTimeoutMs = timeoutMs
-    const { conn, session } = await this.#open(timeoutMs, 'pool', tag)
-    return new MySqlConnection(conn, this, this.#options, session, tag)
+  async connect(context: EngineContext, signal: AbortSignal): Promise<EngineConnection> {
+    const { conn, session } = await this.#open(context.connectTimeoutMs, 'pool', context.tag, signal)
+    return new MySqlConnection(conn, this, this.#options, session, { tag: context.tag, timeoutMs: context.connectTimeoutMs })
   }
 
   /**
@@ -592,8 +603,8 @@ export class MySqlDriver implements EngineDriver {
    * Those of a pool connection carry its worker's tag: they count against the same server limits, and the live
    * view should show whose they are. The shadow database's, opened before any pool, carry none.
    */
-  async withSideConnection<T>(kind: SideConnection, work: (conn: mysql.Connection) => Promise<T>, tag?: string): Promise<T> {
-    const { conn } = await this.#open(this.#connectTimeoutMs, kind, tag)
+  async withSideConnection<T>(kind: SideConnection, work: (conn: mysql.Connection) => Promise<T>, { tag, timeoutMs }: SideConnectionOptions): Promise<T> {
+    const { conn } = await this.#open(timeoutMs, kind, tag)
     try {
       return await work(conn)
     } finally {
@@ -636,7 +647,7 @@ export class MySqlDriver implements EngineDriver {
       } finally {
         clearTimeout(deadline)
       }
-    })
+    }, { timeoutMs })
   }
 
   convertError(error: unknown) {
@@ -652,9 +663,8 @@ export class MySqlDriver implements EngineDriver {
   }
 
   async createShadowDatabase(timeoutMs: number): Promise<ShadowDatabase> {
-    this.#connectTimeoutMs = timeoutMs
     const database = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID()}`
-    await this.withSideConnection('plain', (conn) => run(conn, `CREATE DATABASE ${quoteIdentifier(database)}`))
+    await this.withSideConnection('plain', (conn) => run(conn, `CREATE DATABASE ${quoteIdentifier(database)}`), { timeoutMs })
     const shadowOptions: ResolvedMySqlOptions = {
       ...this.#options,
       connection: { ...this.#options.connection, database },
@@ -663,7 +673,7 @@ export class MySqlDriver implements EngineDriver {
     return {
       driver: new MySqlDriver(shadowOptions),
       drop: async () => {
-        await this.withSideConnection('plain', (conn) => run(conn, `DROP DATABASE IF EXISTS ${quoteIdentifier(database)}`))
+        await this.withSideConnection('plain', (conn) => run(conn, `DROP DATABASE IF EXISTS ${quoteIdentifier(database)}`), { timeoutMs })
       },
     }
   }

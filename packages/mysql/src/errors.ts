@@ -1,4 +1,4 @@
-import { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core'
+import { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core/engine'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
 /** What mysql2 puts on an error the server sent. */

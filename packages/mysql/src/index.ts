@@ -1,4 +1,4 @@
-import { PoolAdapterFactory } from '@prisma-pool/core'
+import { PoolAdapterFactory } from '@prisma-pool/core/engine'
 import { MySqlDriver } from './driver.js'
 import { resolveMySqlOptions, type PrismaPoolMySqlOptions } from './options.js'
 
@@ -18,21 +18,5 @@ export class PrismaPoolMySql extends PoolAdapterFactory {
 }
 
 export type { PrismaPoolMySqlOptions, SessionValue } from './options.js'
-export {
-  ConnectTimeoutError,
-  formatFleet,
-  parseTag,
-  PoolBudgetError,
-  PoolClosedError,
-  PoolOptionError,
-  PoolTimeoutError,
-  PrismaPoolError,
-  ServerFullError,
-  setup,
-  type BudgetReport,
-  type FleetConnections,
-  type PoolEvents,
-  type PoolOptions,
-  type PoolStats,
-  type WorkerConnections,
-} from '@prisma-pool/core'
+// The user API of @prisma-pool/core: errors, options, setup() and the types of what the adapter reports.
+export * from '@prisma-pool/core'

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { connect as connectSocket, type Socket } from 'node:net'
-import type { ConnectionLimit, EngineConnection, EngineDriver, ServerConnectionList, SessionState, ShadowDatabase } from '@prisma-pool/core'
+import type {
+  ConnectionLimit,
+  EngineConnection,
+  EngineContext,
+  EngineDriver,
+  ServerConnectionList,
+  SessionState,
+  ShadowDatabase,
+} from '@prisma-pool/core/engine'
 import {
   DriverAdapterError,
   type ColumnType,
@@ -17,7 +25,6 @@ import { splitStatements } from './script.js'
 
 export const ADAPTER_NAME = '@prisma-pool/pg'
 
-const ISOLATION_LEVELS: readonly IsolationLevel[] = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE']
 
 const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`
 
@@ -440,7 +447,6 @@ class PgConnection implements EngineConnection {
 export class PgDriver implements EngineDriver {
   readonly provider = 'postgres' as const
   readonly adapterName = ADAPTER_NAME
-  readonly isolationLevels = ISOLATION_LEVELS
   readonly target: string
   // Private (#) so that printing the adapter never shows the password inside.
   readonly #options: ResolvedPgOptions
@@ -450,8 +456,13 @@ export class PgDriver implements EngineDriver {
     this.target = options.target
   }
 
-  async connect(timeoutMs: number, tag: string): Promise<EngineConnection> {
-    // The pool's own timer (timeoutMs) reports the timeout; pg's, a little later, closes the socket.
+  connect(context: EngineContext, signal: AbortSignal): Promise<EngineConnection> {
+    return this.#open(context.connectTimeoutMs, context.tag, signal)
+  }
+
+  /** Opens a session for the pool or for the driver's own checks; `signal` (the pool's) ends the attempt. */
+  async #open(timeoutMs: number, tag: string, signal?: AbortSignal): Promise<PgConnection> {
+    // The pool's signal reports the timeout; pg's timer, a little later, closes the socket.
     // The tag names this worker in pg_stat_activity (options.ts took the user's application_name into it).
     // TCP keepalive from a minute of silence on: it keeps NAT and load-balancer flows alive (AWS's NAT gateway
     // forgets an idle flow after 350 s) and, in the end, finds a peer that vanished.
@@ -472,7 +483,11 @@ export class PgDriver implements EngineDriver {
     let facts: SessionFacts
     // pg's connect timer ends with the login; what follows must not hang on a path that died there either.
     let deadline: NodeJS.Timeout | undefined
+    // The pool gave up (timed out, or disposed): the socket goes now, and whatever waits on it fails.
+    const onAbort = () => destroyClient(client)
+    signal?.addEventListener('abort', onAbort, { once: true })
     try {
+      signal?.throwIfAborted()
       await client.connect()
       deadline = setTimeout(() => destroyClient(client), timeoutMs)
       facts = await this.#sessionFacts(client)
@@ -483,6 +498,7 @@ export class PgDriver implements EngineDriver {
       throw error
     } finally {
       clearTimeout(deadline)
+      signal?.removeEventListener('abort', onAbort)
       client.removeListener('error', onConnectError)
     }
     return new PgConnection(client, facts)
@@ -543,7 +559,7 @@ export class PgDriver implements EngineDriver {
 
   /** Runs `work` on a short-lived connection of its own, all of it (connect, work, goodbye) within `timeoutMs`. */
   async #onCheckConnection<T>(timeoutMs: number, work: (conn: PgConnection) => Promise<T>): Promise<T> {
-    const conn = (await this.connect(timeoutMs, CHECK_CONNECTION_NAME)) as PgConnection
+    const conn = await this.#open(timeoutMs, CHECK_CONNECTION_NAME)
     // It may run into the same dead path: by the deadline it is destroyed, and the work fails.
     const deadline = setTimeout(() => conn.destroy(), timeoutMs)
     try {
@@ -559,7 +575,7 @@ export class PgDriver implements EngineDriver {
 
   /** Runs one statement on a connection of its own, outside the pool (CREATE / DROP DATABASE). */
   async #runAlone(statement: string, timeoutMs: number): Promise<void> {
-    const conn = await this.connect(timeoutMs, SIDE_CONNECTION_NAME)
+    const conn = await this.#open(timeoutMs, SIDE_CONNECTION_NAME)
     try {
       await conn.executeScript(statement)
     } finally {

@@ -1,4 +1,4 @@
-import { PoolAdapterFactory } from '@prisma-pool/core'
+import { PoolAdapterFactory } from '@prisma-pool/core/engine'
 import { PgDriver } from './driver.js'
 import { resolvePgOptions, type PrismaPoolPgOptions } from './options.js'
 
@@ -23,21 +23,5 @@ export class PrismaPoolPg extends PoolAdapterFactory {
 
 export type { PrismaPoolPgOptions } from './options.js'
 export { splitStatements } from './script.js'
-export {
-  ConnectTimeoutError,
-  formatFleet,
-  parseTag,
-  PoolBudgetError,
-  PoolClosedError,
-  PoolOptionError,
-  PoolTimeoutError,
-  PrismaPoolError,
-  ServerFullError,
-  setup,
-  type BudgetReport,
-  type FleetConnections,
-  type PoolEvents,
-  type PoolOptions,
-  type PoolStats,
-  type WorkerConnections,
-} from '@prisma-pool/core'
+// The user API of @prisma-pool/core: errors, options, setup() and the types of what the adapter reports.
+export * from '@prisma-pool/core'
