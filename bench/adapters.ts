@@ -2,16 +2,10 @@
 // servers, with the same pool size; and the floor, the same SQL through the raw driver on one open connection.
 //
 //   pnpm bench:adapters                 (BENCH_ENGINE=pg or =mysql for one engine only; see run.ts)
-import { PrismaPoolMySql } from '@prisma-pool/mysql'
-import { PrismaPoolPg } from '@prisma-pool/pg'
-import { PrismaMariaDb } from '@prisma/adapter-mariadb'
-import { PrismaPg } from '@prisma/adapter-pg'
-import mysql from 'mysql2/promise'
-import pg from 'pg'
-import { PrismaClient as MySqlClient } from '../packages/mysql/test/generated/prisma/client.js'
-import { createTestDatabase } from '../packages/mysql/test/helpers.js'
-import { PrismaClient as PgClient } from '../packages/pg/test/generated/prisma/client.js'
-import { createTestSchema, PG_URL } from '../packages/pg/test/helpers.js'
+//
+// The engines, their servers, adapters and clients come from the tests' fixtures (test-support/engines); an engine
+// without an official adapter is measured against the raw driver alone.
+import { ENGINES, type EngineId } from '../test-support/engines/index.js'
 import { interleave, measure, printTable, settings, type Row, type Subject } from './harness.js'
 
 const POOL_SIZE = 10
@@ -47,11 +41,11 @@ function operations(client: Client) {
 }
 type Operation = keyof ReturnType<typeof operations>
 
-/** One engine: our client, the official one, and the raw driver's version of each operation. */
+/** One engine: our client, the official one (if it has one), and the raw driver's version of each operation. */
 interface Engine {
   name: string
   ours: Client
-  official: Client
+  official?: Client
   floor: Record<Operation, () => Promise<unknown>>
   close(): Promise<void>
 }
@@ -59,65 +53,38 @@ interface Engine {
 const seed = (client: Client) =>
   Promise.all(Array.from({ length: USERS }, (_, i) => client.user.create({ data: { email: `seed${i}@bench`, name: `user ${i}` } })))
 
-async function postgres(): Promise<Engine> {
-  const [oursSchema, officialSchema] = await Promise.all([createTestSchema('bench_ours'), createTestSchema('bench_off')])
-  const ours = new PgClient({ adapter: new PrismaPoolPg({ connectionString: PG_URL, schema: oursSchema.name, pool: { size: POOL_SIZE, maxOverflow: 0 } }) })
-  const official = new PgClient({ adapter: new PrismaPg({ connectionString: PG_URL, max: POOL_SIZE }, { schema: officialSchema.name }) })
-  await Promise.all([seed(ours), seed(official)])
-  const raw = new pg.Client({ connectionString: PG_URL })
-  await raw.connect()
-  await raw.query(`SET search_path TO "${oursSchema.name}"`)
+/** The engine of fixture `id`, on its server (bench/servers.ts set its variable), each client on a database of its own. */
+async function openEngine(engine: EngineId): Promise<Engine> {
+  const fixture = await ENGINES[engine].fixture()
+  const { official: officialAdapter, dialect } = fixture
+  const [oursDb, officialDb] = await Promise.all([fixture.createDatabase('bench_ours'), officialAdapter && fixture.createDatabase('bench_off')])
+  const ours = fixture.client(fixture.adapter(oursDb.url, { size: POOL_SIZE, maxOverflow: 0 }))
+  // As its documentation shows it, with the same pool size.
+  const official = officialAdapter && officialDb && fixture.client(officialAdapter.adapter(officialDb.url, { max: POOL_SIZE }))
+  await Promise.all([seed(ours), official && seed(official)])
+  const raw = await fixture.connect(oursDb.url)
   let next = 0
   const id = () => 1 + (next++ % USERS)
+  const [user, p] = [dialect.quote('User'), dialect.param]
+  // What Prisma sends for each operation: a create reads its row back with RETURNING where the engine has it.
+  const returning = dialect.returning ? ' RETURNING id, email, name, role' : ''
   return {
-    name: 'PostgreSQL',
+    name: fixture.name,
     ours,
     official,
     floor: {
-      findUnique: () => raw.query({ text: 'SELECT id, email, name, role FROM "User" WHERE id = $1 LIMIT 1', values: [id()] }),
-      create: () => raw.query({ text: 'INSERT INTO "User" (email, name) VALUES ($1, $2) RETURNING id, email, name, role', values: [`f${process.pid}-${next++}@bench`, 'bench'] }),
+      findUnique: () => raw.query(`SELECT id, email, name, role FROM ${user} WHERE id = ${p(1)} LIMIT 1`, [id()]),
+      create: () => raw.query(`INSERT INTO ${user} (email, name) VALUES (${p(1)}, ${p(2)})${returning}`, [`f${process.pid}-${next++}@bench`, 'bench']),
       transaction: async () => {
         await raw.query('BEGIN')
-        const { rows } = await raw.query({ text: 'SELECT id, name FROM "User" WHERE id = $1', values: [id()] })
-        await raw.query({ text: 'UPDATE "User" SET name = $1 WHERE id = $2', values: [rows[0].name, rows[0].id] })
+        const [row] = await raw.query<{ id: number; name: string }>(`SELECT id, name FROM ${user} WHERE id = ${p(1)}`, [id()])
+        await raw.query(`UPDATE ${user} SET name = ${p(1)} WHERE id = ${p(2)}`, [row!.name, row!.id])
         await raw.query('COMMIT')
       },
     },
     async close() {
-      await Promise.all([ours.$disconnect(), official.$disconnect(), raw.end()])
-      await Promise.all([oursSchema.drop(), officialSchema.drop()])
-    },
-  }
-}
-
-async function mariadb(): Promise<Engine> {
-  const [oursDb, officialDb] = await Promise.all([createTestDatabase('bench_ours'), createTestDatabase('bench_off')])
-  const ours = new MySqlClient({ adapter: new PrismaPoolMySql({ connectionString: oursDb.url, pool: { size: POOL_SIZE, maxOverflow: 0 } }) })
-  const { hostname, port, username } = new URL(officialDb.url)
-  const official = new MySqlClient({
-    adapter: new PrismaMariaDb({ host: hostname, port: Number(port || 3306), user: username, database: officialDb.name, connectionLimit: POOL_SIZE }),
-  })
-  await Promise.all([seed(ours), seed(official)])
-  const raw = await mysql.createConnection({ uri: oursDb.url })
-  let next = 0
-  const id = () => 1 + (next++ % USERS)
-  return {
-    name: 'MariaDB',
-    ours,
-    official,
-    floor: {
-      findUnique: () => raw.query('SELECT id, email, name, role FROM User WHERE id = ? LIMIT 1', [id()]),
-      create: () => raw.query('INSERT INTO User (email, name) VALUES (?, ?)', [`f${process.pid}-${next++}@bench`, 'bench']),
-      transaction: async () => {
-        await raw.query('BEGIN')
-        const [rows] = await raw.query<mysql.RowDataPacket[]>('SELECT id, name FROM User WHERE id = ?', [id()])
-        await raw.query('UPDATE User SET name = ? WHERE id = ?', [rows[0]!.name, rows[0]!.id])
-        await raw.query('COMMIT')
-      },
-    },
-    async close() {
-      await Promise.all([ours.$disconnect(), official.$disconnect(), raw.end()])
-      await Promise.all([oursDb.drop(), officialDb.drop()])
+      await Promise.all([ours.$disconnect(), official?.$disconnect(), raw.end()])
+      await Promise.all([oursDb.drop(), officialDb?.drop()])
     },
   }
 }
@@ -125,17 +92,17 @@ async function mariadb(): Promise<Engine> {
 async function benchEngine(engine: Engine): Promise<Row[]> {
   const part = `adapters ${engine.name}`
   const ours = operations(engine.ours)
-  const official = operations(engine.official)
+  const official = engine.official && operations(engine.official)
   const seconds = settings.seconds(1)
   const rows: Row[] = []
   for (const op of (Object.keys(ours) as Operation[]).filter((name) => settings.includes(name))) {
     // Warm both clients up (connections, query plans, the JIT) before anything is measured.
     await measure(ours[op], 16, seconds * 300)
-    await measure(official[op], 16, seconds * 300)
+    if (official) await measure(official[op], 16, seconds * 300)
     for (const concurrency of CONCURRENCY) {
       const subjects: Subject[] = [
-        { name: 'official', run: () => measure(official[op], concurrency, seconds * 1000, true) },
-        { name: 'prisma-pool', peer: 'official', run: () => measure(ours[op], concurrency, seconds * 1000, true) },
+        ...(official ? [{ name: 'official', run: () => measure(official[op], concurrency, seconds * 1000, true) }] : []),
+        { name: 'prisma-pool', peer: official ? 'official' : undefined, run: () => measure(ours[op], concurrency, seconds * 1000, true) },
       ]
       // The floor: one connection, so one caller; the raw driver does no more than the query itself.
       if (concurrency === 1) subjects.push({ name: 'raw driver', peer: 'prisma-pool', run: () => measure(engine.floor[op], 1, seconds * 1000, true) })
@@ -145,14 +112,14 @@ async function benchEngine(engine: Engine): Promise<Row[]> {
   return rows
 }
 
-/** Both engines, one after the other; prints the table and returns its rows. */
-export async function runAdapterBench(): Promise<Row[]> {
+/** The engines asked (run.ts: BENCH_ENGINE, every engine by default), one after the other; prints each table and returns the rows. */
+export async function runAdapterBench(engines: EngineId[]): Promise<Row[]> {
   const rows: Row[] = []
-  for (const open of process.env.BENCH_ENGINE === "pg" ? [postgres] : process.env.BENCH_ENGINE === "mysql" ? [mariadb] : [postgres, mariadb]) {
-    const engine = await open()
+  for (const id of engines) {
+    const engine = await openEngine(id)
     try {
       const engineRows = await benchEngine(engine)
-      printTable(`${engine.name} through Prisma Client, pool of ${POOL_SIZE} (prisma-pool ÷ official; raw driver ÷ prisma-pool)`, engineRows)
+      printTable(`${engine.name} through Prisma Client, pool of ${POOL_SIZE} (${engine.official ? 'prisma-pool ÷ official; ' : ''}raw driver ÷ prisma-pool)`, engineRows)
       rows.push(...engineRows)
     } finally {
       await engine.close()

@@ -1,7 +1,8 @@
-// Part 5: time-to-heal under faults, our adapters beside the official ones, in the same run. Pools of 5 (ours: size 5,
-// maxOverflow 0, the defaults otherwise; @prisma/adapter-pg: max 5; @prisma/adapter-mariadb: connectionLimit 5), on a
-// private server per engine that this part starts itself (it restarts it, so never PG_TEST_URL's or MYSQL_TEST_URL's),
-// every adapter on a fresh pool (and proxy), one after the other:
+// Part 5: time-to-heal under faults, our adapters beside the official ones, in the same run; the engines, their servers
+// and adapters are the tests' fixtures (test-support/engines). Pools of 5 (ours: size 5, maxOverflow 0, the defaults
+// otherwise; @prisma/adapter-pg: max 5; @prisma/adapter-mariadb: connectionLimit 5), on a private server per engine
+// that this part starts itself (it restarts it, so never PG_TEST_URL's or MYSQL_TEST_URL's), every adapter on a fresh
+// pool (and proxy), one after the other:
 //
 //  - silent idle: 5 warm connections idle for 2 s, then forgotten by the network (test-support/proxy.ts
 //    silenceExisting(): no FIN, no RST, nothing passes), then a burst of 16 `SELECT 1`.
@@ -13,16 +14,10 @@
 // rejections are caught and counted for the case they happen in: by default, each would have ended a Node process.
 //
 //   pnpm bench faults                    (BENCH_ENGINE=pg or =mysql for one engine; see run.ts)
-import { PrismaPoolMySql } from '@prisma-pool/mysql'
-import { PrismaPoolPg } from '@prisma-pool/pg'
-import { PrismaMariaDb } from '@prisma/adapter-mariadb'
-import { PrismaPg } from '@prisma/adapter-pg'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PrismaClient as MySqlClient } from '../packages/mysql/test/generated/prisma/client.js'
-import { PrismaClient as PgClient } from '../packages/pg/test/generated/prisma/client.js'
+import { ENGINES, type EngineId } from '../test-support/engines/index.js'
+import type { PrivateServer } from '../test-support/engines/fixture.js'
 import { startProxy } from '../test-support/proxy.js'
-import { MariaDbServer } from '../test-support/servers/mariadb.js'
-import { PostgresServer } from '../test-support/servers/postgres.js'
 
 const POOL = 5
 const CALLERS = 16
@@ -44,37 +39,26 @@ interface Adapter {
 }
 interface Engine {
   name: string
-  start(): Promise<PostgresServer | MariaDbServer>
+  start(): Promise<PrivateServer>
   /** A statement that takes `seconds` on the server. */
   sleep(seconds: number): string
   adapters: Adapter[]
 }
 
-const ENGINES: Record<'pg' | 'mysql', Engine> = {
-  pg: {
-    name: 'PostgreSQL',
-    start: () => PostgresServer.start(),
-    sleep: (s) => `SELECT 1 AS slept FROM pg_sleep(${s})`,
+/** The engine of fixture `id` (test-support/engines): its private server, ours and its official adapter if it has one. */
+async function openEngine(id: EngineId): Promise<Engine> {
+  const fixture = await ENGINES[id].fixture()
+  const official = fixture.official
+  return {
+    name: fixture.name,
+    start: () => fixture.startServer(),
+    sleep: fixture.dialect.sleep,
     adapters: [
-      { name: 'official', open: (url) => new PgClient({ adapter: new PrismaPg({ connectionString: url, max: POOL }) }) },
-      { name: 'prisma-pool', open: (url) => new PgClient({ adapter: new PrismaPoolPg({ connectionString: url, pool: { size: POOL, maxOverflow: 0 } }) }) },
+      // As its documentation shows it, with the same pool size.
+      ...(official ? [{ name: 'official' as const, open: (url: string) => fixture.client(official.adapter(url, { max: POOL })) }] : []),
+      { name: 'prisma-pool', open: (url) => fixture.client(fixture.adapter(url, { size: POOL, maxOverflow: 0 })) },
     ],
-  },
-  mysql: {
-    name: 'MariaDB',
-    start: () => MariaDbServer.start(),
-    sleep: (s) => `SELECT SLEEP(${s}) AS slept`,
-    adapters: [
-      {
-        name: 'official',
-        open: (url) => {
-          const { hostname, port, username, pathname } = new URL(url)
-          return new MySqlClient({ adapter: new PrismaMariaDb({ host: hostname, port: Number(port), user: username, database: pathname.slice(1), connectionLimit: POOL }) })
-        },
-      },
-      { name: 'prisma-pool', open: (url) => new MySqlClient({ adapter: new PrismaPoolMySql({ connectionString: url, pool: { size: POOL, maxOverflow: 0 } }) }) },
-    ],
-  },
+  }
 }
 
 const TIMED_OUT = Symbol('timed out')
@@ -245,7 +229,7 @@ export interface RestartFigures extends Figures {
   arrivedWhileDownOk: number
 }
 
-async function restart(engine: Engine, server: PostgresServer | MariaDbServer, adapter: Adapter): Promise<Omit<RestartFigures, 'unhandled'>> {
+async function restart(engine: Engine, server: PrivateServer, adapter: Adapter): Promise<Omit<RestartFigures, 'unhandled'>> {
   const client = adapter.open(server.url)
   const calls: Call[] = []
   let running = true
@@ -306,9 +290,10 @@ function versus(official: number | undefined, ours: number | undefined, bound: n
 function printCase<T extends Figures>(title: string, bound: number, rows: T[], columns: Record<string, (r: T) => string>): void {
   const lines = [['engine', 'adapter', ...Object.keys(columns), 'unhandled', 'heal vs official']]
   for (const r of rows) {
-    const official = rows.find((o) => o.engine === r.engine && o.adapter === 'official')!
+    // An engine without an official adapter has no peer: its rows stand alone.
+    const official = rows.find((o) => o.engine === r.engine && o.adapter === 'official')
     const cells = Object.values(columns).map((column) => column(r))
-    lines.push([r.engine, r.adapter, ...cells, String(r.unhandled.length), r === official ? '' : versus(official.healMs, r.healMs, bound)])
+    lines.push([r.engine, r.adapter, ...cells, String(r.unhandled.length), !official || r === official ? '' : versus(official.healMs, r.healMs, bound)])
   }
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((line) => line[i]!.length)))
   console.log(`\n${title}`)
@@ -346,15 +331,15 @@ function printFigures(idle: SilentIdleFigures[], busy: BusySilentFigures[], rest
   })
 }
 
-/** Both engines (or BENCH_ENGINE's), each on a private server of its own; prints the tables and returns the figures. */
-export async function runFaultBench() {
+/** The engines asked (run.ts: BENCH_ENGINE, every engine by default), each on a private server of its own; prints the tables and returns the figures. */
+export async function runFaultBench(engines: EngineId[]) {
   const idle: SilentIdleFigures[] = []
   const busy: BusySilentFigures[] = []
   const restarts: RestartFigures[] = []
-  const only = process.env.BENCH_ENGINE
   process.on('unhandledRejection', onUnhandled)
   try {
-    for (const engine of only === 'pg' || only === 'mysql' ? [ENGINES[only]] : [ENGINES.pg, ENGINES.mysql]) {
+    for (const id of engines) {
+      const engine = await openEngine(id)
       const server = await engine.start()
       console.log(`faults: ${engine.name} on ${server.description}`)
       try {

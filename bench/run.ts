@@ -4,9 +4,11 @@
 //   node --expose-gc --import tsx bench/run.ts pool|growth|adapters|statements|faults      (pnpm bench:pool,
 //   bench:growth, bench:adapters; pnpm bench statements, pnpm bench faults)
 //
-// BENCH_QUICK=1 makes a short smoke run; BENCH_ENGINE=pg or =mysql runs one engine of the adapter and fault benchmarks.
+// BENCH_QUICK=1 makes a short smoke run; BENCH_ENGINE=pg, =mysql (an engine id of test-support/engines, or several,
+// comma-separated) runs those engines of the adapter and fault benchmarks.
 // The pool and adapter parts get their servers from bench/servers.ts (PG_TEST_URL / MYSQL_TEST_URL, or private ones);
 // the fault part starts private ones of its own, which it stops and restarts.
+import { selectEngines, type EngineId } from '../test-support/engines/index.js'
 import { machine, printTable, writeResults, type Row } from './harness.js'
 import { benchServers } from './servers.js'
 
@@ -21,11 +23,17 @@ const parts: readonly Part[] = asked ? [asked as Part] : PARTS
 
 const m = machine()
 console.log(`prisma-pool benchmarks on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node.js ${m.node}`)
-// The adapter part runs on BENCH_ENGINE's server (or both); the pool part measures one SELECT 1 on PostgreSQL, to put a
-// pool cycle in proportion.
-const engine = process.env.BENCH_ENGINE
-const servers = new Set<'pg' | 'mysql'>()
-if (parts.includes('adapters')) for (const e of engine === 'pg' || engine === 'mysql' ? ([engine] as const) : (['pg', 'mysql'] as const)) servers.add(e)
+// The adapter part runs on the servers of BENCH_ENGINE's engines (every engine of test-support/engines by default);
+// the pool part measures one SELECT 1 on PostgreSQL, to put a pool cycle in proportion.
+let engines: EngineId[]
+try {
+  engines = selectEngines(process.env.BENCH_ENGINE, 'BENCH_ENGINE')
+} catch (error) {
+  console.error((error as Error).message)
+  process.exit(2)
+}
+const servers = new Set<EngineId>()
+if (parts.includes('adapters')) for (const e of engines) servers.add(e)
 if (parts.includes('pool') || parts.includes('statements')) servers.add('pg')
 const stopServers = await benchServers([...servers])
 try {
@@ -38,9 +46,9 @@ try {
   for (const part of parts) {
     if (part === 'pool') rows.push(...(await (await import('./pool.js')).runPoolBench()))
     if (part === 'growth') rows.push(...(await (await import('./growth.js')).runGrowthBench()))
-    if (part === 'adapters') rows.push(...(await (await import('./adapters.js')).runAdapterBench()))
+    if (part === 'adapters') rows.push(...(await (await import('./adapters.js')).runAdapterBench(engines)))
     if (part === 'statements') statements = await (await import('./statements.js')).runStatementBench()
-    if (part === 'faults') faults = await (await import('./faults.js')).runFaultBench()
+    if (part === 'faults') faults = await (await import('./faults.js')).runFaultBench(engines)
   }
   if (parts.length > 1) printTable('All figures (ratio: subject ÷ peer, measured in the same run, rounds interleaved)', rows)
   console.log(`\nraw figures: ${writeResults(asked ?? 'all', faults || statements ? { figures: rows, statements, faults } : rows)}`)

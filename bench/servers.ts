@@ -1,23 +1,22 @@
-// The servers the adapter benchmark runs against: those of PG_TEST_URL / MYSQL_TEST_URL, or private ones started here
-// (as the tests' own, but durable: fsync and commits to disk as a production server does them), removed at the end.
-import { MariaDbServer } from '../test-support/servers/mariadb.js'
-import { PostgresServer } from '../test-support/servers/postgres.js'
+// The servers the benchmarks run against: each engine's of its variable (PG_TEST_URL, MYSQL_TEST_URL), or private ones
+// started here from the engine's list (test-support/engines), as the tests' own but durable (fsync and commits to disk
+// as a production server does them), removed at the end.
+import { ENGINES, type EngineId } from '../test-support/engines/index.js'
 
-const DURABLE_POSTGRES = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' }
-const DURABLE_MARIADB = { innodb_flush_log_at_trx_commit: 1 }
-
-/** Sets PG_TEST_URL and MYSQL_TEST_URL (for the engines asked) to servers; resolves to what stops the ones started here. */
-export async function benchServers(engines: ('pg' | 'mysql')[]): Promise<() => Promise<void>> {
+/** Sets each asked engine's variable to a server; resolves to what stops the ones started here. */
+export async function benchServers(engines: EngineId[]): Promise<() => Promise<void>> {
   const started: { stop(): Promise<void> }[] = []
-  const open = async (variable: 'PG_TEST_URL' | 'MYSQL_TEST_URL', start: () => Promise<{ url: string; description: string; stop(): Promise<void> }>) => {
-    if (process.env[variable]) return console.log(`server: ${variable}`)
-    const server = await start()
+  for (const id of engines) {
+    const { variable, startServer, durableSettings } = ENGINES[id]
+    if (process.env[variable]) {
+      console.log(`server: ${variable}`)
+      continue
+    }
+    const server = await startServer({ settings: durableSettings })
     started.push(server)
     process.env[variable] = server.url
     console.log(`server: ${server.description}`)
   }
-  if (engines.includes('pg')) await open('PG_TEST_URL', () => PostgresServer.start({ settings: DURABLE_POSTGRES }))
-  if (engines.includes('mysql')) await open('MYSQL_TEST_URL', () => MariaDbServer.start({ settings: DURABLE_MARIADB }))
   return async () => {
     await Promise.all(started.map((server) => server.stop()))
   }

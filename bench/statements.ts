@@ -25,8 +25,11 @@ import pg from 'pg'
 import { PgDriver } from '../packages/pg/src/driver.js'
 import { resolvePgOptions } from '../packages/pg/src/options.js'
 import { PrismaClient } from '../packages/pg/test/generated/prisma/client.js'
+import { ENGINES } from '../test-support/engines/index.js'
+import { pgFixture } from '../test-support/engines/pg.js'
 import { PgBouncerServer } from '../test-support/servers/pgbouncer.js'
 import { interleave, settings, writeResults, type Measurement, type Row, type Subject } from './harness.js'
+import { connectAlone } from '../test-support/engine-context.js'
 
 const POOL = 8
 const CALLERS = [1, 8]
@@ -101,11 +104,9 @@ export interface StatementRow extends Row {
 
 /** The statement-cache benchmark on PG_TEST_URL's server; prints its tables and returns the figures. */
 export async function runStatementBench(): Promise<{ statements: StatementRow[]; connects: Row[] }> {
-  const url = process.env.PG_TEST_URL
-  if (!url) throw new Error('set PG_TEST_URL (bench/servers.ts does)')
-  // Loaded here: the helpers read PG_TEST_URL when loaded.
-  const { createTestSchema } = await import('../packages/pg/test/helpers.js')
-  const schema = await createTestSchema('bench_stmt', url)
+  const url = process.env[ENGINES.pg.variable]
+  if (!url) throw new Error(`set ${ENGINES.pg.variable} (bench/servers.ts does)`)
+  const schema = await pgFixture.createDatabase('bench_stmt', url)
   const monitor = new pg.Client({ connectionString: url })
   await monitor.connect()
   const [{ pid: serverPid }] = (await monitor.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }]
@@ -163,7 +164,7 @@ export async function runStatementBench(): Promise<{ statements: StatementRow[];
       return () => client.end()
     }
     const viaDriver = (d: PgDriver) => async () => {
-      const conn = await d.connect(10_000, 'bench_connect')
+      const conn = await connectAlone(d, 'bench_connect', 10_000)
       return () => conn.close()
     }
     const connects = await interleave('statements', 'connect', 1, settings.rounds, [

@@ -3,8 +3,9 @@
 // and owns (these tests restart it, stop it, fill it, kill its sessions), every result checked.
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { captureWarnings, type CapturedWarning } from './warnings.js'
 import type { PoolOptions } from '@prisma-pool/core'
+import type { EngineFixture, PrivateServer } from './engines/fixture.js'
+import { captureWarnings, type CapturedWarning } from './warnings.js'
 import {
   inFlightAt,
   isConnectionLoss,
@@ -16,56 +17,12 @@ import {
   summarize,
   watchProcess,
   within,
-  type CounterRow,
   type LoadExpectations,
-  type LoadPrisma,
   type LoadReport,
   type LoadRows,
-  type SlowStatement,
 } from './fault-load.js'
 import { startProxy, type TestProxy } from './proxy.js'
 import { until } from './until.js'
-
-/** A private server, as test-support/servers starts them. */
-export interface FaultServer {
-  url: string
-  port: number
-  /** Starts it again (after stop({ keepData: true })), or stops and starts it, on the same port and data. */
-  restart(): Promise<void>
-  stop(options?: { keepData?: boolean }): Promise<void>
-}
-
-/** A pooler in front of the server (PgBouncer): its URL, and how many client connections it holds. */
-export interface FaultPooler {
-  url: string
-  /** Client connections it holds now, its own admin connection aside. */
-  clients(): Promise<number>
-  stop(): Promise<void>
-}
-
-/** What the scenarios need of an engine. Every `url` is a server URL (user, host, port, database). */
-export interface FaultEngine {
-  /** 'PostgreSQL', 'MariaDB', for the test names. */
-  name: string
-  /** Starts a private server allowing `maxConnections` connections. */
-  startServer(settings: { maxConnections: number }): Promise<FaultServer>
-  /** Creates the test schema's tables (test/schema.sql) in the database of `url`. */
-  createTables(url: string): Promise<void>
-  /** A generated Prisma Client on a new adapter with these pool options. */
-  client(url: string, pool: PoolOptions): LoadPrisma & { $disconnect(): Promise<void> }
-  /** A raw statement that takes 0.3 s on the server (pg_sleep, SLEEP). */
-  slow: SlowStatement
-  /** Ends every session of `application` from an admin connection; resolves once they are gone, with how many. */
-  killSessions(url: string, application: string): Promise<number>
-  /** Sessions the server holds for `application` (a pool's tag starts with it). */
-  sessionCount(url: string, application: string): Promise<number>
-  /** Another client takes every connection slot the server has left, until release(). */
-  fillServer(url: string): Promise<{ held: number; release(): Promise<void> }>
-  /** The Counter table, read directly. */
-  readRows(url: string): Promise<CounterRow[]>
-  /** PostgreSQL: PgBouncer in transaction mode in front of the server, pooling fewer server connections than clients. */
-  startPooler?(target: string): Promise<FaultPooler>
-}
 
 const CALLERS = 16
 /** The pool of the scenario: "a 16-caller Prisma load on a pool of 5". */
@@ -75,9 +32,27 @@ const STATEMENT_MARGIN_MS = 2_000
 /** The server's connection limit: room for the pool, an admin connection and a pooler, small enough to fill. */
 const MAX_CONNECTIONS = 20
 
-export function registerFaultScenarios(engine: FaultEngine): void {
+/** What the scenarios use of a fixture, in the words they were written with. */
+function faultEngine(fixture: EngineFixture) {
+  return {
+    name: fixture.name,
+    startServer: ({ maxConnections }: { maxConnections: number }) => fixture.startServer({ settings: { max_connections: maxConnections } }),
+    createTables: (url: string) => fixture.createTables(url),
+    client: (url: string, pool: PoolOptions) => fixture.client(fixture.adapter(url, pool)),
+    slow: fixture.dialect.slow,
+    killSessions: (url: string, application: string) => fixture.killSessions(url, application),
+    sessionCount: async (url: string, application: string) => (await fixture.sessions(url, application)).length,
+    fillServer: (url: string) => fixture.fillServer(url),
+    readRows: (url: string) => fixture.readRows(url),
+    startPooler: fixture.startPooler && ((target: string) => fixture.startPooler!(target)),
+  }
+}
+
+/** The scenarios on a private server of `fixture`'s engine, which they start and own. */
+export function registerFaultScenarios(fixture: EngineFixture): void {
+  const engine = faultEngine(fixture)
   describe(`${engine.name} under faults: 16 callers on a pool of 5`, () => {
-    let server: FaultServer
+    let server: PrivateServer
     /** Undone after each test, whatever happened: clients disconnected, proxies closed, slots freed. */
     let cleanups: (() => Promise<unknown>)[] = []
     let watch: ReturnType<typeof watchProcess>

@@ -1,10 +1,10 @@
-// One worker process of a test fleet (see fleet.ts): a real generated Prisma Client on a PrismaPoolPg or
-// PrismaPoolMySql adapter, driven by the parent over IPC. Started as `node --import tsx fleet-worker.ts <config>`
+// One worker process of a test fleet (see fleet.ts): a real generated Prisma Client on our adapter of an engine's
+// fixture (test-support/engines), driven by the parent over IPC. Started as `node --import tsx fleet-worker.ts <config>`
 // with the repository root as its working directory, so that tsx maps @prisma-pool/* to the sources (tsconfig paths).
 import type { FleetConnections } from '@prisma-pool/core'
 import type { Command, Failure, LoadResult, Reply, WorkerConfig } from './fleet.js'
 
-/** What the worker uses of the two generated clients (their types differ; this part is the same). */
+/** What the worker uses of the engines' generated clients (their types differ; this part is the same). */
 interface Client {
   $connect(): Promise<void>
   $disconnect(): Promise<void>
@@ -22,20 +22,10 @@ interface Factory {
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig
 
 async function open(): Promise<{ factory: Factory; prisma: Client }> {
-  if (config.engine === 'pg') {
-    const [{ PrismaPoolPg }, { PrismaClient }] = await Promise.all([
-      import('@prisma-pool/pg'),
-      import('../packages/pg/test/generated/prisma/client.js'),
-    ])
-    const factory = new PrismaPoolPg({ connectionString: config.url, schema: config.schema, pool: config.pool })
-    return { factory, prisma: new PrismaClient({ adapter: factory }) as unknown as Client }
-  }
-  const [{ PrismaPoolMySql }, { PrismaClient }] = await Promise.all([
-    import('@prisma-pool/mysql'),
-    import('../packages/mysql/test/generated/prisma/client.js'),
-  ])
-  const factory = new PrismaPoolMySql({ connectionString: config.url, pool: config.pool })
-  return { factory, prisma: new PrismaClient({ adapter: factory }) as unknown as Client }
+  const { ENGINES } = await import('./engines/index.js')
+  const fixture = await ENGINES[config.engine].fixture()
+  const factory = fixture.adapter(config.url, config.pool)
+  return { factory, prisma: fixture.client(factory) as unknown as Client }
 }
 
 /** The error as the parent sees it: what Prisma threw, and the cause it wraps, if any. */

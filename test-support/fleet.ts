@@ -5,16 +5,14 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { FleetConnections, PoolOptions } from '@prisma-pool/core'
+import type { EngineId } from './engines/index.js'
 import { until } from './until.js'
 
-export type Engine = 'pg' | 'mysql'
-
-/** What a worker connects to, and how its pool is set up (the worker's environment comes separately). */
+/** What a worker connects to (through its engine's fixture), and how its pool is set up (the environment comes separately). */
 export interface WorkerConfig {
-  engine: Engine
+  engine: EngineId
+  /** What the fixture's adapter connects with (PostgreSQL: with ?schema= for the tables' schema). */
   url: string
-  /** PostgreSQL: the schema the tables are in. */
-  schema?: string
   pool: PoolOptions
 }
 
@@ -194,15 +192,13 @@ export class Fleet {
 /** A role or user the tests connect as, with a connection limit of its own. */
 export interface Account {
   name: string
-  /** The server URL with this account's credentials. */
+  /** The URL the workers connect with, with this account's credentials (PostgreSQL: and ?schema= of the tables). */
   url: string
-  /** PostgreSQL: the schema holding the tables. */
-  schema?: string
 }
 
 /** What the scenarios need from a server, as its superuser sees it. */
 export interface FleetServer {
-  engine: Engine
+  engine: EngineId
   /** Connections the engine opens beside each worker's pool (EngineDriver.sideConnections): the budget counts them. */
   sideConnections: number
   /** A new account allowed `limit` connections, with the rights the client needs; the test file drops it afterwards. */
@@ -239,7 +235,6 @@ export function describeFleet(server: FleetServer, applicationName: string): voi
   const config = (account: Account, pool: PoolOptions): WorkerConfig => ({
     engine: server.engine,
     url: account.url,
-    ...(account.schema ? { schema: account.schema } : {}),
     pool: { ...POOL, applicationName, ...pool },
   })
   const sum = (results: LoadResult[], key: 'succeeded' | 'failed' | 'connectErrors') => results.reduce((n, r) => n + r[key], 0)

@@ -1,7 +1,8 @@
 // The relation scenarios every engine runs through its generated client: relations, nested writes and the
 // query API, on the seed rows (emails ending in @seed) or on rows of their own, so that the order of the
-// tests does not matter. Each scenario runs on our adapter and the official one, and both must return
-// what the scenario expects. Typed with the PostgreSQL client; the engines' clients share these models.
+// tests does not matter. Each scenario runs on our adapter and the official one (where the engine has one: see
+// engines/clients.ts), and both must return what the scenario expects. Typed with the PostgreSQL client; the
+// engines' clients share these models.
 import { describe, expect, test } from 'vitest'
 import type { Prisma, PrismaClient } from '../packages/pg/test/generated/prisma/client.js'
 import { both, expectSame, type ClientPair } from './compare.js'

@@ -1,7 +1,9 @@
 // The servers the tests run against, as the global setup (global-setup.ts) found or started them.
 import { inject } from 'vitest'
+import { ENGINES, type EngineId } from '../engines/index.js'
 
-export type Engine = 'pg' | 'mysql'
+/** An engine of test-support/engines/index.ts. */
+export type Engine = EngineId
 
 export interface TestServer {
   url: string
@@ -27,18 +29,16 @@ export function printable(url: string): string {
   }
 }
 
-/** The variables that name servers of the user's own. */
-export const VARIABLE = { pg: 'PG_TEST_URL', mysql: 'MYSQL_TEST_URL' } as const
-
 /**
  * The server of `engine`; throws, with what to install or which URL to set, when there is none. Outside vitest (the
- * benchmarks, which start servers of their own: bench/servers.ts), the one PG_TEST_URL / MYSQL_TEST_URL names.
+ * benchmarks, which start servers of their own: bench/servers.ts), the one its variable (PG_TEST_URL …) names.
  */
 export function testServer(engine: Engine): TestServer {
   if (!process.env.VITEST) {
-    const url = process.env[VARIABLE[engine]]
-    if (!url) throw new Error(`outside the test runner, set ${VARIABLE[engine]} to the server to use`)
-    return { url, description: VARIABLE[engine] }
+    const { variable } = ENGINES[engine]
+    const url = process.env[variable]
+    if (!url) throw new Error(`outside the test runner, set ${variable} to the server to use`)
+    return { url, description: variable }
   }
   const server = inject('testServers')[engine]
   if ('error' in server) throw new Error(server.error)

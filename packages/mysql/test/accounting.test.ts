@@ -17,6 +17,7 @@ import { resolveMySqlOptions } from '../src/options.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { until } from '../../../test-support/until.js'
 import { connect as rootConnection, createTestDatabase, INNODB_TRX_POLL, MYSQL_URL, requirePerformanceSchema, sql, uniqueName } from './helpers.js'
+import { engineContext } from '../../../test-support/engine-context.js'
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>
 const databases: Database[] = []
@@ -147,14 +148,14 @@ describe('connectionLimits() and serverConnections()', () => {
     const { max, perUser } = server!
     const maxConnections = { limit: Number(max), what: `max_connections ${max}` }
 
-    const limited = await new MySqlDriver(resolveMySqlOptions(user.url)).connect(5000, 'limits@test/1')
+    const limited = await new MySqlDriver(resolveMySqlOptions(user.url)).connect(engineContext('limits@test/1'), new AbortController().signal)
     try {
       // The account's limit replaces the global max_user_connections for it: that one is not listed.
       expect(await limited.connectionLimits!()).toEqual([maxConnections, { limit: 3, what: `MAX_USER_CONNECTIONS 3 of '${user.name}'@'%'`, scope: { user: user.name } }])
     } finally {
       await limited.close()
     }
-    const root = await new MySqlDriver(resolveMySqlOptions(MYSQL_URL)).connect(5000, 'limits@test/1')
+    const root = await new MySqlDriver(resolveMySqlOptions(MYSQL_URL)).connect(engineContext('limits@test/1'), new AbortController().signal)
     try {
       const global = Number(perUser) > 0 ? [{ limit: Number(perUser), what: `max_user_connections ${perUser}`, scope: { user: 'root' } }] : []
       expect(await root.connectionLimits!()).toEqual([maxConnections, ...global])

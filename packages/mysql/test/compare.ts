@@ -14,6 +14,7 @@ export type OursOptions = Omit<PrismaPoolMySqlOptions, 'connectionString'>
 
 /** `official` is the client on `@prisma/adapter-mariadb`. */
 export interface Pair extends ClientPair<PrismaClient> {
+  official: PrismaClient
   oursDb: Database
   officialDb: Database
   /** The database a client of the pair works in. */

@@ -23,7 +23,7 @@ class RefusingConnection extends EventEmitter {
 test('a statement the server will not prepare is sent again through the text protocol, with its values inlined', async () => {
   const options = resolveMySqlOptions({ connectionString: 'mysql://root@127.0.0.1/test', preparedStatements: true })
   const fake = new RefusingConnection()
-  const conn = new MySqlConnection(fake as unknown as mysql.Connection, new MySqlDriver(options), options, { status: 2, idleTimeoutMs: undefined, sessionId: undefined, server: undefined }, 'test@host/1')
+  const conn = new MySqlConnection(fake as unknown as mysql.Connection, new MySqlDriver(options), options, { status: 2, idleTimeoutMs: undefined, sessionId: undefined, server: undefined }, { tag: 'test@host/1', timeoutMs: 5000 })
   const sql = "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.note = ?"
   await expect(conn.execute({ sql, args: ["it's"], argTypes: [{ scalarType: 'string', arity: 'scalar' }] })).resolves.toBe(0)
   expect(fake.sent).toEqual([`prepare ${sql}`, "query CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.note = 'it''s'"])

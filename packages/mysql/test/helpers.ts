@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import mysql from 'mysql2/promise'
+import { mysqlFixture } from '../../../test-support/engines/mysql.js'
 import { printable, testServer } from '../../../test-support/servers/index.js'
 
 const SERVER = testServer('mysql')
 /** The test server: the suite's private MariaDB, or the one of MYSQL_TEST_URL. */
 export const MYSQL_URL = SERVER.url
-
-const SCHEMA_SQL = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')
 
 /** A connection of its own to `database` (the one of the URL by default) on `server`; the caller ends it. */
 export function connect(database?: string, server = MYSQL_URL) {
@@ -36,16 +34,7 @@ export function urlOf(database?: string, server = MYSQL_URL): string {
 }
 
 /** A fresh database holding the tables of test/prisma/schema.prisma; `drop()` removes it. */
-export async function createTestDatabase(prefix: string, server = MYSQL_URL) {
-  const name = uniqueName(`pp_${prefix}`)
-  await sql(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, [], undefined, server)
-  await sql(SCHEMA_SQL, [], name, server)
-  return {
-    name,
-    url: urlOf(name, server),
-    drop: () => sql(`DROP DATABASE IF EXISTS \`${name}\``, [], undefined, server),
-  }
-}
+export const createTestDatabase = (prefix: string, server = MYSQL_URL) => mysqlFixture.createDatabase(prefix, server)
 
 /** Sessions the server holds on `database`: every test database is unique, so this counts one pool's connections. */
 export async function sessionCount(database: string): Promise<number> {
@@ -53,13 +42,7 @@ export async function sessionCount(database: string): Promise<number> {
   return Number(rows[0]!.n)
 }
 
-/**
- * How often to poll a view that reads information_schema.INNODB_TRX (who is idle in a transaction): InnoDB refreshes
- * that table only once nobody has read it for 0.1 s, so a poll every 20 ms would see its first snapshot forever. Other
- * test files read it too (every pool's budget check does): well above 0.1 s, so that the gaps between reads leave
- * room for a refresh.
- */
-export const INNODB_TRX_POLL = { intervalMs: 250 }
+export { INNODB_TRX_POLL } from '../../../test-support/engines/mysql.js'
 
 /**
  * Fails a test file at once, with one message naming the setting, when its server keeps no connection attributes:

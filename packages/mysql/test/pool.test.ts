@@ -1,11 +1,15 @@
-// Pool behaviour against the real server, counting the connections MariaDB itself lists.
+// Pool behaviour against the real server: the scenarios every engine runs (test-support/engines/pool.ts), and what a
+// connection left inside a transaction or with a changed session brings back on MySQL / MariaDB.
 import { once } from 'node:events'
 import { afterAll, describe, expect, test } from 'vitest'
-import { PoolTimeoutError, PrismaPoolMySql, type PoolOptions } from '@prisma-pool/mysql'
+import { PrismaPoolMySql, type PoolOptions } from '@prisma-pool/mysql'
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
-import { Prisma, PrismaClient } from './generated/prisma/client.js'
-import { until } from '../../../test-support/until.js'
-import { createTestDatabase, sessionCount, sql } from './helpers.js'
+import { mysqlFixture } from '../../../test-support/engines/mysql.js'
+import { registerPoolScenarios } from '../../../test-support/engines/pool.js'
+import { PrismaClient } from './generated/prisma/client.js'
+import { createTestDatabase, sql } from './helpers.js'
+
+registerPoolScenarios(mysqlFixture)
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>
 const databases: Database[] = []
@@ -27,83 +31,7 @@ async function connect(pool: PoolOptions) {
   return { database: database.name, adapter, prisma }
 }
 
-/** Holds a named lock in a connection of its own; queries that wait for it hold their pool connections. */
-async function holdLock(name: string) {
-  const { connect: open } = await import('./helpers.js')
-  const holder = await open()
-  await holder.query('SELECT GET_LOCK(?, 0)', [name])
-  return async () => {
-    await holder.query('SELECT RELEASE_LOCK(?)', [name])
-    await holder.end()
-  }
-}
-
-/** Takes the lock and lets it go at once: waits while another session holds it. */
-const waitForLock = (prisma: PrismaClient, name: string) =>
-  prisma.$queryRaw`SELECT GET_LOCK(${name}, 30) AS got, RELEASE_LOCK(${name}) AS released`.then((rows) => rows)
-
-const waitingOnLock = async (database: string) =>
-  Number((await sql<{ n: number }>(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE = 'User lock'`, [database]))[0]!.n)
-
 describe('PrismaPoolMySql pool on the real server', () => {
-  test('never opens more than size + maxOverflow connections; overflow connections close when idle', async () => {
-    const { database, adapter, prisma } = await connect({ size: 2, maxOverflow: 2, overflowIdleTimeout: 0.1 })
-    const release = await holdLock(`limits_${database}`)
-    const queries = Array.from({ length: 10 }, () => waitForLock(prisma, `limits_${database}`))
-    await until(async () => (await waitingOnLock(database)) === 4, '4 connections wait for the lock')
-    expect(await sessionCount(database)).toBe(4)
-    expect(adapter.stats()).toMatchObject({ open: 4, checkedOut: 4, overflow: 2, waiting: 6 })
-
-    const closed = once(adapter.pool!, 'close')
-    await release()
-    await Promise.all(queries)
-    const [, reason] = (await closed) as [PooledConnection, CloseReason]
-    expect(reason).toBe('overflow')
-    await until(async () => (await sessionCount(database)) === 2, 'the overflow connections are gone')
-    expect(adapter.stats()).toMatchObject({ open: 2, idle: 2, overflow: 0 })
-  })
-
-  test('an exhausted pool fails waiting callers with a pool timeout (P2024), then works normally', async () => {
-    const { adapter, prisma } = await connect({ size: 1, maxOverflow: 0, timeout: 0.2 })
-    let finish!: () => void
-    const finished = new Promise<void>((resolve) => (finish = resolve))
-    let started!: () => void
-    const holding = new Promise<void>((resolve) => (started = resolve))
-    const transaction = prisma.$transaction(
-      async (tx) => {
-        await tx.user.count()
-        started()
-        await finished
-      },
-      { timeout: 20_000 },
-    )
-    await holding
-    const error = await prisma.user.count().catch((e: unknown) => e)
-    // Prisma makes a known request error of it, with Prisma 6's code for a pool timeout, its meta and our message.
-    expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError)
-    expect(error).toMatchObject({ code: 'P2024', meta: { connection_limit: 1, timeout: 0.2, checked_out: 1, waiting: 1 } })
-    expect((error as Error).message).toContain('prisma-pool: timed out after 0.2 s waiting for a connection')
-    expect((error as Error).message).toContain('size 1 + maxOverflow 0 = 1 connection; 1 checked out')
-    // An interactive transaction that cannot start gets the pool's own error, as Prisma rethrows it: the same code.
-    const notStarted = await prisma.$transaction(async (tx) => tx.user.count()).catch((e: unknown) => e)
-    expect(notStarted).toBeInstanceOf(PoolTimeoutError)
-    expect(notStarted).toMatchObject({ code: 'P2024', meta: { connection_limit: 1 } })
-    finish()
-    await transaction
-    await expect(Promise.all(Array.from({ length: 5 }, () => prisma.user.count()))).resolves.toEqual([0, 0, 0, 0, 0])
-    expect(adapter.stats().totals.timeouts).toBe(2)
-  })
-
-  test('recycle replaces a connection older than its age with a new one', async () => {
-    const { adapter, prisma } = await connect({ size: 1, recycle: 0.2 })
-    const [{ id: first }] = await prisma.$queryRaw<[{ id: bigint }]>`SELECT CONNECTION_ID() AS id`
-    const [, reason] = (await once(adapter.pool!, 'close')) as [PooledConnection, CloseReason]
-    expect(reason).toBe('recycle')
-    const [{ id: second }] = await prisma.$queryRaw<[{ id: bigint }]>`SELECT CONNECTION_ID() AS id`
-    expect(second).not.toBe(first)
-    expect(adapter.stats().totals.recycled).toBeGreaterThanOrEqual(1)
-  })
-
   test.each([
     ['with no result', '', (prisma: PrismaClient) => prisma.$executeRaw`CALL leave_open()`],
     ['with a result set', "SELECT 'left open' AS status;", (prisma: PrismaClient) => prisma.$queryRaw`CALL leave_open()`],

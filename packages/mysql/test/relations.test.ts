@@ -2,32 +2,28 @@
 // (test-support/relations.ts), relation joins only where the server has them, and MySQL's createMany and
 // updateMany (it has no createManyAndReturn or updateManyAndReturn).
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { PrismaClient as PgClient } from '../../pg/test/generated/prisma/client.js'
+import { beforeAll, expect, test } from 'vitest'
+import { both, expectSame, knownError, type ClientPair } from '../../../test-support/compare.js'
+import { useClients } from '../../../test-support/engines/clients.js'
+import { mysqlFixture } from '../../../test-support/engines/mysql.js'
 import { day, relationScenarios, seedRelations } from '../../../test-support/relations.js'
-import { both, expectSame, knownError, officialAdapter, openPair, type Pair } from './compare.js'
+import { officialAdapter } from './compare.js'
 import type { PrismaClient } from './generated/prisma/client.js'
 import { sql } from './helpers.js'
 
-let pair: Pair
+/** The shared scenarios are typed with the PostgreSQL client (the models they use are the same); this file's, with MySQL's. */
+const clients = useClients(mysqlFixture, 'rel', { size: 3, maxOverflow: 0 })
+const pair = () => clients() as unknown as ClientPair<PrismaClient>
 const SEED = { email: { endsWith: '@seed' } }
-/** The shared scenarios are typed with the PostgreSQL client: the models they use are the same here. */
-const asShared = () => pair as unknown as { ours: PgClient; official: PgClient }
 
-beforeAll(async () => {
-  pair = await openPair('rel', { pool: { size: 3, maxOverflow: 0 } })
-  await both(asShared(), seedRelations)
-})
-afterAll(async () => {
-  await pair?.close()
-})
+beforeAll(() => both(clients(), seedRelations))
 
 const [{ version }] = (await sql<{ version: string }>('SELECT VERSION() AS version')) as [{ version: string }]
 /** Relation joins need LATERAL: MySQL 8.0.14 and later, no MariaDB. */
 const JOINS = !/mariadb/i.test(version)
 
 test(`both adapters report relation joins as ${JOINS ? 'supported' : 'unsupported'} on ${version}`, async () => {
-  const [ours, official] = await Promise.all([new PrismaPoolMySql(pair.oursDb.url).connect(), officialAdapter(pair.officialDb.url).connect()])
+  const [ours, official] = await Promise.all([new PrismaPoolMySql(clients().side('ours').db.url).connect(), officialAdapter(clients().side('official').db.url).connect()])
   try {
     expect([ours.getConnectionInfo?.().supportsRelationJoins, official.getConnectionInfo().supportsRelationJoins]).toEqual([JOINS, JOINS])
   } finally {
@@ -38,20 +34,20 @@ test(`both adapters report relation joins as ${JOINS ? 'supported' : 'unsupporte
 test(`relationLoadStrategy "join" ${JOINS ? 'is accepted' : 'is refused by the client, whichever the adapter'}`, async () => {
   const query = (prisma: PrismaClient) => prisma.user.findMany({ relationLoadStrategy: 'join', where: SEED, orderBy: { id: 'asc' }, select: { posts: { select: { id: true } } } })
   if (JOINS) {
-    const [ours, official] = await both(pair, query)
+    const [ours, official] = await both(pair(), query)
     expectSame(ours, official, [{ posts: [{ id: 1 }, { id: 2 }, { id: 3 }] }, { posts: [{ id: 4 }] }, { posts: [] }])
   } else {
-    const [ours, official] = await both(pair, (prisma) => knownError(query(prisma)))
+    const [ours, official] = await both(pair(), (prisma) => knownError(query(prisma)))
     expect(ours.message).toBe(official.message)
     expect(ours.message).toContain('`relationLoadStrategy: join` is not available for MySQL < 8.0.14 and MariaDB.')
   }
 })
 
 // Without relation joins, the default strategy is "query": both are run anyway, as on PostgreSQL.
-relationScenarios(asShared, { strategies: [JOINS ? 'join' : undefined, 'query'], nullsFirstInDescending: false })
+relationScenarios(clients, { strategies: [JOINS ? 'join' : undefined, 'query'], nullsFirstInDescending: false })
 
 test('createMany with skipDuplicates; createManyAndReturn does not exist on MySQL', async () => {
-  const [ours, official] = await both(pair, async (prisma) => {
+  const [ours, official] = await both(pair(), async (prisma) => {
     const many = await prisma.tag.createMany({ data: [{ name: 'cm1' }, { name: 'cm2' }, { name: 'ts' }], skipDuplicates: true })
     const user = await prisma.user.create({ data: { email: 'frank@many', name: 'Frank' }, select: { id: true } })
     const posts = await prisma.post.createMany({
@@ -79,7 +75,7 @@ test('createMany with skipDuplicates; createManyAndReturn does not exist on MySQ
 })
 
 test('update, updateMany, delete, deleteMany', async () => {
-  const [ours, official] = await both(pair, async (prisma) => {
+  const [ours, official] = await both(pair(), async (prisma) => {
     await prisma.user.createMany({ data: ['h1', 'h2', 'h3', 'h4'].map((name) => ({ email: `${name}@crud`, name })) })
     const updated = await prisma.user.update({ where: { email: 'h1@crud' }, data: { role: 'ADMIN', name: { set: 'H1' } }, select: { name: true, role: true } })
     const updatedMany = await prisma.user.updateMany({ where: { email: { endsWith: '@crud' }, role: 'USER' }, data: { role: 'GUEST' } })

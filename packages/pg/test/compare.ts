@@ -14,6 +14,7 @@ export type Schema = Awaited<ReturnType<typeof createTestSchema>>
 
 /** `official` is the client on `@prisma/adapter-pg`. */
 export interface Pair extends ClientPair<PrismaClient> {
+  official: PrismaClient
   oursSchema: Schema
   officialSchema: Schema
   /** Disconnects both clients and drops both schemas. */

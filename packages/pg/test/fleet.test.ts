@@ -39,7 +39,8 @@ describeFleet(
       const url = new URL(PG_URL)
       url.username = role
       url.password = ''
-      return { name: role, url: url.toString(), schema: schema.name }
+      url.searchParams.set('schema', schema.name)
+      return { name: role, url: url.toString() }
     },
     async sessions(account) {
       const { rows } = await probe.query<{ total: number; waiting: number }>(

@@ -1,23 +1,18 @@
 // Relations, nested writes and the query API on PostgreSQL: the shared scenarios (test-support/relations.ts),
 // and what only PostgreSQL has (createManyAndReturn, updateManyAndReturn).
-import { afterAll, beforeAll, test } from 'vitest'
+import { beforeAll, test } from 'vitest'
+import { both, expectSame } from '../../../test-support/compare.js'
+import { useClients } from '../../../test-support/engines/clients.js'
+import { pgFixture } from '../../../test-support/engines/pg.js'
 import { day, relationScenarios, seedRelations } from '../../../test-support/relations.js'
-import { both, expectSame, openPair, type Pair } from './compare.js'
 
-let pair: Pair
+const pair = useClients(pgFixture, 'rel', { size: 3, maxOverflow: 0 })
+beforeAll(() => both(pair(), seedRelations))
 
-beforeAll(async () => {
-  pair = await openPair('rel', { pool: { size: 3, maxOverflow: 0 } })
-  await both(pair, seedRelations)
-})
-afterAll(async () => {
-  await pair?.close()
-})
-
-relationScenarios(() => pair, { strategies: ['join', 'query'], nullsFirstInDescending: true })
+relationScenarios(pair, { strategies: ['join', 'query'], nullsFirstInDescending: true })
 
 test('createMany and createManyAndReturn, with skipDuplicates', async () => {
-  const [ours, official] = await both(pair, async (prisma) => {
+  const [ours, official] = await both(pair(), async (prisma) => {
     const many = await prisma.tag.createMany({ data: [{ name: 'cm1' }, { name: 'cm2' }, { name: 'ts' }], skipDuplicates: true })
     const returned = await prisma.tag.createManyAndReturn({ data: [{ name: 'cm3' }, { name: 'cm1' }], skipDuplicates: true, select: { name: true } })
     const user = await prisma.user.create({ data: { email: 'frank@many', name: 'Frank' }, select: { id: true } })
@@ -41,7 +36,7 @@ test('createMany and createManyAndReturn, with skipDuplicates', async () => {
 })
 
 test('update, updateMany, delete, deleteMany', async () => {
-  const [ours, official] = await both(pair, async (prisma) => {
+  const [ours, official] = await both(pair(), async (prisma) => {
     await prisma.user.createMany({ data: ['h1', 'h2', 'h3', 'h4'].map((name) => ({ email: `${name}@crud`, name })) })
     const updated = await prisma.user.update({ where: { email: 'h1@crud' }, data: { role: 'ADMIN', name: { set: 'H1' } }, select: { name: true, role: true } })
     const updatedMany = await prisma.user.updateMany({ where: { email: { endsWith: '@crud' }, role: 'USER' }, data: { role: 'GUEST' } })

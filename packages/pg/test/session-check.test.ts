@@ -2,10 +2,11 @@
 // session, on that very server, is ever reported idle or ended; anything it cannot tell apart is left alone.
 import pg from 'pg'
 import { afterEach, expect, test } from 'vitest'
-import type { EngineConnection } from '@prisma-pool/core'
+import type { EngineConnection } from '@prisma-pool/core/engine'
 import { PgDriver } from '../src/driver.js'
 import { resolvePgOptions } from '../src/options.js'
 import { PG_URL, sql } from './helpers.js'
+import { connectAlone } from '../../../test-support/engine-context.js'
 
 const driver = new PgDriver(resolvePgOptions({ connectionString: PG_URL }))
 type Session = { pid: number; started: string; server: string }
@@ -30,7 +31,7 @@ async function idleStranger(): Promise<{ client: pg.Client; session: Session }> 
 
 /** A connection of the adapter's whose session record the test replaces, to point the check elsewhere. */
 async function connectionAbout(session: Session): Promise<EngineConnection> {
-  const conn = await driver.connect(5000, 'session-check test')
+  const conn = await connectAlone(driver, 'session-check test')
   opened.push(conn)
   Object.defineProperty(conn, 'session', { value: session })
   return conn
