@@ -7,6 +7,6 @@ export function engineContext(tag: string, connectTimeoutMs = 5000): EngineConte
 }
 
 /** One connection of `driver`, outside any pool, tagged `tag`; the caller closes it. */
-export function connectAlone(driver: EngineDriver, tag: string, connectTimeoutMs = 5000): Promise<EngineConnection> {
-  return driver.connect(engineContext(tag, connectTimeoutMs), new AbortController().signal)
+export function connectAlone(driver: EngineDriver, tag: string, connectTimeoutMs = 5000, signal = new AbortController().signal): Promise<EngineConnection> {
+  return driver.connect(engineContext(tag, connectTimeoutMs), signal)
 }

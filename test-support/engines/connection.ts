@@ -3,10 +3,12 @@
 // the error of a killed session is classified, and cancel(). Each connection comes from adapter.pool.acquire() and goes
 // back with pool.release(), as the core's adapter uses them.
 import { once } from 'node:events'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { CloseReason, PooledConnection, PoolOptions } from '@prisma-pool/core'
-import type { EngineConnection, PoolAdapterFactory } from '@prisma-pool/core/engine'
+import type { EngineConnection, EngineDriver, PoolAdapterFactory } from '@prisma-pool/core/engine'
 import { connectionLoss } from '../../packages/core/src/engine-defaults.js'
+import { connectAlone } from '../engine-context.js'
 import { until } from '../until.js'
 import { uniqueName } from './clients.js'
 import type { EngineFixture, TestDatabase } from './fixture.js'
@@ -161,6 +163,26 @@ export function registerConnectionScenarios(fixture: EngineFixture): void {
       } finally {
         await pool.release(checkout)
       }
+    })
+
+    test("connect() stops when the pool's signal aborts, against a server that accepts and never answers: it rejects and closes its socket", async () => {
+      const silent = createServer()
+      silent.listen(0, '127.0.0.1')
+      await once(silent, 'listening')
+      disposers.push(async () => void silent.close())
+      const url = new URL(db.url)
+      url.hostname = '127.0.0.1'
+      url.port = String((silent.address() as AddressInfo).port)
+      const factory = fixture.adapter(url.toString(), { connectTimeout: 60 })
+      const { driver } = factory as unknown as { driver: EngineDriver }
+      const abort = new AbortController()
+      const accepted = once(silent, 'connection') as Promise<[Socket]>
+      const connecting = settled(connectAlone(driver, 'pp_conn_abort', 60_000, abort.signal))
+      const [socket] = await accepted
+      const closed = once(socket, 'close')
+      abort.abort(new Error('the pool gave up'))
+      expect(await connecting).toMatchObject({ error: expect.anything() })
+      await closed
     })
   })
 }

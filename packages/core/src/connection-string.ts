@@ -195,7 +195,7 @@ export function readParams<T>(url: URL, params: ParamRules<T>): { pool: PoolOpti
  * values is an error rather than a silent choice, without the values of a secret one.
  */
 export function mergeFromUrl<T extends object>(table: OptionTable, given: T, fromUrl: Partial<T>): T {
-  const scope = `${table.scope} (from the connection string)`.trim()
+  const scope = table.scope ? `${table.scope} (from the connection string)` : 'connection string'
   const checked = checkOptions<Partial<T>>(table, fromUrl, scope)
   const merged = { ...given }
   for (const [key, value] of Object.entries(checked) as [keyof T & string, T[keyof T & string]][]) {

@@ -30,6 +30,8 @@ export interface ConnectingPool {
   /** Closes a connection that arrived after its connect was given up. */
   closeLate(conn: EngineConnection): void
   connectFailed(): void
+  /** Counts `work` as engine work under way, until it settles (the engine's close waits for it). */
+  track<T>(work: Promise<T>): Promise<T>
   log(message: string): void
 }
 
@@ -96,7 +98,7 @@ export class Connector {
     const timer = setTimeout(() => abort.abort(new ConnectTimeoutError(context.options.connectTimeout, driver.target)), context.connectTimeoutMs)
     // The pool gives up at the signal even if the engine does not: a connect that hangs on must not hold a caller.
     const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))
-    const connecting = Promise.resolve().then(() => driver.connect(context, abort.signal))
+    const connecting = this.pool.track(Promise.resolve().then(() => driver.connect(context, abort.signal)))
     try {
       const conn = await Promise.race([connecting, aborted])
       this.lastError = undefined

@@ -173,7 +173,10 @@ export interface EngineDriver {
    * four of the SQL standard (`STANDARD_ISOLATION_LEVELS`).
    */
   readonly isolationLevels?: readonly IsolationLevel[]
-  /** The most bytes of `EngineContext.tag` the server keeps (PostgreSQL: 63, Oracle's MODULE: 48). Default 63. */
+  /**
+   * The most bytes of `EngineContext.tag` the server keeps (PostgreSQL: 63, Oracle's MODULE: 48). Default 63. The
+   * host and the application name are shortened to fit; the pid, worker and thread are kept whole (up to 32 bytes).
+   */
   readonly tagLength?: number
   /**
    * The most connections this engine can serve at once, when it is bound by something other than the server: a thread
@@ -186,9 +189,14 @@ export interface EngineDriver {
    * Prepares the engine for a pool, once, before its first connect: what must exist once (a JVM with its classpath, a
    * client library, a cache), checked with the pool's options. What fails here fails the pool's start with this error
    * (`$connect()`, or the first query), once and unretried: a missing jar is not a connect failure of every connection.
+   * `signal` aborts at `context.connectTimeoutMs` or when the pool is disposed; the pool's start fails then, whether or
+   * not init stops.
    */
-  init?(context: EngineContext): Promise<void> | void
-  /** Releases what `init` set up for this pool, after its last connection closed (`$disconnect()`). */
+  init?(context: EngineContext, signal: AbortSignal): Promise<void> | void
+  /**
+   * Releases what `init` set up for this pool (only if init succeeded), once the pool's connections are closed and the
+   * engine calls it made are over (connects, closes, checkSession, endSession; each bounded by the pool's timeouts).
+   */
   close?(context: EngineContext): Promise<void> | void
 
   /**

@@ -40,8 +40,11 @@ export function identityTag(id: WorkerIdentity, maxBytes = DEFAULT_TAG_LENGTH): 
   let application = ascii(id.application)
   let host = ascii(id.host)
   // All ASCII now: a character is a byte.
-  while (application.length + 1 + host.length + tail.length > maxBytes && host.length > 8) host = host.slice(0, -1)
-  while (application.length + 1 + host.length + tail.length > maxBytes && application.length > 1) application = application.slice(0, -1)
+  const tooLong = () => application.length + 1 + host.length + tail.length > maxBytes
+  // The host down to 8 characters first, then the application name, then the host to its first character.
+  while (tooLong() && host.length > 8) host = host.slice(0, -1)
+  while (tooLong() && application.length > 1) application = application.slice(0, -1)
+  while (tooLong() && host.length > 1) host = host.slice(0, -1)
   return `${application}@${host}${tail}`
 }
 

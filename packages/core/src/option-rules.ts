@@ -89,7 +89,8 @@ function distance(a: string, b: string): number {
  * a typo of one or two letters (`maxOverflw`). Short names get one edit at most, so that unrelated names stay apart.
  */
 export function suggestName(name: string, known: readonly string[], aliases: Readonly<Record<string, string>> = {}): string | undefined {
-  const wanted = normalize(name)
+  // SQLAlchemy's create_engine() prefixes its pool arguments (pool_size, pool_reset_on_return): the name is the rest.
+  const wanted = normalize(name).replace(/^pool(?=.)/, '')
   if (Object.hasOwn(aliases, wanted)) return aliases[wanted]
   const limit = Math.min(2, Math.floor(wanted.length / 4))
   let best: string | undefined

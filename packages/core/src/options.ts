@@ -113,19 +113,16 @@ const POOL_RULES: Record<keyof PoolOptions, OptionRule> = {
 
 /**
  * Names users bring from django-db-connection-pool, SQLAlchemy, HikariCP, Node's pools or Prisma 6, written as
- * `normalize` leaves them; names that only differ in case and underscores (`max_overflow`) need no entry.
+ * `normalize` leaves them; names that only differ in case, underscores or a `pool` prefix (`pool_max_overflow`) need no
+ * entry.
  */
 const POOL_ALIASES: Record<string, keyof PoolOptions> = {
-  poolsize: 'size',
   max: 'size',
   connectionlimit: 'size',
-  pooltimeout: 'timeout',
   acquiretimeout: 'timeout',
   acquiretimeoutmillis: 'timeout',
-  poolrecycle: 'recycle',
   maxlifetime: 'recycle',
   maxlifetimeseconds: 'recycle',
-  poolpreping: 'prePing',
   idletimeout: 'overflowIdleTimeout',
   idletimeoutmillis: 'overflowIdleTimeout',
   connectiontimeoutmillis: 'connectTimeout',

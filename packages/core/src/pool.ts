@@ -6,7 +6,7 @@ import { Connector } from './connector.js'
 import { debugLog, logPoolEvents } from './debug.js'
 import type { ConnectionLoss, EngineConnection, EngineContext, EngineDriver } from './engine.js'
 import { connectionLoss, DEFAULT_TAG_LENGTH } from './engine-defaults.js'
-import { PoolClosedError, PoolTimeoutError, ServerFullError } from './errors.js'
+import { PoolClosedError, PoolTimeoutError, PrismaPoolError, ServerFullError } from './errors.js'
 import { identityTag, workerIdentity, type WorkerIdentity } from './identity.js'
 import { LeakWatch } from './leaks.js'
 import { Histogram, metricsJson, type Labels, type MetricsJson } from './metrics.js'
@@ -74,6 +74,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   /** The engine's init for this pool, once (see start()); `#started` once it succeeded. */
   #starting: Promise<void> | undefined
   #started: boolean
+  /** Aborts init at its deadline, or when the pool is disposed. */
+  readonly #startAbort = new AbortController()
+  /** Work on the engine still under way (opens, late closes, session checks and ends): close() waits for it. */
+  readonly #inFlight = new Set<Promise<unknown>>()
   readonly #connector: Connector
   #tarn: RetiringTarnPool
   #seq = 0
@@ -95,7 +99,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#tarn = new RetiringTarnPool({
       min: options.size,
       max: tarnMax(options),
-      create: () => this.#open(),
+      create: () => this.#track(this.#open()),
       destroy: (pc: PooledConnection) => this.#close(pc),
       // tarn awaits a promise here although its types say boolean: that is how pre-ping stays off the caller's path.
       validate: ((pc: PooledConnection) => this.#validate(pc)) as unknown as (pc: PooledConnection) => boolean,
@@ -153,6 +157,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       },
       log,
       endServerSession: (conn) => this.#endServerSession(conn),
+      track: (work) => this.#track(work),
     })
     this.context = Object.freeze({
       get options() {
@@ -170,8 +175,9 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       wanted: () => this.#wanted(),
       holdsConnections: () => this.#tarn.numUsed() + this.#tarn.numFree() > 0,
       serverFull: (error) => this.#serverFull(error),
-      closeLate: (conn) => void this.#closeConnection(conn),
+      closeLate: (conn) => void this.#track(this.#closeConnection(conn)),
       connectFailed: () => void this.#totals.connectErrors++,
+      track: (work) => this.#track(work),
       log,
     })
   }
@@ -203,7 +209,25 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       )
       this.resize(size, maxOverflow)
     }
-    await this.driver.init?.(this.context)
+    if (this.driver.init) {
+      // Bounded like a connect: an engine that cannot start must not keep every caller waiting without end.
+      const seconds = this.options.connectTimeout
+      const timer = setTimeout(
+        () => this.#startAbort.abort(new PrismaPoolError(`${this.driver.adapterName} did not get ready for ${this.driver.target} within connectTimeout (${seconds} s): EngineDriver.init did not finish.`)),
+        this.context.connectTimeoutMs,
+      )
+      const aborted = new Promise<never>((_, reject) => this.#startAbort.signal.addEventListener('abort', () => reject(this.#startAbort.signal.reason), { once: true }))
+      const initializing = Promise.resolve().then(() => this.driver.init!(this.context, this.#startAbort.signal))
+      try {
+        await Promise.race([initializing, aborted])
+      } catch (error) {
+        // Given up on: should init finish after all, what it set up is released.
+        this.#track(initializing.then(() => this.driver.close?.(this.context))).catch(() => {})
+        throw error
+      } finally {
+        clearTimeout(timer)
+      }
+    }
     this.#started = true
   }
 
@@ -212,7 +236,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     const start = now()
     // Captured here, on the caller's path, so that the trace leads back to the caller's code.
     const stack = this.#leaks ? LeakWatch.stack() : undefined
-    if (!this.#started) return this.start().then(() => this.#acquire(start, stack))
+    if (!this.#started && !this.#closed) return this.start().then(() => this.#acquire(start, stack))
     return this.#acquire(start, stack)
   }
 
@@ -220,8 +244,13 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (this.#closed) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
     const free = this.#tarn.takeFree(this.#readyNow)
     if (free) return Promise.resolve(this.#checkedOut(free, start, stack))
-    // Full: wait for a connection to come back, in the pool's own queue.
-    if (this.#tarn.spare() <= 0 && !this.#tarn.isDestroyed) return this.#park(start, stack)
+    const spare = this.#tarn.spare()
+    // Full, or callers parked before this one: wait in the pool's own queue, behind them.
+    if (spare <= 0 || this.#parked.size > 0) {
+      const parked = this.#park(start, stack)
+      if (spare > 0) this.#tarn.wake()
+      return parked
+    }
     return this.#tarn.acquire().promise.then((pc) => this.#checkedOut(pc, start, stack), this.#acquireFailed)
   }
 
@@ -248,6 +277,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         (error: unknown) => {
           clearTimeout(timer)
           caller.reject(this.#failure(error))
+          // Its place in tarn's queue is free: the next parked caller may take it.
+          this.#tarn.wake()
         },
       )
     }
@@ -272,6 +303,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   readonly #acquireFailed = (error: unknown): never => {
+    // A caller left tarn's queue (timed out, or its connect failed): a parked one may take its place.
+    this.#tarn.wake()
     throw this.#failure(error)
   }
 
@@ -333,7 +366,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     // After a 'fit' lowered the limit, connections beyond it close as they come back.
     if (this.#tarn.overLimit()) return this.#discard(pc, 'overflow')
     // Callers waiting in tarn came first (they came while a connection was being opened for them); then parked ones.
-    if (!this.#tarn.handOver(pc) && !this.#handToParked(pc)) {
+    if (this.#tarn.handOver(pc)) {
+      // The connection being opened for the caller just served is now for the next one: a parked caller.
+      this.#tarn.wake()
+    } else if (!this.#handToParked(pc)) {
       this.#tarn.release(pc)
       this.#watchIdle(pc)
     }
@@ -418,7 +454,9 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   async #dispose(): Promise<void> {
     // Nobody waits any more: connections being opened (perhaps retrying through an outage) are not wanted.
     this.#tarn.abortCreates()
-    this.#connector.abortAll(new PoolClosedError(`the pool for ${this.driver.target} was disposed while connecting.`))
+    const closed = new PoolClosedError(`the pool for ${this.driver.target} was disposed while connecting.`)
+    this.#connector.abortAll(closed)
+    this.#startAbort.abort(closed)
     const deadline = setTimeout(() => this.#closeCheckedOut(), ms(this.options.disposeTimeout))
     try {
       await this.#tarn.destroy()
@@ -426,8 +464,32 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       clearTimeout(deadline)
       this.#unanswered?.stop()
     }
+    await this.#starting?.catch(() => {})
+    // An engine with something to release waits for its calls under way; the others are not held up by them.
+    if (!this.driver.close) return
+    await this.#settleInFlight()
     // Only what init set up is released: a pool that never started has nothing to close.
-    if (this.#started) await this.driver.close?.(this.context)
+    if (this.#started) await this.driver.close(this.context)
+  }
+
+  /** Keeps `work` (on the engine) in `#inFlight` until it settles. */
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work)
+    const settled = () => void this.#inFlight.delete(work)
+    work.then(settled, settled)
+    return work
+  }
+
+  /**
+   * Waits for the engine work still under way, so that the engine's close() comes after it: each piece is bounded
+   * (a connect by connectTimeout, then a budget read by connectTimeout and a close by pingTimeout), and so is this.
+   */
+  async #settleInFlight(): Promise<void> {
+    const deadline = now() + 2 * this.context.connectTimeoutMs + ms(this.options.pingTimeout)
+    while (this.#inFlight.size > 0 && now() < deadline) {
+      await withTimeout(Promise.allSettled([...this.#inFlight]), deadline - now(), () => new Error('in flight')).catch(() => {})
+    }
+    if (this.#inFlight.size > 0) this.#log?.(`closing the engine with ${this.#inFlight.size} of its calls still under way`)
   }
 
   /** dispose()'s deadline has passed: connections still checked out are closed under their users. */
@@ -463,7 +525,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   /** Ends the server's side of a connection whose path died (see EngineDriver.endSession), if it can. */
   #endServerSession(conn: EngineConnection): void {
     if (conn.sessionId === undefined || !this.driver.endSession) return
-    this.driver.endSession(conn, ms(this.options.connectTimeout)).catch(() => {})
+    this.#track(this.driver.endSession(conn, ms(this.options.connectTimeout))).catch(() => {})
   }
 
   /** Emits without letting a throwing listener break the pool's bookkeeping. */

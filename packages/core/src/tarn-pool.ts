@@ -80,6 +80,11 @@ export class RetiringTarnPool extends TarnPool<PooledConnection> {
     return true
   }
 
+  /** Has tarn look for work: hand free connections to its waiting callers, open more, let parked callers in. */
+  wake(): void {
+    this._tryAcquireOrCreate()
+  }
+
   /** Changes the number of connections kept and allowed (the budget check's 'fit'). */
   resize(min: number, max: number): void {
     this.min = min

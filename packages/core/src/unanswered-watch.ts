@@ -14,6 +14,8 @@ export interface WatchedPool {
   log(message: string): void
   /** Ends the server's side of a connection whose path died (EngineDriver.endSession), if it can. */
   endServerSession(conn: EngineConnection): void
+  /** Counts `work` as engine work under way, until it settles (the engine's close waits for it). */
+  track<T>(work: Promise<T>): Promise<T>
 }
 
 export class UnansweredWatch {
@@ -65,7 +67,7 @@ export class UnansweredWatch {
       pc.checking = true
       pc.checkedAt = t
       const timeoutMs = ms(options.connectTimeout)
-      withTimeout(this.#checkSession(pc.conn, timeoutMs), 2 * timeoutMs, () => new Error('no answer'))
+      withTimeout(this.#pool.track(this.#checkSession(pc.conn, timeoutMs)), 2 * timeoutMs, () => new Error('no answer'))
         .then(async (state) => {
           if (state !== 'idle' && state !== 'gone') return
           // Let the event loop read what may have arrived while it was busy: an answer waiting there is an answer.

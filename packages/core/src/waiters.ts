@@ -60,7 +60,8 @@ export class WaitQueue<W extends Waiter<unknown>> {
       this.shift()
       this.expire(first)
     }
+    // An expired caller's listener may have come back at once (its push armed a timer already).
     const next = this.#items[this.#head]
-    if (next !== undefined) this.#timer = setTimeout(this.#onDeadline, Math.max(0, next.deadline - t))
+    if (next !== undefined) this.#timer ??= setTimeout(this.#onDeadline, Math.max(0, next.deadline - t))
   }
 }

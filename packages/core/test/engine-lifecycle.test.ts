@@ -7,6 +7,7 @@ import { PoolAdapterFactory } from '../src/adapter.js'
 import type { EngineContext, EngineDriver } from '../src/engine.js'
 import { connectionLoss, isolationLevels, STANDARD_ISOLATION_LEVELS } from '../src/engine-defaults.js'
 import { ConnectTimeoutError, PoolClosedError, PoolTimeoutError } from '../src/errors.js'
+import { identityTag, parseTag } from '../src/identity.js'
 import { resolvePoolOptions, type PoolOptions } from '../src/options.js'
 import { QueuePool } from '../src/pool.js'
 import { until } from '../../../test-support/until.js'
@@ -18,13 +19,16 @@ class LifecycleDriver extends FakeDriver {
   calls: string[] = []
   contexts: EngineContext[] = []
   initError: Error | undefined
-  async init(context: EngineContext) {
+  async init(context: EngineContext, _signal?: AbortSignal) {
     this.calls.push('init')
     this.contexts.push(context)
     if (this.initError) throw this.initError
   }
+  /** What close saw: the pool's connections, those still open. */
+  closedWith: { opened: number; open: number } | undefined
   async close(context: EngineContext) {
     this.calls.push('close')
+    this.closedWith = { opened: this.connections.length, open: this.open.length }
     expect(context).toBe(this.contexts.at(-1))
   }
   override async connect(context: EngineContext, signal: AbortSignal) {
@@ -78,6 +82,63 @@ describe('init and close', () => {
     await p.dispose()
     // Nothing was set up: nothing to close.
     expect(driver.calls).toEqual(['init'])
+  })
+
+  test('an init that never finishes fails the start at connectTimeout, with its signal aborted, instead of keeping callers waiting', async () => {
+    const driver = new LifecycleDriver()
+    let signal: AbortSignal | undefined
+    driver.init = (_context: EngineContext, initSignal?: AbortSignal) => {
+      signal = initSignal
+      return new Promise<void>(() => {})
+    }
+    const p = pool(driver, { connectTimeout: 0.05 })
+    await expect(p.acquire()).rejects.toThrow('fake did not get ready for fake://db within connectTimeout (0.05 s): EngineDriver.init did not finish.')
+    expect(signal!.aborted).toBe(true)
+    expect(driver.calls).toEqual([])
+    await p.dispose()
+  })
+
+  test('a pool disposed while its init runs closes what init set up once it finishes; one disposed before it started never runs init', async () => {
+    const driver = new LifecycleDriver()
+    let finish!: () => void
+    const finishing = new Promise<void>((resolve) => (finish = resolve))
+    const init = driver.init.bind(driver)
+    driver.init = async (context: EngineContext) => {
+      await finishing // an engine that cannot stop at its signal
+      await init(context)
+    }
+    const p = pool(driver)
+    const waiting = p.acquire()
+    const disposed = p.dispose()
+    await expect(waiting).rejects.toBeInstanceOf(PoolClosedError)
+    finish()
+    await disposed
+    expect(driver.calls).toEqual(['init', 'close'])
+
+    const never = new LifecycleDriver()
+    const unused = pool(never)
+    await unused.dispose()
+    await expect(unused.acquire()).rejects.toBeInstanceOf(PoolClosedError)
+    expect(never.calls).toEqual([])
+  })
+
+  test("close comes after the pool's engine calls: a connection that arrives after dispose gave up on it is closed first", async () => {
+    const driver = new LifecycleDriver()
+    driver.ignoresSignal = true
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    const p = pool(driver, { connectTimeout: 60 })
+    const waiting = p.acquire()
+    await until(async () => driver.connecting === 1, 'a connect is under way')
+    const disposed = p.dispose()
+    await expect(waiting).rejects.toBeInstanceOf(PoolClosedError)
+    // Whatever dispose() does without waiting for the engine is done once the event loop turns.
+    await new Promise(setImmediate)
+    open()
+    await disposed
+    expect(driver.calls).toEqual(['init', 'connect', 'close'])
+    // By the time close ran, the late connection had arrived and been closed.
+    expect(driver.closedWith).toEqual({ opened: 1, open: 0 })
   })
 
   test('the context follows a resize: the engine sees the options as they are now', async () => {
@@ -165,6 +226,10 @@ describe('defaults for what an engine leaves out', () => {
     const p = pool(driver, { applicationName: 'an-application-with-a-long-name' })
     expect(Buffer.byteLength(p.tag)).toBeLessThanOrEqual(30)
     expect(p.tag).toContain(`/${process.pid}`)
+    // With a worker id, the host gives up more than its first 8 characters.
+    const worker = identityTag({ application: 'app', host: 'a-long-host-name.example.com', pid: 4_194_304, worker: 'web-worker-12', thread: 7 }, 30)
+    expect(Buffer.byteLength(worker)).toBeLessThanOrEqual(30)
+    expect(parseTag(worker)).toMatchObject({ pid: 4_194_304, worker: 'web-worker-12', thread: 7 })
     const defaults = pool(new FakeDriver(), { applicationName: 'a'.repeat(40) })
     expect(Buffer.byteLength(defaults.tag)).toBeLessThanOrEqual(63)
     expect(Buffer.byteLength(defaults.tag)).toBeGreaterThan(30)

@@ -72,6 +72,11 @@ describe('pool options', () => {
     ['idleTimeoutMillis', 'overflowIdleTimeout'],
     ['application_name', 'applicationName'],
     ['leak_detection_threshold', 'leakDetectionThreshold'],
+    // SQLAlchemy's create_engine() spelling: a pool_ prefix on any option.
+    ['pool_max_overflow', 'maxOverflow'],
+    ['pool_reset_on_return', 'resetOnReturn'],
+    ['pool_timeout', 'timeout'],
+    ['pool_pre_ping', 'prePing'],
   ])('rejects the unknown key %s and suggests %s', (key, suggestion) => {
     expect(() => validatePoolOptions({ [key]: 1 })).toThrow(`unknown pool option "${key}". Did you mean "${suggestion}"?`)
   })
@@ -220,7 +225,7 @@ describe('the option mechanism, as an engine uses it', () => {
       new PoolOptionError('password is set both as an option and by the connection string; keep one.'),
     )
     expect(() => mergeFromUrl(ENGINE, {}, { cacheSize: 99 })).toThrow(
-      'invalid (from the connection string) option "cacheSize": expected an integer from 0 to 50, got 99.',
+      'invalid connection string option "cacheSize": expected an integer from 0 to 50, got 99.',
     )
     expect(() => mergeUrlPoolOptions({ size: 8 }, { size: 4, maxOverflow: 0 })).toThrow(
       'pool.size is set both in the pool options (8) and by the connection string (4); keep one.',

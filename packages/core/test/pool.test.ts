@@ -604,6 +604,31 @@ describe('QueuePool', () => {
     await pool.dispose()
   })
 
+  test('a caller who comes after others parked waits behind them, even when a place in tarn opens (a return handed to a caller there)', async () => {
+    const driver = new FakeDriver()
+    const { pool } = makePool({ size: 2, maxOverflow: 0, timeout: 30 }, driver)
+    const held = await pool.acquire()
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    const order: string[] = []
+    const served = (name: string) => (checkout: Checkout) => (order.push(name), checkout)
+    // w waits in tarn for the second connection, being opened; x comes when the pool is full, and parks.
+    const w = pool.acquire().then(served('w'))
+    const x = pool.acquire().then(served('x'))
+    // The return goes to w; the connection being opened is now x's, not that of y, who comes after.
+    void pool.release(held)
+    const y = pool.acquire().then(served('y'))
+    open()
+    // With w still holding its connection, the one opened is the only one to be had: x gets it, y waits.
+    expect(await Promise.race([x.then(() => 'x'), y.then(() => 'y')])).toBe('x')
+    expect(pool.stats().waiting).toBe(1)
+    await pool.release(await w)
+    await pool.release(await x)
+    await pool.release(await y)
+    expect(order).toEqual(['w', 'x', 'y'])
+    await pool.dispose()
+  })
+
   test('status() is one line with the figures', async () => {
     const { pool } = makePool({ size: 2, maxOverflow: -1 })
     const pc = await pool.acquire()

@@ -561,8 +561,9 @@ export class MySqlDriver implements EngineDriver {
     conn.on('error', onConnectError)
     // mysql2's timer covers the handshake only; a server that stops answering after it is cut off here.
     const deadline = setTimeout(() => destroy(conn), timeoutMs + 1000)
-    // The pool gave up (timed out, or disposed): the socket goes now, and whatever waits on it fails.
-    const onAbort = () => destroy(conn)
+    // The pool gave up (timed out, or disposed): the socket goes now, with an error, so that whatever waits on it fails
+    // (mysql2's own destroy() would mark the close as wanted, and the handshake's callback would never come).
+    const onAbort = () => conn.stream?.destroy(Object.assign(new Error(`connect aborted: ${String(signal?.reason)}`), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true }))
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       signal?.throwIfAborted()

@@ -106,7 +106,7 @@ describe('PrismaPoolMySql options', () => {
     // From the connection string: the parameter as written, or the option it sets.
     expect(() => new PrismaPoolMySql(`${url}?statement_cache_size=20000`)).toThrow('statement_cache_size=20000 must be a whole number from 0 to 16382.')
     expect(() => new PrismaPoolMySql(`${url}?socket_timeout=3000000`)).toThrow(
-      'invalid (from the connection string) option "queryTimeout": expected a number of seconds greater than 0 (at most 2073600), got 3000000.',
+      'invalid connection string option "queryTimeout": expected a number of seconds greater than 0 (at most 2073600), got 3000000.',
     )
     expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { 'a; DROP': 1 } })).toThrow('sessionVariables: "a; DROP" is not a variable name.')
     expect(() => new PrismaPoolMySql({ connectionString: url, sessionVariables: { time_zone: 'SYSTEM' } })).toThrow('sessionVariables: time_zone is set by the adapter')

@@ -181,6 +181,14 @@ export function resolvePgOptions(options: PrismaPoolPgOptions | string | undefin
     url = read.url
     checkSslMode(url)
     const { pgbouncer: bouncer, applicationName, ...fromUrl } = read.options
+    // socket_timeout (seconds) is pg's query_timeout (ms): a conflict is named as the user wrote the two.
+    if (fields.query_timeout !== undefined && fromUrl.query_timeout !== undefined && fields.query_timeout !== fromUrl.query_timeout) {
+      throw conflictError(
+        'The query timeout',
+        { where: 'by the query_timeout option', value: `${fields.query_timeout} ms` },
+        { where: 'by the connection string parameter socket_timeout', value: `${fromUrl.query_timeout / 1000} s` },
+      )
+    }
     pool = mergeUrlPoolOptions(pool, read.pool)
     settings = mergeFromUrl(OPTIONS, settings, fromUrl)
     pgbouncer = bouncer

@@ -80,14 +80,14 @@ describe('PrismaPoolPg options', () => {
       'invalid option "statementCacheSize": expected an integer from 0 to 10000, got 20000.',
     )
     expect(() => new PrismaPoolPg({ connectionString: url, schema: '' })).toThrow('invalid option "schema": expected a non-empty string, got "".')
-    expect(() => new PrismaPoolPg(`${url}?schema=`)).toThrow('invalid (from the connection string) option "schema": expected a non-empty string, got "".')
+    expect(() => new PrismaPoolPg(`${url}?schema=`)).toThrow('invalid connection string option "schema": expected a non-empty string, got "".')
   })
 
   test("socket_timeout and pg's query_timeout are one setting: given both, differently, it is refused", () => {
     expect(resolvePgOptions({ connectionString: `${url}?socket_timeout=2.5` }).client.query_timeout).toBe(2500)
     expect(resolvePgOptions({ connectionString: `${url}?socket_timeout=2`, query_timeout: 2000 }).client.query_timeout).toBe(2000)
     expect(() => new PrismaPoolPg({ connectionString: `${url}?socket_timeout=2`, query_timeout: 5000 })).toThrow(
-      'query_timeout is set both as an option (5000) and by the connection string (2000); keep one.',
+      'The query timeout is set both by the query_timeout option (5000 ms) and by the connection string parameter socket_timeout (2 s); keep one.',
     )
   })
 
