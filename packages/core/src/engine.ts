@@ -155,8 +155,9 @@ export interface ConcurrencyLimit {
 
 /**
  * What an engine package gives the core: how to open connections and how to read its errors. One driver serves every
- * pool of its adapter (a pool ends at the last `$disconnect()`, and the next query opens a new one): state of one
- * pool belongs in what `init` sets up for that context, not in fields that the next pool would overwrite.
+ * pool of its adapter (a pool ends at the last `$disconnect()`, the next query opens a new one, and the old one may
+ * still be closing then): state of one pool is keyed by its context (a `WeakMap<EngineContext, …>` filled by `init`),
+ * never kept in fields that the next pool would overwrite.
  *
  * The order of calls, per pool: `concurrencyLimit` and `init` once, then `connect` for each connection the pool opens
  * (the first one may start the budget check through `EngineConnection.connectionLimits`), `checkSession` and
