@@ -190,8 +190,9 @@ export interface EngineDriver {
    * Prepares the engine for a pool, once, before its first connect: what must exist once (a JVM with its classpath, a
    * client library, a cache), checked with the pool's options. What fails here fails the pool's start with this error
    * (`$connect()`, or the first query), once and unretried: a missing jar is not a connect failure of every connection.
-   * `signal` aborts at `context.connectTimeoutMs` or when the pool is disposed; the pool's start fails then, whether or
-   * not init stops.
+   * `signal` aborts at `context.connectTimeoutMs`, or when the pool is disposed before init finished; the pool's start
+   * fails then, whether or not init stops (should it finish after all, `close` follows). It concerns init alone: it
+   * never aborts once init has finished.
    */
   init?(context: EngineContext, signal: AbortSignal): Promise<void> | void
   /**

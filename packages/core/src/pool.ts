@@ -74,8 +74,8 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   /** The engine's init for this pool, once (see start()); `#started` once it succeeded. */
   #starting: Promise<void> | undefined
   #started: boolean
-  /** Aborts init at its deadline, or when the pool is disposed. */
-  readonly #startAbort = new AbortController()
+  /** Aborts init at its deadline, or when the pool is disposed while it runs. */
+  #initAbort: AbortController | undefined
   /** Work on the engine still under way (opens, late closes, session checks and ends): close() waits for it. */
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #connector: Connector
@@ -100,7 +100,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       min: options.size,
       max: tarnMax(options),
       create: () => this.#track(this.#open()),
-      destroy: (pc: PooledConnection) => this.#close(pc),
+      destroy: (pc: PooledConnection) => this.#track(this.#close(pc)),
       // tarn awaits a promise here although its types say boolean: that is how pre-ping stays off the caller's path.
       validate: ((pc: PooledConnection) => this.#validate(pc)) as unknown as (pc: PooledConnection) => boolean,
       acquireTimeoutMillis: ms(options.timeout),
@@ -192,6 +192,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
    * nobody did. A failure is this pool's: every acquire() rejects with it, and no connection is tried.
    */
   start(): Promise<void> {
+    if (this.#closed && !this.#starting) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
     this.#starting ??= this.#start()
     return this.#starting
   }
@@ -212,12 +213,13 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (this.driver.init) {
       // Bounded like a connect: an engine that cannot start must not keep every caller waiting without end.
       const seconds = this.options.connectTimeout
+      const abort = (this.#initAbort = new AbortController())
       const timer = setTimeout(
-        () => this.#startAbort.abort(new PrismaPoolError(`${this.driver.adapterName} did not get ready for ${this.driver.target} within connectTimeout (${seconds} s): EngineDriver.init did not finish.`)),
+        () => abort.abort(new PrismaPoolError(`${this.driver.adapterName} did not get ready for ${this.driver.target} within connectTimeout (${seconds} s): EngineDriver.init did not finish.`)),
         this.context.connectTimeoutMs,
       )
-      const aborted = new Promise<never>((_, reject) => this.#startAbort.signal.addEventListener('abort', () => reject(this.#startAbort.signal.reason), { once: true }))
-      const initializing = Promise.resolve().then(() => this.driver.init!(this.context, this.#startAbort.signal))
+      const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))
+      const initializing = Promise.resolve().then(() => this.driver.init!(this.context, abort.signal))
       try {
         await Promise.race([initializing, aborted])
       } catch (error) {
@@ -226,6 +228,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         throw error
       } finally {
         clearTimeout(timer)
+        this.#initAbort = undefined
       }
     }
     this.#started = true
@@ -456,7 +459,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#tarn.abortCreates()
     const closed = new PoolClosedError(`the pool for ${this.driver.target} was disposed while connecting.`)
     this.#connector.abortAll(closed)
-    this.#startAbort.abort(closed)
+    this.#initAbort?.abort(closed)
     const deadline = setTimeout(() => this.#closeCheckedOut(), ms(this.options.disposeTimeout))
     try {
       await this.#tarn.destroy()
@@ -465,11 +468,11 @@ export class QueuePool extends EventEmitter<PoolEvents> {
       this.#unanswered?.stop()
     }
     await this.#starting?.catch(() => {})
-    // An engine with something to release waits for its calls under way; the others are not held up by them.
-    if (!this.driver.close) return
+    // Only what init set up is released: a pool that never started has nothing to close (an init given up on closes
+    // itself if it finishes), and an engine with nothing to release is not held up by its calls under way.
+    if (!this.#started || !this.driver.close) return
     await this.#settleInFlight()
-    // Only what init set up is released: a pool that never started has nothing to close.
-    if (this.#started) await this.driver.close(this.context)
+    await this.driver.close(this.context)
   }
 
   /** Keeps `work` (on the engine) in `#inFlight` until it settles. */
@@ -481,11 +484,12 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * Waits for the engine work still under way, so that the engine's close() comes after it: each piece is bounded
-   * (a connect by connectTimeout, then a budget read by connectTimeout and a close by pingTimeout), and so is this.
+   * Waits for the engine work still under way, so that the engine's close() comes after it. Each piece is bounded (a
+   * connect by connectTimeout, then a budget read by connectTimeout and a close by pingTimeout, after which the server
+   * may be asked to end the session, within connectTimeout), and so is this wait.
    */
   async #settleInFlight(): Promise<void> {
-    const deadline = now() + 2 * this.context.connectTimeoutMs + ms(this.options.pingTimeout)
+    const deadline = now() + 3 * this.context.connectTimeoutMs + ms(this.options.pingTimeout)
     while (this.#inFlight.size > 0 && now() < deadline) {
       await withTimeout(Promise.allSettled([...this.#inFlight]), deadline - now(), () => new Error('in flight')).catch(() => {})
     }

@@ -60,8 +60,9 @@ export class WaitQueue<W extends Waiter<unknown>> {
       this.shift()
       this.expire(first)
     }
-    // An expired caller's listener may have come back at once (its push armed a timer already).
+    // For the first caller still waiting, whatever a push from an expired caller's listener armed meanwhile.
+    clearTimeout(this.#timer)
     const next = this.#items[this.#head]
-    if (next !== undefined) this.#timer ??= setTimeout(this.#onDeadline, Math.max(0, next.deadline - t))
+    this.#timer = next === undefined ? undefined : setTimeout(this.#onDeadline, Math.max(0, next.deadline - t))
   }
 }

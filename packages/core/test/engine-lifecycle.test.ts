@@ -111,15 +111,62 @@ describe('init and close', () => {
     const waiting = p.acquire()
     const disposed = p.dispose()
     await expect(waiting).rejects.toBeInstanceOf(PoolClosedError)
-    finish()
+    // A pool that never started has nothing to wait for: dispose returns, and the late init closes itself.
     await disposed
+    expect(driver.calls).toEqual([])
+    finish()
+    await until(async () => driver.calls.length === 2, 'the late init is closed')
     expect(driver.calls).toEqual(['init', 'close'])
 
     const never = new LifecycleDriver()
     const unused = pool(never)
     await unused.dispose()
     await expect(unused.acquire()).rejects.toBeInstanceOf(PoolClosedError)
+    await expect(unused.start()).rejects.toBeInstanceOf(PoolClosedError)
     expect(never.calls).toEqual([])
+  })
+
+  test("$connect of an engine whose init hangs fails at connectTimeout, not after the wait for the engine's calls", async () => {
+    const driver = new LifecycleDriver()
+    driver.init = () => new Promise<void>(() => {})
+    // The wait for engine calls at dispose would be 3 × connectTimeout + pingTimeout: longer than this test may take.
+    const factory = new PoolAdapterFactory(driver, { connectTimeout: 0.05, pingTimeout: 120, budgetPolicy: 'off' })
+    await expect(factory.connect()).rejects.toThrow('EngineDriver.init did not finish')
+  }, 10_000)
+
+  test("init's signal concerns init alone: it does not abort when a started pool is disposed", async () => {
+    const driver = new LifecycleDriver()
+    let signal: AbortSignal | undefined
+    const init = driver.init.bind(driver)
+    driver.init = async (context: EngineContext, initSignal?: AbortSignal) => {
+      signal = initSignal
+      await init(context)
+    }
+    const p = pool(driver)
+    await p.release(await p.acquire())
+    await p.dispose()
+    expect(signal!.aborted).toBe(false)
+    expect(driver.calls).toEqual(['init', 'connect', 'close'])
+  })
+
+  test("close comes after a connection's close: one whose budget verdict came after dispose gave up on it", async () => {
+    const driver = new LifecycleDriver()
+    driver.limits = [{ limit: 100, what: 'max_connections 100' }]
+    let readLimits!: () => void
+    driver.limitsGate = new Promise((resolve) => (readLimits = resolve))
+    let finishClose!: () => void
+    driver.closeGate = new Promise((resolve) => (finishClose = resolve))
+    const p = pool(driver, { budgetPolicy: 'warn', workers: 1 })
+    const waiting = p.acquire()
+    await until(async () => driver.limitReads === 1, 'the budget check reads the limits')
+    const disposed = p.dispose()
+    await expect(waiting).rejects.toBeInstanceOf(PoolClosedError)
+    readLimits()
+    // Whatever dispose() does without waiting for the engine is done once the event loop turns.
+    await new Promise(setImmediate)
+    finishClose()
+    await disposed
+    expect(driver.closedWith).toEqual({ opened: 1, open: 0 })
   })
 
   test("close comes after the pool's engine calls: a connection that arrives after dispose gave up on it is closed first", async () => {

@@ -33,6 +33,7 @@ export class FakeConnection implements EngineConnection {
   async connectionLimits() {
     const driver = this.driver!
     driver.limitReads++
+    if (driver.limitsGate) await driver.limitsGate
     if (driver.limits === 'unreadable') throw new Error('no limits readable')
     return driver.limits
   }
@@ -99,6 +100,7 @@ export class FakeConnection implements EngineConnection {
     return this.broken
   }
   async close() {
+    if (this.driver?.closeGate) await this.driver.closeGate
     this.closed = true
   }
   destroy() {
@@ -138,6 +140,9 @@ export class FakeDriver implements EngineDriver {
   connectError: unknown
   /** When set, connect() waits for this promise first. */
   connectGate: Promise<void> | undefined
+  /** When set, reading the connection limits (the budget check) and closing a connection wait for these first. */
+  limitsGate: Promise<void> | undefined
+  closeGate: Promise<void> | undefined
   /** The tag each connect() was given. */
   tags: string[] = []
   /** The server's connection limits, as the connections report them; none by default. */

@@ -36,3 +36,20 @@ test('a caller who comes back from its own expiry gets one timer, and takeAll() 
   queue.takeAll()
   expect(timers() - before).toBe(0)
 })
+
+test("a caller pushed while others expire does not delay the deadline of those still waiting", async () => {
+  const expired: string[] = []
+  let bExpired!: () => void
+  const bGone = new Promise<void>((resolve) => (bExpired = resolve))
+  const queue: WaitQueue<TestWaiter> = new WaitQueue((w) => {
+    expired.push(w.name)
+    // A 'timeout' listener that asks again at once: a caller far behind the ones still waiting.
+    if (w.name === 'a') queue.push(waiter('c', 60_000))
+    if (w.name === 'b') bExpired()
+  })
+  queue.push(waiter('a', 5))
+  queue.push(waiter('b', 50))
+  await bGone
+  expect(expired).toEqual(['a', 'b'])
+  expect(queue.takeAll().map((w) => w.name)).toEqual(['c'])
+})

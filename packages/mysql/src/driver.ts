@@ -74,6 +74,15 @@ function destroy(conn: mysql.Connection): void {
   ;(conn as RawConnection).stream?.destroy()
 }
 
+/**
+ * Cuts a connection off that something still waits on (a handshake, a statement): its socket is destroyed with a fatal
+ * error, which mysql2 hands to whatever waits. Not mysql2's destroy(): it marks the close as wanted, and the waiting
+ * callbacks would never be called.
+ */
+function cutOff(conn: mysql.Connection, why: string): void {
+  ;(conn as RawConnection).stream?.destroy(Object.assign(new Error(`Connection lost: ${why}`), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true }))
+}
+
 /** Runs one statement in the text protocol. */
 function run(conn: mysql.Connection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) => conn.query(sql, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result))))
@@ -497,10 +506,7 @@ export class MySqlConnection implements EngineConnection {
 
   destroy(): void {
     this.#broken = true
-    // Not mysql2's destroy(): it marks the close as wanted, and a statement waiting on the socket would never hear.
-    // A socket error instead fails whatever waits, as a lost connection.
-    const lost = Object.assign(new Error('Connection lost: closed by prisma-pool, the server gave no answer.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true })
-    ;(this.#conn as RawConnection).stream?.destroy(lost)
+    cutOff(this.#conn, 'closed by prisma-pool, the server gave no answer.')
   }
 }
 
@@ -560,10 +566,10 @@ export class MySqlDriver implements EngineDriver {
     const onConnectError = () => {}
     conn.on('error', onConnectError)
     // mysql2's timer covers the handshake only; a server that stops answering after it is cut off here.
-    const deadline = setTimeout(() => destroy(conn), timeoutMs + 1000)
+    const deadline = setTimeout(() => cutOff(conn, `no answer from the server within ${timeoutMs + 1000} ms of connecting.`), timeoutMs + 1000)
     // The pool gave up (timed out, or disposed): the socket goes now, with an error, so that whatever waits on it fails
     // (mysql2's own destroy() would mark the close as wanted, and the handshake's callback would never come).
-    const onAbort = () => conn.stream?.destroy(Object.assign(new Error(`connect aborted: ${String(signal?.reason)}`), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true }))
+    const onAbort = () => cutOff(conn, `connect aborted: ${String(signal?.reason)}`)
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       signal?.throwIfAborted()
@@ -633,7 +639,7 @@ export class MySqlDriver implements EngineDriver {
     if (id === undefined) return 'unknown'
     return this.withSideConnection('plain', async (side) => {
       // The check may run into the same dead path: by the deadline its connection is destroyed, and it fails.
-      const deadline = setTimeout(() => destroy(side), timeoutMs)
+      const deadline = setTimeout(() => cutOff(side, `no answer about the session within ${timeoutMs} ms.`), timeoutMs)
       try {
         const [[host, port, process]] = (await run(side, CHECK_SESSION_SQL(id))) as [[unknown, unknown, unknown]]
         if (`${String(host)}:${String(port)}` !== conn.server) return 'unknown'

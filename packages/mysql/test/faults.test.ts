@@ -103,6 +103,20 @@ test("a script's own connection failing does not cost the pool the connection th
   }
 })
 
+test('a script whose own connection stops answering after the handshake fails, within connectTimeout, instead of waiting for ever', async () => {
+  // The pool's connection sets its session up; the script's connection of its own, the second to do so, gets no answer.
+  let setUps = 0
+  const { url } = await proxy({ stallWhen: (chunk) => isFirstQuery(chunk) && chunk.includes('SET time_zone') && ++setUps === 2 })
+  const factory = new PrismaPoolMySql({ connectionString: url(database.url), pool: { size: 1, maxOverflow: 0, connectTimeout: 0.3, budgetPolicy: 'off' } })
+  const adapter = await factory.connect()
+  try {
+    await expect(adapter.executeScript('SELECT 1; SELECT 2')).rejects.toMatchObject({ cause: { kind: 'ConnectionClosed' } })
+    expect(setUps).toBe(2)
+  } finally {
+    await adapter.dispose()
+  }
+})
+
 test('a query timeout on a dead path ends the session on the server (KILL, not KILL QUERY), so no session is left behind', async () => {
   const deadPath = await proxy({})
   const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: deadPath.url(database.url), queryTimeout: 0.5, pool: { size: 1, maxOverflow: 0 } }) })
