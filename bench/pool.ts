@@ -4,6 +4,7 @@
 // tarn"), pg-pool (what @prisma/adapter-pg uses) and generic-pool. At the end, one cycle is set against one
 // real query, to say whether the overhead matters.
 import { EventEmitter } from 'node:events'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { createPool } from 'generic-pool'
@@ -167,11 +168,40 @@ async function selectOneNs(): Promise<number> {
   }
 }
 
+/** The concurrency at which garbage collection is measured: most callers wait, as under a burst of load. */
+const QUEUEING = 256
+
+/**
+ * Time spent in garbage collection while each subject runs at QUEUEING callers (from the `gc` performance entries),
+ * per second of the run and per cycle: what waiting callers cost the heap.
+ */
+async function gcUnderQueueing(all: Contender[], runMs: number): Promise<{ subject: string; msPerSecond: number; nsPerCycle: number }[]> {
+  const results = []
+  for (const c of all) {
+    gc?.()
+    let gcMs = 0
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) gcMs += entry.duration
+    })
+    observer.observe({ entryTypes: ['gc'] })
+    const started = performance.now()
+    const { opsPerSec } = await measure(c.cycle, QUEUEING, runMs)
+    const seconds = (performance.now() - started) / 1000
+    // The entries of the run's last collections arrive on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    observer.disconnect()
+    results.push({ subject: c.name, msPerSecond: gcMs / seconds, nsPerCycle: (gcMs * 1e6) / (opsPerSec * seconds) })
+  }
+  return results
+}
+
 /** A row with what the README quotes besides throughput. */
 export interface PoolRow extends Row {
   nsPerCycle?: number
   /** One cycle as a share of one `SELECT 1`, in percent. */
   percentOfQuery?: number
+  /** Garbage collection per cycle, in ns, at QUEUEING callers (see gcUnderQueueing). */
+  gcNsPerCycle?: number
 }
 
 export async function runPoolBench(): Promise<Row[]> {
@@ -193,6 +223,8 @@ export async function runPoolBench(): Promise<Row[]> {
     }))
     rows.push(...(await interleave('pool', 'acquire + release', concurrency, settings.rounds, subjects)))
   }
+
+  const garbage = await gcUnderQueueing(all, runMs)
   await Promise.all(all.map((c) => c.close()))
 
   const queryNs = await selectOneNs()
@@ -211,5 +243,11 @@ export async function runPoolBench(): Promise<Row[]> {
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((line) => line[i]!.length)))
   console.log('\nCost per cycle (1e9 / throughput; HikariCP: ~90 ns in the JVM)')
   for (const line of lines) console.log(line.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  '))
+  console.log(`\nGarbage collection under queueing (${QUEUEING} callers, pool of ${POOL_MAX}; each subject once, after the rounds)`)
+  for (const g of garbage) console.log(`${g.subject.padEnd(22)} ${g.msPerSecond.toFixed(1).padStart(6)} ms of GC per s  ${g.nsPerCycle.toFixed(0).padStart(5)} ns per cycle`)
+  for (const g of garbage) {
+    const row = rows.find((r) => r.subject === g.subject && r.concurrency === QUEUEING && r.case === 'acquire + release')
+    if (row) row.gcNsPerCycle = g.nsPerCycle
+  }
   return rows
 }

@@ -629,6 +629,37 @@ describe('QueuePool', () => {
     await pool.dispose()
   })
 
+  test('a caller who comes while others are parked waits behind them, even when a place in tarn is free at that moment', async () => {
+    const driver = new FakeDriver()
+    const { pool } = makePool({ size: 1, maxOverflow: 0, timeout: 0.3 }, driver)
+    const held = await pool.acquire()
+    let open!: () => void
+    driver.connectGate = new Promise((resolve) => (open = resolve))
+    const order: string[] = []
+    const outcome = (name: string) => [(checkout: Checkout) => (order.push(name), checkout), () => void order.push(`${name} timed out`)] as const
+    const x = pool.acquire().then(...outcome('x'))
+    // y's time runs out half the timeout after x's: no event to wait for, only time apart.
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    const y = pool.acquire().then(...outcome('y'))
+    // The held connection is lost: x moves into tarn's queue, for the connection opened in its place.
+    fake(held).broken = true
+    await pool.release(held)
+    // x's time runs out while that connection is still being opened; the moment it leaves tarn's queue, z comes.
+    let z: Promise<unknown> | undefined
+    pool.once('timeout', () => {
+      z = pool.acquire().then(...outcome('z'))
+      open()
+    })
+    await x
+    const first = (await y) as Checkout
+    expect(order).toEqual(['x timed out', 'y'])
+    await pool.release(first)
+    const last = (await z) as Checkout
+    expect(order).toEqual(['x timed out', 'y', 'z'])
+    await pool.release(last)
+    await pool.dispose()
+  })
+
   test('status() is one line with the figures', async () => {
     const { pool } = makePool({ size: 2, maxOverflow: -1 })
     const pc = await pool.acquire()
