@@ -1,21 +1,19 @@
 // The start-up budget check: the first connection reads the server's limits, and budgetPolicy decides whether the
 // fleet's pools fit. Every connection opened meanwhile waits for the verdict; after a refusal none is opened.
 import { assessBudget, describeBudget, summarizeFleet, type BudgetReport, type FleetConnections } from './accounting.js'
-import type { EngineConnection, EngineDriver } from './engine.js'
+import type { EngineConnection, EngineContext, EngineDriver } from './engine.js'
 import { PoolBudgetError } from './errors.js'
 import { detectWorkers, type WorkerCount } from './workers.js'
-import { ms, type ResolvedPoolOptions } from './options.js'
 import { withTimeout } from './time.js'
 
 /** What the gate needs of its pool. */
 export interface BudgetedPool {
   readonly driver: EngineDriver
-  readonly options: ResolvedPoolOptions
-  readonly tag: string
+  /** The pool's options, tag and log. */
+  readonly context: EngineContext
   resize(size: number, maxOverflow: number): void
   /** The check's arithmetic, and who held the server's connections then (for a later "server is full" message). */
   assessed(report: BudgetReport, fleet: FleetConnections | undefined): void
-  log(message: string): void
 }
 
 export class BudgetGate {
@@ -28,7 +26,7 @@ export class BudgetGate {
   #check: Promise<void> | undefined
 
   constructor(private readonly pool: BudgetedPool) {
-    const { budgetPolicy, workers } = pool.options
+    const { budgetPolicy, workers } = pool.context.options
     // Read now, so that a wrong PRISMA_POOL_WORKERS fails the pool's creation rather than its first connection.
     this.#workers = budgetPolicy === 'off' ? undefined : workers === 'auto' ? detectWorkers() : { count: workers, source: 'the workers option' }
   }
@@ -40,15 +38,16 @@ export class BudgetGate {
 
   /** Resolves when `conn` may be handed out: the first connection runs the check, the others wait for its verdict. */
   admit(conn: EngineConnection): Promise<void> | undefined {
-    if (this.pool.options.budgetPolicy === 'off') return undefined
+    if (this.pool.context.options.budgetPolicy === 'off') return undefined
     this.#check ??= this.#run(conn)
     return this.#check
   }
 
   async #run(conn: EngineConnection): Promise<void> {
     const { pool } = this
+    const { context } = pool
     if (!conn.connectionLimits) return
-    const { size, maxOverflow, budgetPolicy, connectTimeout } = pool.options
+    const { size, maxOverflow, budgetPolicy, connectTimeout } = context.options
     const target = pool.driver.target
     const workers = this.#workers
     if (!workers) {
@@ -59,7 +58,7 @@ export class BudgetGate {
       )
       return
     }
-    const bounded = <T>(read: Promise<T>) => withTimeout(read, ms(connectTimeout), () => new Error(`no answer within connectTimeout (${connectTimeout} s)`))
+    const bounded = <T>(read: Promise<T>) => withTimeout(read, context.connectTimeoutMs, () => new Error(`no answer within connectTimeout (${connectTimeout} s)`))
     let limits
     try {
       limits = await bounded(conn.connectionLimits())
@@ -76,7 +75,7 @@ export class BudgetGate {
     // Kept for the message of a later "server is full" refusal, when no connection can be had to ask.
     const fleet = conn.serverConnections
       ? await bounded(conn.serverConnections())
-          .then((list) => summarizeFleet(list, pool.tag, target, report.limit))
+          .then((list) => summarizeFleet(list, context.tag, target, report.limit))
           .catch(() => undefined)
       : undefined
     pool.assessed(report, fleet)
@@ -87,7 +86,7 @@ export class BudgetGate {
     }
     if (budgetPolicy === 'fit' && report.fitting) {
       pool.resize(report.fitting.size, report.fitting.maxOverflow)
-      pool.log(`budgetPolicy 'fit': now size ${report.fitting.size}, maxOverflow ${report.fitting.maxOverflow}`)
+      context.log(`budgetPolicy 'fit': now size ${report.fitting.size}, maxOverflow ${report.fitting.maxOverflow}`)
       return
     }
     process.emitWarning(`prisma-pool: ${describeBudget(report, target, budgetPolicy)}`, 'PrismaPoolBudgetWarning')

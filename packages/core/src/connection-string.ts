@@ -81,7 +81,7 @@ export function parseConnectionUrl(connectionString: string, { schemes, example 
 }
 
 /** A parameter given twice would be a silent choice of one value (drivers take the last): refused instead. */
-export function checkRepeatedParams(url: URL): void {
+function checkRepeatedParams(url: URL): void {
   const names = [...url.searchParams.keys()]
   const repeated = names.find((name, i) => names.indexOf(name) !== i)
   if (repeated !== undefined) throw new PoolOptionError(`connection string parameter ${repeated} is given more than once; keep one.`)

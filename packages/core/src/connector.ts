@@ -4,7 +4,7 @@ import { withoutPasswords } from './debug.js'
 import type { EngineConnection, EngineContext, EngineDriver } from './engine.js'
 import { ConnectTimeoutError, PoolClosedError } from './errors.js'
 import { socketError } from './socket-errors.js'
-import { now } from './time.js'
+import { now, rejectedOnAbort } from './time.js'
 
 /** A transient connect failure is retried after about 50 ms, then twice as long each time, up to 1 s, jittered. */
 const FIRST_RETRY_DELAY_MS = 50
@@ -32,7 +32,6 @@ export interface ConnectingPool {
   connectFailed(): void
   /** Counts `work` as engine work under way, until it settles (the engine's close waits for it). */
   track<T>(work: Promise<T>): Promise<T>
-  log(message: string): void
 }
 
 export class Connector {
@@ -96,11 +95,10 @@ export class Connector {
     const abort = new AbortController()
     this.#under.add(abort)
     const timer = setTimeout(() => abort.abort(new ConnectTimeoutError(context.options.connectTimeout, driver.target)), context.connectTimeoutMs)
-    // The pool gives up at the signal even if the engine does not: a connect that hangs on must not hold a caller.
-    const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))
     const connecting = this.pool.track(Promise.resolve().then(() => driver.connect(context, abort.signal)))
     try {
-      const conn = await Promise.race([connecting, aborted])
+      // The pool gives up at the signal even if the engine does not: a connect that hangs on must not hold a caller.
+      const conn = await Promise.race([connecting, rejectedOnAbort(abort.signal)])
       this.lastError = undefined
       return conn
     } catch (error) {
@@ -108,7 +106,7 @@ export class Connector {
       // Shown in PoolTimeoutError's message and the debug log: a driver's message may quote a URL with its password.
       const message = withoutPasswords(error instanceof Error ? error.message : String(error))
       this.lastError = { error, message }
-      this.pool.log(`connecting to ${driver.target} failed after ${(now() - started).toFixed(1)} ms: ${message}`)
+      context.log(`connecting to ${driver.target} failed after ${(now() - started).toFixed(1)} ms: ${message}`)
       // A connection that arrives after we gave up on it must not leak.
       connecting.then((late) => this.pool.closeLate(late)).catch(() => {})
       throw error

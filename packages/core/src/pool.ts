@@ -13,7 +13,7 @@ import { Histogram, metricsJson, type Labels, type MetricsJson } from './metrics
 import { maxConnections, ms, resolvePoolOptions, validatePoolOptions, type ResolvedPoolOptions } from './options.js'
 import { Checkout, zeroTotals, type CloseReason, type PoolEvents, type PooledConnection, type PoolStats } from './pool-types.js'
 import { RetiringTarnPool } from './tarn-pool.js'
-import { MAX_TIMER_MS, now, withTimeout } from './time.js'
+import { MAX_TIMER_MS, now, rejectedOnAbort, withTimeout } from './time.js'
 import { UnansweredWatch } from './unanswered-watch.js'
 import { WaitQueue, type Waiter } from './waiters.js'
 
@@ -123,19 +123,25 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     this.#log = debugLog(this.tag)
     if (this.#log) logPoolEvents(this, this.#log)
     const pool = this
-    const log = this.#log ?? (() => {})
-    this.#budget = new BudgetGate({
-      driver,
-      tag: this.tag,
+    this.context = Object.freeze({
       get options() {
         return pool.options
       },
+      get connectTimeoutMs() {
+        return ms(pool.options.connectTimeout)
+      },
+      tag: this.tag,
+      log: this.#log ?? (() => {}),
+    })
+    const { context } = this
+    this.#budget = new BudgetGate({
+      driver,
+      context,
       resize: (size, maxOverflow) => this.resize(size, maxOverflow),
       assessed: (report, fleet) => {
         this.lastFleet = fleet
         this.#emit('budget', report)
       },
-      log,
     })
     if (options.leakDetectionThreshold > 0) {
       this.#leaks = new LeakWatch({
@@ -152,33 +158,19 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     }
     this.#unanswered = UnansweredWatch.of({
       driver,
-      get options() {
-        return pool.options
-      },
-      log,
+      context,
       endServerSession: (conn) => this.#endServerSession(conn),
       track: (work) => this.#track(work),
     })
-    this.context = Object.freeze({
-      get options() {
-        return pool.options
-      },
-      get connectTimeoutMs() {
-        return ms(pool.options.connectTimeout)
-      },
-      tag: this.tag,
-      log,
-    })
     this.#connector = new Connector({
       driver,
-      context: this.context,
+      context,
       wanted: () => this.#wanted(),
       holdsConnections: () => this.#tarn.numUsed() + this.#tarn.numFree() > 0,
       serverFull: (error) => this.#serverFull(error),
       closeLate: (conn) => void this.#track(this.#closeConnection(conn)),
       connectFailed: () => void this.#totals.connectErrors++,
       track: (work) => this.#track(work),
-      log,
     })
   }
 
@@ -192,7 +184,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
    * nobody did. A failure is this pool's: every acquire() rejects with it, and no connection is tried.
    */
   start(): Promise<void> {
-    if (this.#closed && !this.#starting) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
+    if (this.#closed && !this.#starting) return Promise.reject(this.#disposedError())
     this.#starting ??= this.#start()
     return this.#starting
   }
@@ -218,10 +210,9 @@ export class QueuePool extends EventEmitter<PoolEvents> {
         () => abort.abort(new PrismaPoolError(`${this.driver.adapterName} did not get ready for ${this.driver.target} within connectTimeout (${seconds} s): EngineDriver.init did not finish.`)),
         this.context.connectTimeoutMs,
       )
-      const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))
       const initializing = Promise.resolve().then(() => this.driver.init!(this.context, abort.signal))
       try {
-        await Promise.race([initializing, aborted])
+        await Promise.race([initializing, rejectedOnAbort(abort.signal)])
       } catch (error) {
         // Given up on: should init finish after all, what it set up is released.
         this.#track(initializing.then(() => this.driver.close?.(this.context))).catch(() => {})
@@ -244,7 +235,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   }
 
   #acquire(start: number, stack: string | undefined): Promise<Checkout> {
-    if (this.#closed) return Promise.reject(new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`))
+    if (this.#closed) return Promise.reject(this.#disposedError())
     const free = this.#tarn.takeFree(this.#readyNow)
     if (free) return Promise.resolve(this.#checkedOut(free, start, stack))
     const spare = this.#tarn.spare()
@@ -316,6 +307,10 @@ export class QueuePool extends EventEmitter<PoolEvents> {
     if (error instanceof TarnTimeoutError) return this.#timeoutError()
     if (this.#closed && error instanceof Error && error.message === 'aborted') return this.#closedWhileWaiting()
     return error
+  }
+
+  #disposedError(): PoolClosedError {
+    return new PoolClosedError(`the pool for ${this.driver.target} has been disposed.`)
   }
 
   #closedWhileWaiting(): PoolClosedError {
@@ -529,7 +524,7 @@ export class QueuePool extends EventEmitter<PoolEvents> {
   /** Ends the server's side of a connection whose path died (see EngineDriver.endSession), if it can. */
   #endServerSession(conn: EngineConnection): void {
     if (conn.sessionId === undefined || !this.driver.endSession) return
-    this.#track(this.driver.endSession(conn, ms(this.options.connectTimeout))).catch(() => {})
+    this.#track(this.driver.endSession(conn, this.context.connectTimeoutMs)).catch(() => {})
   }
 
   /** Emits without letting a throwing listener break the pool's bookkeeping. */

@@ -2,16 +2,16 @@
 // while a statement of it is under way has its session looked up on the server, on a connection of the engine's own.
 // If the server runs nothing for it, no answer can come (the network path died, and the server never heard): the
 // connection is destroyed, so the statement fails, and the server's side of the session is ended.
-import type { EngineConnection, EngineDriver } from './engine.js'
-import { ms, type ResolvedPoolOptions } from './options.js'
+import type { EngineConnection, EngineContext, EngineDriver } from './engine.js'
+import { ms } from './options.js'
 import type { PooledConnection } from './pool-types.js'
 import { now, withTimeout } from './time.js'
 
 /** What the watch needs of its pool. */
 export interface WatchedPool {
   readonly driver: EngineDriver
-  readonly options: ResolvedPoolOptions
-  log(message: string): void
+  /** The pool's options and log. */
+  readonly context: EngineContext
   /** Ends the server's side of a connection whose path died (EngineDriver.endSession), if it can. */
   endServerSession(conn: EngineConnection): void
   /** Counts `work` as engine work under way, until it settles (the engine's close waits for it). */
@@ -29,13 +29,13 @@ export class UnansweredWatch {
   constructor(pool: WatchedPool, checkSession: NonNullable<EngineDriver['checkSession']>) {
     this.#pool = pool
     this.#checkSession = checkSession
-    this.#afterMs = ms(pool.options.unansweredCheck)
+    this.#afterMs = ms(pool.context.options.unansweredCheck)
   }
 
   /** A watch for `pool`, or none when the option is off or the engine cannot ask its server about a session. */
   static of(pool: WatchedPool): UnansweredWatch | undefined {
     const { checkSession } = pool.driver
-    return checkSession && pool.options.unansweredCheck > 0 ? new UnansweredWatch(pool, checkSession.bind(pool.driver)) : undefined
+    return checkSession && pool.context.options.unansweredCheck > 0 ? new UnansweredWatch(pool, checkSession.bind(pool.driver)) : undefined
   }
 
   /** A statement under way on `pc` since `t` (performance.now()). Only connections with a server session id are watched. */
@@ -60,13 +60,13 @@ export class UnansweredWatch {
 
   #check(): void {
     const t = now()
-    const { driver, options } = this.#pool
+    const { driver, context } = this.#pool
     for (const pc of this.#busy) {
       const quietSince = quietSinceOf(pc)
       if (pc.checking || t - Math.max(quietSince, pc.checkedAt ?? 0) < this.#afterMs) continue
       pc.checking = true
       pc.checkedAt = t
-      const timeoutMs = ms(options.connectTimeout)
+      const timeoutMs = context.connectTimeoutMs
       withTimeout(this.#pool.track(this.#checkSession(pc.conn, timeoutMs)), 2 * timeoutMs, () => new Error('no answer'))
         .then(async (state) => {
           if (state !== 'idle' && state !== 'gone') return
@@ -75,7 +75,7 @@ export class UnansweredWatch {
           if (pc.running === 0 || quietSinceOf(pc) !== quietSince) return
           this.#giveUp(pc, now() - quietSince)
         })
-        .catch((error: unknown) => this.#pool.log(`could not ask ${driver.target} about connection #${pc.seq}: ${String(error)}`))
+        .catch((error: unknown) => context.log(`could not ask ${driver.target} about connection #${pc.seq}: ${String(error)}`))
         .finally(() => (pc.checking = false))
     }
     if (this.#busy.size === 0) this.stop()

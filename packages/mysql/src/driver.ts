@@ -24,7 +24,6 @@ import type { ResolvedMySqlOptions } from './options.js'
 
 export const ADAPTER_NAME = '@prisma-pool/mysql'
 
-
 // Server status flags of the OK packet (include/mysql_com.h).
 const STATUS_IN_TRANS = 0x0001
 const STATUS_AUTOCOMMIT = 0x0002
