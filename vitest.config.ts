@@ -11,7 +11,10 @@ export default defineConfig({
       { find: /^@prisma-pool\/core$/, replacement: src('core') },
       { find: /^@prisma-pool\/core\/engine$/, replacement: src('core', 'engine-api') },
       { find: /^@prisma-pool\/pg$/, replacement: src('pg') },
+      { find: /^@prisma-pool\/pg\/dialect$/, replacement: src('pg', 'dialect') },
       { find: /^@prisma-pool\/mysql$/, replacement: src('mysql') },
+      { find: /^@prisma-pool\/mysql\/dialect$/, replacement: src('mysql', 'dialect') },
+      { find: /^@prisma-pool\/jdbc$/, replacement: src('jdbc') },
     ],
   },
   test: {

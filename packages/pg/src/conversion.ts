@@ -43,6 +43,14 @@ export function columnType(oid: number): ColumnType | undefined {
   return COLUMN_TYPES.get(oid) ?? (oid >= FIRST_USER_OID ? C.Text : undefined)
 }
 
+/**
+ * The OID of a built-in type by its pg_type name (`int4`, `_timestamptz`), for drivers that report names (JDBC's
+ * getColumnTypeName); undefined for any other name: a user's type (an enum, a domain) or one Prisma does not read.
+ */
+export function oidOfTypeName(name: string): number | undefined {
+  return Object.hasOwn(OID, name) ? OID[name as keyof typeof OID] : undefined
+}
+
 /** The name of a built-in type, for `UnsupportedNativeDataType` errors. */
 export async function typeName(client: pg.Client, oid: number): Promise<string> {
   const result = await client.query<{ typname: string }>('SELECT typname FROM pg_type WHERE oid = $1', [oid])
@@ -138,9 +146,12 @@ const PARSERS = new Map<number, (text: string) => unknown>([
   ),
 ])
 
+/** How a value of type `oid` is read from PostgreSQL's text output (the text itself for a type without a parser). */
+export const parserOf = (oid: number): ((text: string) => unknown) => PARSERS.get(oid) ?? identity
+
 /** The `types` option of every query: text in, Prisma's encodings out; anything else stays text. */
 export const resultTypes = {
-  getTypeParser: (oid: number) => PARSERS.get(oid) ?? identity,
+  getTypeParser: parserOf,
 } as unknown as pg.CustomTypesConfig
 
 /** Writes a Date the way PostgreSQL reads it, in UTC whatever the session's `TimeZone`. */

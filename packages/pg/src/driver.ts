@@ -22,11 +22,10 @@ import { columnType, resultTypes, toPgValue, typeName } from './conversion.js'
 import { convertPgError, pgConnectionLoss } from './errors.js'
 import type { ResolvedPgOptions } from './options.js'
 import { splitStatements } from './script.js'
+import { CONNECTIONS_SQL, connectionListOf, LIMITS_SQL, limitsOf, quoteIdentifier, type ConnectionRow, type LimitsRow } from './server-views.js'
 
 export const ADAPTER_NAME = '@prisma-pool/pg'
 
-
-const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 /** Statements that open or close a transaction themselves. */
 const TRANSACTION_CONTROL = /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b/i
@@ -72,58 +71,6 @@ SELECT pg_postmaster_start_time()::text = $3 AS same_server,
 const END_SESSION_SQL = `
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 WHERE ${THE_SESSION} AND pg_postmaster_start_time()::text = $3 AND ${RUNS_NOTHING}`
-
-/**
- * The limits PostgreSQL checks when this session's role logs in (InitPostgres), in one row. A superuser may
- * use the superuser-reserved slots and is exempt from the role's and the database's CONNECTION LIMIT.
- * reserved_connections (PG 16+) is NULL before 16; its slots are open to members of pg_use_reserved_connections.
- */
-const LIMITS_SQL = `
-SELECT current_setting('max_connections')::int AS max_connections,
-       current_setting('superuser_reserved_connections')::int AS superuser_reserved,
-       current_setting('reserved_connections', true)::int AS reserved,
-       EXISTS (SELECT FROM pg_roles g WHERE g.rolname = 'pg_use_reserved_connections'
-               AND pg_has_role(session_user, g.oid, 'USAGE')) AS may_use_reserved,
-       r.rolname AS role, r.rolsuper AS superuser, r.rolconnlimit AS role_limit,
-       d.datname AS database, d.datconnlimit AS database_limit
-FROM pg_roles r, pg_database d
-WHERE r.rolname = session_user AND d.datname = current_database()`
-
-interface LimitsRow {
-  max_connections: number
-  superuser_reserved: number
-  reserved: number | null
-  may_use_reserved: boolean
-  role: string
-  superuser: boolean
-  role_limit: number
-  database: string
-  database_limit: number
-}
-
-/**
- * Every client backend, in every database. Without pg_read_all_stats, another role's row keeps its pid, role,
- * database and application_name but shows NULL backend_type and state: a hidden row with a database and a role is
- * taken for a client (autovacuum workers and the server's own processes have no role, or no database).
- */
-const CONNECTIONS_SQL = `
-SELECT pid, coalesce(application_name, '') AS application, usename, datname, state,
-       backend_type IS NULL AS hidden, current_user AS me
-FROM pg_stat_activity
-WHERE backend_type = 'client backend' OR (backend_type IS NULL AND datid IS NOT NULL AND usesysid IS NOT NULL)`
-
-interface ConnectionRow {
-  pid: number
-  application: string
-  usename: string | null
-  datname: string | null
-  state: string | null
-  hidden: boolean
-  me: string
-}
-
-/** The state of a row whose state the server hides (what PostgreSQL shows in its query column). */
-const HIDDEN_STATE = '<insufficient privilege>'
 
 /** What pg keeps of the server's BackendKeyData, public on the client but missing from its types. */
 type KeyedClient = pg.Client & { processID: number; secretKey: number }
@@ -361,50 +308,11 @@ class PgConnection implements EngineConnection {
   async connectionLimits(): Promise<ConnectionLimit[]> {
     // Behind PgBouncer the pool's connections end at PgBouncer, which opens the server's: no budget to check here.
     if (this.#pooled) return []
-    const [row] = (await this.#client.query<LimitsRow>(LIMITS_SQL)).rows
-    if (!row) return []
-    let limit = row.max_connections
-    let what = `max_connections ${limit}`
-    if (row.superuser) {
-      if (row.superuser_reserved > 0) what += `, its ${row.superuser_reserved} superuser_reserved_connections open to superuser "${row.role}"`
-    } else {
-      if (row.superuser_reserved > 0) {
-        limit -= row.superuser_reserved
-        what += ` - superuser_reserved_connections ${row.superuser_reserved}`
-      }
-      if (row.reserved && !row.may_use_reserved) {
-        limit -= row.reserved
-        what += ` - reserved_connections ${row.reserved}`
-      }
-    }
-    const limits: ConnectionLimit[] = [{ limit, what }]
-    // -1 is no limit; a superuser is not held to either.
-    if (!row.superuser && row.role_limit >= 0) limits.push({ limit: row.role_limit, what: `CONNECTION LIMIT ${row.role_limit} of role "${row.role}"`, scope: { user: row.role } })
-    if (!row.superuser && row.database_limit >= 0) {
-      limits.push({ limit: row.database_limit, what: `CONNECTION LIMIT ${row.database_limit} of database "${row.database}"`, scope: { database: row.database } })
-    }
-    return limits
+    return limitsOf((await this.#client.query<LimitsRow>(LIMITS_SQL)).rows[0])
   }
 
   async serverConnections(): Promise<ServerConnectionList> {
-    const { rows } = await this.#client.query<ConnectionRow>(CONNECTIONS_SQL)
-    const connections = rows.map((row) => ({
-      id: row.pid,
-      application: row.application,
-      ...(row.usename !== null ? { user: row.usename } : {}),
-      ...(row.datname !== null ? { database: row.datname } : {}),
-      state: row.state ?? HIDDEN_STATE,
-    }))
-    const hidden = rows.filter((row) => row.hidden).length
-    if (hidden === 0) return { connections }
-    const me = rows[0]!.me
-    return {
-      connections,
-      note:
-        `${hidden} connection${hidden === 1 ? '' : 's'} of other roles show${hidden === 1 ? 's' : ''} no state (active, idle, in transaction): ` +
-        `role "${me}" lacks pg_read_all_stats, so PostgreSQL shows only their role, database and application_name. ` +
-        `To see their state: GRANT pg_read_all_stats TO ${quoteIdentifier(me)};`,
-    }
+    return connectionListOf((await this.#client.query<ConnectionRow>(CONNECTIONS_SQL)).rows)
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,388 @@
+package dev.prismapool.jdbc;
+
+import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * One JDBC connection, as @prisma-pool/jdbc drives it from Node.js (node-java). Every call from JavaScript costs a
+ * crossing of about 15 µs, so each method does a whole step in Java: a statement runs, binds its arguments and comes
+ * back with its whole result as one JSON text. Public class, public methods only: node-java aborts the process on a
+ * call to a method of a class that is not public.
+ *
+ * Arguments arrive as one string: per argument a code, then (except for N) the value's length in UTF-16 units, ':',
+ * and the value as text. Codes: N null, S string, I int, L long, D double, M decimal, B boolean ("1"/"0"), Y bytes
+ * (base64), O an untyped value (setObject with Types.OTHER: PostgreSQL infers its type, as for node-postgres' text
+ * parameters).
+ *
+ * Every answer starts with the session's transaction state after the call: 0 none, 1 open, 2 unknown.
+ */
+public final class JdbcSession {
+    private final Connection connection;
+    private final Map<String, Savepoint> savepoints = new HashMap<>();
+    /** The statement running now, for cancel() from another thread. */
+    private volatile Statement running;
+    /** The driver's own view of the server's transaction state, where it has one (read by reflection). */
+    private final Method transactionState;
+    private final Object transactionStateTarget;
+    private final int defaultIsolation;
+
+    private JdbcSession(Connection connection) throws SQLException {
+        this.connection = connection;
+        Object[] probe = transactionProbe(connection);
+        this.transactionStateTarget = probe[0];
+        this.transactionState = (Method) probe[1];
+        this.defaultIsolation = connection.getTransactionIsolation();
+    }
+
+    /** Opens a connection; `properties` holds names and values in turn. */
+    public static JdbcSession open(String url, String[] properties) throws SQLException {
+        Properties info = new Properties();
+        for (int i = 0; i + 1 < properties.length; i += 2) info.setProperty(properties[i], properties[i + 1]);
+        Connection connection = DriverManager.getConnection(url, info);
+        try {
+            connection.setAutoCommit(true);
+            return new JdbcSession(connection);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** The name and version of the driver that accepts `url`, or an SQLException (08001) when none does. */
+    public static String driverFor(String url) throws SQLException {
+        java.sql.Driver driver = DriverManager.getDriver(url);
+        return driver.getClass().getName() + " " + driver.getMajorVersion() + "." + driver.getMinorVersion();
+    }
+
+    /**
+     * Runs a statement: `[columnCount, name, typeName, jdbcType, …, cell, cell, …, updateCount, generatedKey, state]` as
+     * JSON. Cells are getString() text, or base64 of getBytes() for binary columns; updateCount is -1 for a query;
+     * generatedKey (asked for with `generatedKeys`) is the first generated key's text, or null.
+     */
+    public String run(String sql, String args, boolean generatedKeys) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, args, generatedKeys)) {
+            StringBuilder out = new StringBuilder(256).append('[');
+            long updateCount = -1;
+            if (statement.execute()) {
+                try (ResultSet rows = statement.getResultSet()) {
+                    ResultSetMetaData meta = rows.getMetaData();
+                    int columns = meta.getColumnCount();
+                    boolean[] binary = new boolean[columns + 1];
+                    out.append(columns);
+                    for (int i = 1; i <= columns; i++) {
+                        int type = meta.getColumnType(i);
+                        binary[i] = type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
+                        string(out.append(','), meta.getColumnLabel(i));
+                        string(out.append(','), meta.getColumnTypeName(i));
+                        out.append(',').append(type);
+                    }
+                    while (rows.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            out.append(',');
+                            if (!binary[i]) {
+                                string(out, rows.getString(i));
+                                continue;
+                            }
+                            byte[] bytes = rows.getBytes(i);
+                            if (bytes == null) out.append("null");
+                            else out.append('"').append(Base64.getEncoder().encodeToString(bytes)).append('"');
+                        }
+                    }
+                }
+            } else {
+                out.append(0);
+                updateCount = Math.max(statement.getLargeUpdateCount(), 0);
+            }
+            out.append(',').append(updateCount).append(',');
+            String key = null;
+            if (generatedKeys && updateCount > 0) {
+                try (ResultSet keys = statement.getGeneratedKeys()) {
+                    if (keys != null && keys.next()) key = keys.getString(1);
+                }
+            }
+            string(out, key);
+            // Last: a statement may open or end a transaction (a raw BEGIN, a COMMIT).
+            return out.append(',').append(state()).append(']').toString();
+        } finally {
+            running = null;
+        }
+    }
+
+    /** Runs SQL text as the driver sends it, without arguments (a script, SET, transaction control). */
+    public int script(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            running = statement;
+            statement.execute(sql);
+            return state();
+        } finally {
+            running = null;
+        }
+    }
+
+    /** Starts a transaction; `isolation` is a java.sql.Connection level, or -1 for the session's default. */
+    public int begin(int isolation) throws SQLException {
+        if (isolation >= 0) connection.setTransactionIsolation(isolation);
+        connection.setAutoCommit(false);
+        return state();
+    }
+
+    public int commit() throws SQLException {
+        try {
+            if (!connection.getAutoCommit()) connection.commit();
+            else script("COMMIT");
+        } finally {
+            endTransaction();
+        }
+        return state();
+    }
+
+    public int rollback() throws SQLException {
+        try {
+            if (!connection.getAutoCommit()) connection.rollback();
+            else script("ROLLBACK");
+        } finally {
+            endTransaction();
+        }
+        return state();
+    }
+
+    private void endTransaction() throws SQLException {
+        savepoints.clear();
+        connection.setAutoCommit(true);
+        if (connection.getTransactionIsolation() != defaultIsolation) connection.setTransactionIsolation(defaultIsolation);
+    }
+
+    public int savepoint(String name) throws SQLException {
+        savepoints.put(name, connection.setSavepoint(name));
+        return state();
+    }
+
+    public int rollbackTo(String name) throws SQLException {
+        connection.rollback(savepoint(name, "ROLLBACK TO"));
+        return state();
+    }
+
+    public int release(String name) throws SQLException {
+        connection.releaseSavepoint(savepoint(name, "RELEASE"));
+        savepoints.remove(name);
+        return state();
+    }
+
+    private Savepoint savepoint(String name, String what) throws SQLException {
+        Savepoint savepoint = savepoints.get(name);
+        if (savepoint == null) throw new SQLException(what + " SAVEPOINT " + name + ": no such savepoint", "3B001");
+        return savepoint;
+    }
+
+    /** Interrupts the statement running now, if any (called from another thread than the statement's). */
+    public void cancel() throws SQLException {
+        Statement statement = running;
+        if (statement != null) statement.cancel();
+    }
+
+    /** Connection.isValid: the driver's cheapest round trip. */
+    public boolean isValid(int timeoutSeconds) throws SQLException {
+        return connection.isValid(timeoutSeconds);
+    }
+
+    public void close() throws SQLException {
+        connection.close();
+    }
+
+    /** Closes the connection at once, without a goodbye: a statement still running fails. */
+    public void abort() throws SQLException {
+        Executor now = Runnable::run;
+        connection.abort(now);
+    }
+
+    public boolean isClosed() throws SQLException {
+        return connection.isClosed();
+    }
+
+    /** The server's id of this session, where the driver tells (PostgreSQL's backend pid, MariaDB's thread id); else -1. */
+    public long sessionId() {
+        try {
+            Class<?> postgres = Class.forName("org.postgresql.PGConnection", false, connection.getClass().getClassLoader());
+            if (connection.isWrapperFor(postgres)) return ((Number) postgres.getMethod("getBackendPID").invoke(connection.unwrap(postgres))).longValue();
+        } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+            // Not PostgreSQL's driver.
+        }
+        try {
+            Object protocol = protocol(connection);
+            if (protocol != null) return ((Number) protocol.getClass().getMethod("getServerThreadId").invoke(protocol)).longValue();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Not MariaDB's driver.
+        }
+        return -1;
+    }
+
+    /** Server fields of PostgreSQL's ServerErrorMessage, by the names node-postgres gives them. */
+    private static final String[][] SERVER_FIELDS = {
+        {"getSeverity", "severity"}, {"getMessage", "message"}, {"getDetail", "detail"}, {"getHint", "hint"}, {"getConstraint", "constraint"},
+        {"getColumn", "column"}, {"getTable", "table"}, {"getSchema", "schema"}, {"getDatatype", "dataType"},
+    };
+
+    /**
+     * An exception as JSON: `{"className", "sqlState", "vendorCode", "message", "fields": {…}, "causes": […]}`, read in
+     * one call (a Java exception's getters would each cost a crossing). The message is the exception's first line.
+     */
+    public static String describe(Throwable error) {
+        StringBuilder out = new StringBuilder(256).append("{\"className\":");
+        string(out, error.getClass().getName());
+        String message = String.valueOf(error.getMessage());
+        int newline = message.indexOf('\n');
+        string(out.append(",\"message\":"), newline < 0 ? message : message.substring(0, newline));
+        if (error instanceof SQLException) {
+            SQLException sql = (SQLException) error;
+            string(out.append(",\"sqlState\":"), sql.getSQLState());
+            out.append(",\"vendorCode\":").append(sql.getErrorCode());
+        }
+        out.append(",\"fields\":{");
+        try {
+            Object server = error.getClass().getMethod("getServerErrorMessage").invoke(error);
+            boolean first = true;
+            if (server != null) {
+                for (String[] field : SERVER_FIELDS) {
+                    Object value = server.getClass().getMethod(field[0]).invoke(server);
+                    if (value == null) continue;
+                    if (!first) out.append(',');
+                    first = false;
+                    string(out, field[1]);
+                    string(out.append(':'), value.toString());
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Not PostgreSQL's exception: no server fields.
+        }
+        out.append("},\"causes\":[");
+        Throwable cause = error.getCause();
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            if (depth > 0) out.append(',');
+            string(out, cause.getClass().getName());
+        }
+        return out.append("]}").toString();
+    }
+
+    private PreparedStatement prepare(String sql, String args, boolean generatedKeys) throws SQLException {
+        PreparedStatement statement = generatedKeys ? connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) : connection.prepareStatement(sql);
+        try {
+            bind(statement, args);
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+        running = statement;
+        return statement;
+    }
+
+    private static void bind(PreparedStatement statement, String args) throws SQLException {
+        int at = 0;
+        int index = 1;
+        while (at < args.length()) {
+            char code = args.charAt(at++);
+            if (code == 'N') {
+                statement.setNull(index++, Types.NULL);
+                continue;
+            }
+            int colon = args.indexOf(':', at);
+            int length = Integer.parseInt(args, at, colon, 10);
+            String value = args.substring(colon + 1, colon + 1 + length);
+            at = colon + 1 + length;
+            switch (code) {
+                case 'S': statement.setString(index, value); break;
+                case 'I': statement.setInt(index, Integer.parseInt(value)); break;
+                case 'L': statement.setLong(index, Long.parseLong(value)); break;
+                case 'D': statement.setDouble(index, Double.parseDouble(value)); break;
+                case 'M': statement.setBigDecimal(index, new BigDecimal(value)); break;
+                case 'B': statement.setBoolean(index, value.equals("1")); break;
+                case 'Y': statement.setBytes(index, Base64.getDecoder().decode(value)); break;
+                case 'O': statement.setObject(index, value, Types.OTHER); break;
+                default: throw new SQLException("prisma-pool: unknown argument code " + code);
+            }
+            index++;
+        }
+    }
+
+    /** 0 outside a transaction, 1 inside one (or a failed one), 2 when the driver cannot tell. */
+    private int state() throws SQLException {
+        if (transactionState != null) {
+            try {
+                Object state = transactionState.invoke(transactionStateTarget);
+                if (state instanceof Boolean) return (Boolean) state ? 1 : 0;
+                return "IDLE".equals(String.valueOf(state)) ? 0 : 1;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return 2;
+            }
+        }
+        return connection.getAutoCommit() ? 2 : 1;
+    }
+
+    /** Where the driver keeps the server's own transaction flag: PostgreSQL's TransactionState, MariaDB's protocol. */
+    private static Object[] transactionProbe(Connection connection) {
+        try {
+            Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false, connection.getClass().getClassLoader());
+            if (connection.isWrapperFor(base)) {
+                Object target = connection.unwrap(base);
+                return new Object[] {target, base.getMethod("getTransactionState")};
+            }
+        } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+            // Not PostgreSQL's driver.
+        }
+        try {
+            Object protocol = protocol(connection);
+            if (protocol != null) {
+                Class<?> type = Class.forName("org.mariadb.jdbc.internal.protocol.Protocol", false, connection.getClass().getClassLoader());
+                return new Object[] {protocol, type.getMethod("inTransaction")};
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Not MariaDB's driver.
+        }
+        return new Object[] {null, null};
+    }
+
+    /** MariaDB Connector/J 2.x keeps the server's status in its protocol object, behind a protected getter. */
+    private static Object protocol(Connection connection) throws ReflectiveOperationException {
+        Class<?> type = connection.getClass();
+        if (!type.getName().equals("org.mariadb.jdbc.MariaDbConnection")) return null;
+        Method getter = type.getDeclaredMethod("getProtocol");
+        getter.setAccessible(true);
+        return getter.invoke(connection);
+    }
+
+    /** Appends a JSON string (or null). */
+    private static void string(StringBuilder out, String value) {
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\t': out.append("\\t"); break;
+                default:
+                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    else out.append(c);
+            }
+        }
+        out.append('"');
+    }
+}

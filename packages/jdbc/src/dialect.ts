@@ -1,0 +1,93 @@
+// What the JDBC engine needs to know of the database behind a JDBC URL: a dialect. The generic JDBC part (session.ts,
+// connection.ts, driver.ts) runs statements through the Java helper; a dialect turns Prisma's SQL and arguments into
+// what that database's JDBC driver takes, reads its result columns into Prisma's types, and maps its errors. The
+// PostgreSQL and MySQL dialects share their SQL and error mapping with @prisma-pool/pg and @prisma-pool/mysql.
+import type { ConnectionLimit, ConnectionLoss, ServerConnectionList } from '@prisma-pool/core/engine'
+import type { ArgType, ColumnType, ConnectionInfo, Error as AdapterError, IsolationLevel, Provider } from '@prisma/driver-adapter-utils'
+
+/** One result column, as the JDBC driver describes it (ResultSetMetaData). */
+export interface JdbcColumn {
+  /** getColumnLabel */
+  readonly name: string
+  /** getColumnTypeName: the database's own name (`int4`, `BIGINT UNSIGNED`, `TEXT`). */
+  readonly typeName: string
+  /** getColumnType: a java.sql.Types constant. */
+  readonly jdbcType: number
+}
+
+/**
+ * How to read one result column: its Prisma type, and how a cell becomes Prisma's value. A cell arrives as the
+ * driver's getString() text, base64 of getBytes() for a binary JDBC type (BINARY, VARBINARY, LONGVARBINARY, BLOB), or
+ * null for SQL NULL; `read` is never called with null.
+ */
+export interface ColumnReader {
+  readonly type: ColumnType
+  read(cell: string): unknown
+}
+
+/** An SQLException, as the Java helper describes it. */
+export interface JdbcError {
+  /** The Java class of the exception (`org.postgresql.util.PSQLException`, `java.sql.SQLTimeoutException`). */
+  readonly className: string
+  readonly sqlState: string | undefined
+  /** getErrorCode(): the vendor's code (MySQL's errno), 0 when it has none. */
+  readonly vendorCode: number
+  /** getMessage(), first line. */
+  readonly message: string
+  /** The server's fields of the error, where the driver keeps them (PostgreSQL: detail, constraint, column, table …). */
+  readonly fields: Readonly<Record<string, string>>
+  /** The Java classes of the causes, outermost first (java.net.SocketException …): how a connection was lost. */
+  readonly causes: readonly string[]
+}
+
+/** A statement for the JDBC driver: SQL with `?` placeholders, and which of Prisma's arguments each `?` takes. */
+export interface Translated {
+  readonly sql: string
+  /** For each `?`, in order, the index of its argument; absent when they are the arguments in order. */
+  readonly argOrder?: readonly number[]
+}
+
+/** Runs a query on the connection the dialect serves (for its views of the server): rows as objects by column name. */
+export type RunQuery = (sql: string) => Promise<Record<string, unknown>[]>
+
+export interface JdbcDialect {
+  readonly provider: Provider
+  /** What the database is, for messages: 'PostgreSQL'. */
+  readonly name: string
+  /** The most bytes of the worker tag the server keeps (see EngineDriver.tagLength). */
+  readonly tagLength?: number
+  /** Levels `begin()` accepts (default: the SQL standard's four). */
+  readonly isolationLevels?: readonly IsolationLevel[]
+
+  /**
+   * Driver properties for a new connection: `defaults`, which the user's own properties override (PostgreSQL's
+   * binaryTransfer=false), and `fixed`, which they do not (the tag, where the server lists sessions; the connect
+   * timeout, a little longer than the pool's).
+   */
+  properties(context: { tag: string; connectTimeoutMs: number }): { defaults?: Record<string, string>; fixed?: Record<string, string> }
+  /** Prisma's SQL as the driver takes it (PostgreSQL's `$1` → `?`); absent, it is passed as it is. Cached per SQL text. */
+  translate?(sql: string): Translated
+  /**
+   * One argument as the Java helper binds it: a code (see JdbcSession.java: S string, I int, L long, D double,
+   * M decimal, B boolean, Y bytes as base64, O untyped) and its text; null for SQL NULL. Absent: the generic binding
+   * by Prisma's argument type (bind.ts).
+   */
+  bind?(arg: unknown, argType: ArgType | undefined): readonly [code: string, text: string] | null
+  /** How to read a result column; throws a DriverAdapterError (UnsupportedNativeDataType) for one Prisma cannot read. */
+  column(column: JdbcColumn): ColumnReader
+
+  /** Maps an error to Prisma's error kinds; undefined leaves it to the generic mapping (SQLSTATE class 08 …). */
+  convertError(error: JdbcError): AdapterError | undefined
+  /** Whether the error ends its connection; undefined: the generic rule (connection.ts). */
+  connectionLoss?(error: JdbcError): ConnectionLoss | undefined
+
+  /** What Prisma reads of the connection: the schema (from the URL's parameters), relation joins. */
+  connectionInfo(url: string, properties: Readonly<Record<string, string>>): ConnectionInfo
+  /** The statements of a migration script, where the driver runs one statement per call; absent: sent whole. */
+  splitScript?(script: string): string[]
+
+  /** The server's limits on this session's connections (the start-up budget check). */
+  connectionLimits?(run: RunQuery): Promise<ConnectionLimit[]>
+  /** Every client connection on the server (the live view). */
+  serverConnections?(run: RunQuery): Promise<ServerConnectionList>
+}

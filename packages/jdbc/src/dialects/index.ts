@@ -1,0 +1,39 @@
+// Which dialect serves a JDBC URL: by its subprotocol (jdbc:<subprotocol>:…), or by the provider option.
+import { PoolOptionError } from '@prisma-pool/core'
+import type { Provider } from '@prisma/driver-adapter-utils'
+import type { JdbcDialect } from '../dialect.js'
+import { mysqlDialect } from './mysql.js'
+import { postgresDialect } from './postgres.js'
+import { sqliteDialect } from './sqlite.js'
+import { sqlServerDialect } from './sqlserver.js'
+
+const BY_PROVIDER: Record<Provider, JdbcDialect> = {
+  postgres: postgresDialect,
+  mysql: mysqlDialect,
+  sqlite: sqliteDialect,
+  sqlserver: sqlServerDialect,
+}
+
+export const PROVIDERS = Object.keys(BY_PROVIDER) as Provider[]
+
+const BY_SUBPROTOCOL: Record<string, Provider> = {
+  postgresql: 'postgres',
+  pgsql: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  sqlite: 'sqlite',
+  sqlserver: 'sqlserver',
+}
+
+/** The dialect of `url`; `provider` says it where the URL does not (another driver of one of Prisma's databases). */
+export function dialectFor(url: string, provider: Provider | undefined): JdbcDialect {
+  if (provider) return BY_PROVIDER[provider]
+  const subprotocol = /^jdbc:([^:]+):/.exec(url)?.[1]?.toLowerCase() ?? ''
+  const found = BY_SUBPROTOCOL[subprotocol]
+  if (found) return BY_PROVIDER[found]
+  const known = Object.keys(BY_SUBPROTOCOL).map((name) => `jdbc:${name}`).join(', ')
+  throw new PoolOptionError(
+    `PrismaPoolJdbc does not know which Prisma provider jdbc:${subprotocol}: URLs are for (it knows ${known}). ` +
+      `If the database speaks one of Prisma's dialects, say which: provider: ${PROVIDERS.map((name) => `'${name}'`).join(' | ')}.`,
+  )
+}

@@ -1,0 +1,141 @@
+// PostgreSQL through pgjdbc: the values, errors and server views of @prisma-pool/pg (its dialect entry), so that both
+// routes give the same results. pgjdbc runs with binaryTransfer=false, so every cell is the server's own text, read by
+// the same parsers as node-postgres' text results.
+import {
+  CONNECTIONS_SQL,
+  columnType,
+  connectionListOf,
+  convertPgError,
+  LIMITS_SQL,
+  limitsOf,
+  oidOfTypeName,
+  parserOf,
+  pgConnectionLoss,
+  pgParameter,
+  type ConnectionRow,
+  type LimitsRow,
+} from '@prisma-pool/pg/dialect'
+import { ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils'
+import type { ColumnReader, JdbcDialect, JdbcError, Translated } from '../dialect.js'
+import { asBytes } from './generic.js'
+
+const readers = new Map<string, ColumnReader>()
+/** User types (enums, domains, extensions' types) come back by their own name: read as text, as node-postgres does. */
+const USER_TYPE: ColumnReader = { type: ColumnTypeEnum.Text, read: (cell) => cell }
+
+/** How a column of pg_type `typeName` reads (cached by name). */
+function column({ typeName, jdbcType }: { typeName: string; jdbcType: number }): ColumnReader {
+  let reader = readers.get(typeName)
+  if (reader) return reader
+  const oid = oidOfTypeName(typeName)
+  if (oid === undefined) return USER_TYPE
+  const type = columnType(oid)
+  if (type === undefined) throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: typeName })
+  // bytea arrives as the bytes themselves (base64), other types as PostgreSQL's text.
+  const parse = jdbcType === -2 ? asBytes : parserOf(oid)
+  reader = { type, read: parse }
+  readers.set(typeName, reader)
+  return reader
+}
+
+/**
+ * `$1` → `?` (pgjdbc's placeholder; a `$n` used twice takes its argument twice), and a `?` of the SQL itself (the
+ * jsonb operators `?`, `?|`, `?&`) → `??`, pgjdbc's escape for it. Quoted strings and identifiers, dollar-quoted
+ * bodies and comments are left as they are.
+ */
+export function translatePlaceholders(sql: string): Translated {
+  let out = ''
+  const order: number[] = []
+  let i = 0
+  let from = 0
+  const n = sql.length
+  while (i < n) {
+    const c = sql[i]!
+    if (c === "'" || c === '"') {
+      // E'…' strings escape with backslashes; others double the quote.
+      const backslashes = c === "'" && i > 0 && (sql[i - 1] === 'E' || sql[i - 1] === 'e') && !/\w/.test(sql[i - 2] ?? '')
+      i++
+      while (i < n) {
+        if (backslashes && sql[i] === '\\') i += 2
+        else if (sql[i] === c) {
+          if (sql[i + 1] === c) i += 2
+          else break
+        } else i++
+      }
+      i++
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i)
+      i = end < 0 ? n : end
+    } else if (c === '/' && sql[i + 1] === '*') {
+      let depth = 1
+      i += 2
+      while (i < n && depth > 0) {
+        if (sql[i] === '/' && sql[i + 1] === '*') (depth++, (i += 2))
+        else if (sql[i] === '*' && sql[i + 1] === '/') (depth--, (i += 2))
+        else i++
+      }
+    } else if (c === '$') {
+      const param = /^\$(\d+)/.exec(sql.slice(i, i + 12))
+      const tag = param ? null : /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))
+      if (param && !/[\w$]/.test(sql[i - 1] ?? '')) {
+        out += `${sql.slice(from, i)}?`
+        order.push(Number(param[1]) - 1)
+        i += param[0].length
+        from = i
+      } else if (tag && !/[\w$]/.test(sql[i - 1] ?? '')) {
+        const end = sql.indexOf(tag[0], i + tag[0].length)
+        i = end < 0 ? n : end + tag[0].length
+      } else i++
+    } else if (c === '?') {
+      out += `${sql.slice(from, i)}??`
+      i++
+      from = i
+    } else i++
+  }
+  out += sql.slice(from)
+  const inOrder = order.every((arg, index) => arg === index)
+  return inOrder ? { sql: out } : { sql: out, argOrder: order }
+}
+
+/** pgjdbc's exception, in node-postgres' shape (code, severity, detail, constraint …) for @prisma-pool/pg's mapping. */
+function asServerError(error: JdbcError): Record<string, string> | undefined {
+  const { fields, sqlState } = error
+  if (!sqlState || !fields.severity) return undefined
+  return { ...fields, code: sqlState, message: fields.message ?? error.message }
+}
+
+/** The `currentSchema` of the URL or the properties: Prisma's schema for the connection. */
+function currentSchema(url: string, properties: Readonly<Record<string, string>>): string | undefined {
+  const query = /\?(.*)$/s.exec(url)?.[1]
+  const fromUrl = query ? new URLSearchParams(query).get('currentSchema') : null
+  return (properties.currentSchema ?? fromUrl ?? undefined)?.split(',')[0]
+}
+
+export const postgresDialect: JdbcDialect = {
+  provider: 'postgres',
+  name: 'PostgreSQL',
+  tagLength: 63,
+  properties: ({ tag, connectTimeoutMs }) => ({
+    // Text results (parsed as node-postgres' are); statements prepared on the server from their first use.
+    defaults: { binaryTransfer: 'false', prepareThreshold: '1' },
+    fixed: { ApplicationName: tag, loginTimeout: String(Math.ceil(connectTimeoutMs / 1000) + 1), connectTimeout: String(Math.ceil(connectTimeoutMs / 1000) + 1) },
+  }),
+  translate: translatePlaceholders,
+  bind(arg, argType) {
+    const value = pgParameter(arg, argType)
+    if (value === null) return null
+    return typeof value === 'string' ? ['O', value] : ['Y', value.toString('base64')]
+  },
+  column,
+  convertError(error) {
+    const server = asServerError(error)
+    return server ? convertPgError(server) : undefined
+  },
+  connectionLoss(error) {
+    const server = asServerError(error)
+    return server ? pgConnectionLoss(server) : undefined
+  },
+  connectionInfo: (url, properties) => ({ schemaName: currentSchema(url, properties), supportsRelationJoins: true }),
+  connectionLimits: async (run) => limitsOf((await run(LIMITS_SQL))[0] as LimitsRow | undefined),
+  serverConnections: async (run) => connectionListOf((await run(CONNECTIONS_SQL)) as unknown as ConnectionRow[]),
+}
