@@ -4,14 +4,22 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
-import { PrismaPoolPg } from '@prisma-pool/pg'
+import { PrismaPoolPg, type PrismaPoolPgOptions } from '@prisma-pool/pg'
 import { PrismaClient } from '../../packages/pg/test/generated/prisma/client.js'
 import type { CounterRow } from '../fault-load.js'
 import { PgBouncerServer } from '../servers/pgbouncer.js'
+import { onJdbcRoute } from '../jdbc/classpath.js'
+import { jdbcFromPgOptions } from '../jdbc/pg.js'
 import { testServer } from '../servers/index.js'
 import { until } from '../until.js'
 import { onOwnSession, type EngineFixture, type SqlSession, type TestDatabase } from './fixture.js'
 import { ENGINES } from './index.js'
+
+/**
+ * Our PostgreSQL adapter: PrismaPoolPg, or PrismaPoolJdbc on jdbc:postgresql with the same settings when the test
+ * file runs on the JDBC route (packages/jdbc/test/postgres).
+ */
+export const ourPgAdapter = (options: PrismaPoolPgOptions) => (onJdbcRoute() ? jdbcFromPgOptions(options) : new PrismaPoolPg(options))
 
 const SCHEMA_SQL = readFileSync(new URL('../../packages/pg/test/schema.sql', import.meta.url), 'utf8')
 
@@ -93,7 +101,7 @@ export const pgFixture: EngineFixture = {
   },
   createTables: async (server) => void (await sql(server, SCHEMA_SQL)),
 
-  adapter: (url, pool) => new PrismaPoolPg({ connectionString: url, pool }),
+  adapter: (url, pool) => ourPgAdapter({ connectionString: url, ...(pool ? { pool } : {}) }),
   official: {
     adapter(url, { max, applicationName }) {
       const { server, schema } = splitSchema(url)

@@ -1,9 +1,9 @@
 // One JDBC connection as the pool holds it: statements go through the Java helper in one crossing each, their
 // results come back as one JSON text and are read into Prisma's types by the dialect.
 import type { ConnectionLimit, EngineConnection, ServerConnectionList } from '@prisma-pool/core/engine'
-import type { IsolationLevel, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils'
+import { DriverAdapterError, type IsolationLevel, type SqlQuery, type SqlResultSet } from '@prisma/driver-adapter-utils'
 import { encodeArgs } from './bind.js'
-import type { ColumnReader, JdbcDialect, Translated } from './dialect.js'
+import type { ColumnReader, JdbcColumn, JdbcDialect, Translated } from './dialect.js'
 import type { NodeJava } from './jvm.js'
 import { call, parseRun, sessionIdOf, type JavaSession, type RunResult } from './session.js'
 
@@ -82,7 +82,8 @@ export class JdbcConnection implements EngineConnection {
 
   async query(query: SqlQuery): Promise<SqlResultSet> {
     const result = await this.#run(query, this.#generatedKeys)
-    const readers: ColumnReader[] = result.columns.map((column) => this.#dialect.column(column))
+    const readers: ColumnReader[] = []
+    for (const column of result.columns) readers.push(await this.#reader(column))
     const width = readers.length
     const rows: unknown[][] = []
     const { cells } = result
@@ -97,6 +98,17 @@ export class JdbcConnection implements EngineConnection {
     const set: SqlResultSet = { columnNames: result.columns.map((column) => column.name), columnTypes: readers.map((reader) => reader.type), rows }
     if (result.generatedKey !== null) set.lastInsertId = result.generatedKey
     return set
+  }
+
+  /** The dialect's reader of a column; an unsupported type is named (the dialect may have to ask the server). */
+  async #reader(column: JdbcColumn): Promise<ColumnReader> {
+    try {
+      return this.#dialect.column(column)
+    } catch (error) {
+      const typeName = this.#dialect.typeName
+      if (!(error instanceof DriverAdapterError) || error.cause.kind !== 'UnsupportedNativeDataType' || !typeName) throw error
+      throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: await typeName(column, (sql) => this.#rows(sql)) })
+    }
   }
 
   async execute(query: SqlQuery): Promise<number> {

@@ -13,6 +13,8 @@ export interface JdbcColumn {
   readonly typeName: string
   /** getColumnType: a java.sql.Types constant. */
   readonly jdbcType: number
+  /** The database's own id of the type, where the driver keeps one (PostgreSQL's OID; typeName is '' then), else -1. */
+  readonly typeId: number
 }
 
 /**
@@ -75,6 +77,8 @@ export interface JdbcDialect {
   bind?(arg: unknown, argType: ArgType | undefined): readonly [code: string, text: string] | null
   /** How to read a result column; throws a DriverAdapterError (UnsupportedNativeDataType) for one Prisma cannot read. */
   column(column: JdbcColumn): ColumnReader
+  /** The name of a column's type for an UnsupportedNativeDataType error, where `column` could not tell it (PostgreSQL's OID alone). */
+  typeName?(column: JdbcColumn, run: RunQuery): Promise<string>
 
   /** Maps an error to Prisma's error kinds; undefined leaves it to the generic mapping (SQLSTATE class 08 …). */
   convertError(error: JdbcError): AdapterError | undefined

@@ -79,7 +79,7 @@ export function sessionIdOf(session: JavaSession): number | undefined {
 
 /** What `run` returns (see JdbcSession.run): the columns, the cells row after row, and what the statement did. */
 export interface RunResult {
-  columns: { name: string; typeName: string; jdbcType: number }[]
+  columns: { name: string; typeName: string; jdbcType: number; typeId: number }[]
   /** Every cell, row after row (columns.length per row). */
   cells: (string | null)[]
   updateCount: number
@@ -93,12 +93,13 @@ export function parseRun(text: string): RunResult {
   const count = values[0] as number
   const columns: RunResult['columns'] = []
   for (let i = 0; i < count; i++) {
-    columns.push({ name: values[1 + i * 3] as string, typeName: values[2 + i * 3] as string, jdbcType: values[3 + i * 3] as number })
+    const at = 1 + i * 4
+    columns.push({ name: values[at] as string, typeName: values[at + 1] as string, jdbcType: values[at + 2] as number, typeId: values[at + 3] as number })
   }
   const end = values.length - 3
   return {
     columns,
-    cells: values.slice(1 + count * 3, end) as (string | null)[],
+    cells: values.slice(1 + count * 4, end) as (string | null)[],
     updateCount: values[end] as number,
     generatedKey: values[end + 1] as string | null,
     state: values[end + 2] as number,

@@ -43,14 +43,6 @@ export function columnType(oid: number): ColumnType | undefined {
   return COLUMN_TYPES.get(oid) ?? (oid >= FIRST_USER_OID ? C.Text : undefined)
 }
 
-/**
- * The OID of a built-in type by its pg_type name (`int4`, `_timestamptz`), for drivers that report names (JDBC's
- * getColumnTypeName); undefined for any other name: a user's type (an enum, a domain) or one Prisma does not read.
- */
-export function oidOfTypeName(name: string): number | undefined {
-  return Object.hasOwn(OID, name) ? OID[name as keyof typeof OID] : undefined
-}
-
 /** The name of a built-in type, for `UnsupportedNativeDataType` errors. */
 export async function typeName(client: pg.Client, oid: number): Promise<string> {
   const result = await client.query<{ typname: string }>('SELECT typname FROM pg_type WHERE oid = $1', [oid])

@@ -1,3 +1,4 @@
+/// <reference path="./pg-utils.d.ts" />
 // @prisma-pool/pg/dialect: what PostgreSQL is, apart from the pg driver: how its values read and write, what its
 // errors mean, and the SQL of its connection limits and live view. @prisma-pool/jdbc's PostgreSQL route uses it, so
 // that both drivers give the same results, errors and views.
@@ -5,7 +6,7 @@ import type { ArgType } from '@prisma/driver-adapter-utils'
 import { prepareValue } from 'pg/lib/utils.js'
 import { toPgValue } from './conversion.js'
 
-export { columnType, oidOfTypeName, parserOf } from './conversion.js'
+export { columnType, parserOf } from './conversion.js'
 
 /**
  * A Prisma argument as this adapter sends it to PostgreSQL: text of an unspecified type, which the server reads as

@@ -1,7 +1,8 @@
 // Shared set-up of the Prisma-Client-level tests: one client on PrismaPoolPg and one on the official
 // PrismaPg, each on a fresh schema of its own so that autoincrement ids line up. The helpers that compare
 // what the two return are shared by every engine (test-support/compare.ts).
-import { PrismaPoolPg, type PrismaPoolPgOptions } from '@prisma-pool/pg'
+import { ourPgAdapter } from '../../../test-support/engines/pg.js'
+import type { PrismaPoolPgOptions } from '@prisma-pool/pg'
 import { PrismaPg } from '@prisma/adapter-pg'
 import type pg from 'pg'
 import type { ClientPair } from '../../../test-support/compare.js'
@@ -28,7 +29,7 @@ export async function openPair(
   officialConfig: Omit<pg.PoolConfig, 'connectionString'> = {},
 ): Promise<Pair> {
   const [oursSchema, officialSchema] = await Promise.all([createTestSchema(`${prefix}_ours`), createTestSchema(`${prefix}_off`)])
-  const ours = new PrismaClient({ adapter: new PrismaPoolPg({ connectionString: PG_URL, schema: oursSchema.name, ...options }) })
+  const ours = new PrismaClient({ adapter: ourPgAdapter({ connectionString: PG_URL, schema: oursSchema.name, ...options }) })
   // A small pool: test files run in parallel against one server.
   const official = new PrismaClient({ adapter: new PrismaPg({ connectionString: PG_URL, max: 3, ...officialConfig }, { schema: officialSchema.name }) })
   return {

@@ -1,5 +1,5 @@
 // Big queries and many concurrent ones through the client.
-import { PrismaPoolPg } from '@prisma-pool/pg'
+import { ourPgAdapter } from '../../../test-support/engines/pg.js'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { both, expectSame, knownError, openPair, type Pair } from './compare.js'
 import { PrismaClient } from './generated/prisma/client.js'
@@ -41,7 +41,7 @@ test('a list too long to split (orderBy, count) is refused with P2029, as with t
 test('100 concurrent queries on a pool of size 2 with maxOverflow 1 all succeed, on at most 3 connections', async () => {
   const applicationName = uniqueName('pp_large')
   const prisma = new PrismaClient({
-    adapter: new PrismaPoolPg({ connectionString: PG_URL, schema: pair.oursSchema.name, application_name: applicationName, pool: { size: 2, maxOverflow: 1 } }),
+    adapter: ourPgAdapter({ connectionString: PG_URL, schema: pair.oursSchema.name, application_name: applicationName, pool: { size: 2, maxOverflow: 1 } }),
   })
   try {
     const results = await Promise.all(

@@ -1,11 +1,10 @@
 // Transactions through the client on PostgreSQL: the scenarios every engine runs (test-support/engines/transactions.ts),
 // with the level a transaction runs at read from SHOW transaction_isolation; and what PostgreSQL's serializable snapshot
 // isolation and lock waits add.
-import { PrismaPoolPg } from '@prisma-pool/pg'
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { sideNames } from '../../../test-support/engines/clients.js'
-import { pgFixture } from '../../../test-support/engines/pg.js'
+import { ourPgAdapter, pgFixture } from '../../../test-support/engines/pg.js'
 import { barrier, expectNoOpenTransaction, registerTransactionScenarios } from '../../../test-support/engines/transactions.js'
 import { override } from '../../../test-support/override.js'
 import { knownError } from './compare.js'
@@ -92,7 +91,7 @@ test('a transaction that times out while a statement waits for a lock is rolled 
   const rollbackCalled = new Promise<void>((resolve) => (signalRollback = resolve))
   const { db } = clients().side('ours')
   // Our sessions look for deadlocks only after 10 s, so that the other session below is the one that does.
-  const factory = new PrismaPoolPg({ connectionString: db.url, options: '-c deadlock_timeout=10s', pool: { size: 1, maxOverflow: 0 } })
+  const factory = ourPgAdapter({ connectionString: db.url, options: '-c deadlock_timeout=10s', pool: { size: 1, maxOverflow: 0 } })
   const observed = override(factory, {
     connect: async () => {
       const adapter = await factory.connect()

@@ -1,6 +1,7 @@
 // Every scalar and native type of model AllTypes, written and read through the generated client:
 // ours must return exactly what the official @prisma/adapter-pg returns, and exactly what was written.
-import { PrismaPoolPg } from '@prisma-pool/pg'
+import { ourPgAdapter } from '../../../test-support/engines/pg.js'
+import { onJdbcRoute } from '../../../test-support/jdbc/classpath.js'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { both, canonical, expectSame, openPair, type Pair } from './compare.js'
@@ -310,10 +311,12 @@ function zonedRow(name: string) {
 
 describe.each(['Asia/Kolkata', 'America/New_York'])('DateTime in a session with TimeZone=%s', (zone) => {
   let zoned: PrismaClient
-  beforeAll(() => {
+  beforeAll(async () => {
     zoned = new PrismaClient({
-      adapter: new PrismaPoolPg({ connectionString: PG_URL, schema: pair.oursSchema.name, options: `-c TimeZone=${zone}`, pool: { size: 1, maxOverflow: 0 } }),
+      adapter: ourPgAdapter({ connectionString: PG_URL, schema: pair.oursSchema.name, options: `-c TimeZone=${zone}`, pool: { size: 1, maxOverflow: 0 } }),
     })
+    // pgjdbc logs in with the JVM's zone (UTC), over the options' -c TimeZone: the one session is set to the zone.
+    if (onJdbcRoute()) await zoned.$executeRawUnsafe(`SET TimeZone = '${zone}'`)
   })
   afterAll(async () => {
     await zoned?.$disconnect()

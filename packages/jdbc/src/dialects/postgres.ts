@@ -1,6 +1,6 @@
 // PostgreSQL through pgjdbc: the values, errors and server views of @prisma-pool/pg (its dialect entry), so that both
 // routes give the same results. pgjdbc runs with binaryTransfer=false, so every cell is the server's own text, read by
-// the same parsers as node-postgres' text results.
+// the same parsers as node-postgres' text results, chosen by the column's type OID (which the Java helper reads).
 import {
   CONNECTIONS_SQL,
   columnType,
@@ -8,33 +8,27 @@ import {
   convertPgError,
   LIMITS_SQL,
   limitsOf,
-  oidOfTypeName,
   parserOf,
   pgConnectionLoss,
   pgParameter,
   type ConnectionRow,
   type LimitsRow,
 } from '@prisma-pool/pg/dialect'
-import { ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils'
-import type { ColumnReader, JdbcDialect, JdbcError, Translated } from '../dialect.js'
-import { asBytes } from './generic.js'
+import { DriverAdapterError } from '@prisma/driver-adapter-utils'
+import type { ColumnReader, JdbcColumn, JdbcDialect, JdbcError, Translated } from '../dialect.js'
+import { asBytes, T } from './generic.js'
 
-const readers = new Map<string, ColumnReader>()
-/** User types (enums, domains, extensions' types) come back by their own name: read as text, as node-postgres does. */
-const USER_TYPE: ColumnReader = { type: ColumnTypeEnum.Text, read: (cell) => cell }
+const readers = new Map<number, ColumnReader>()
 
-/** How a column of pg_type `typeName` reads (cached by name). */
-function column({ typeName, jdbcType }: { typeName: string; jdbcType: number }): ColumnReader {
-  let reader = readers.get(typeName)
+/** How a column of type `typeId` (its OID) reads, as node-postgres' text results do (cached by OID). */
+function column({ typeId, jdbcType }: JdbcColumn): ColumnReader {
+  let reader = readers.get(typeId)
   if (reader) return reader
-  const oid = oidOfTypeName(typeName)
-  if (oid === undefined) return USER_TYPE
-  const type = columnType(oid)
-  if (type === undefined) throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: typeName })
+  const type = columnType(typeId)
+  if (type === undefined) throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: `oid ${typeId}` })
   // bytea arrives as the bytes themselves (base64), other types as PostgreSQL's text.
-  const parse = jdbcType === -2 ? asBytes : parserOf(oid)
-  reader = { type, read: parse }
-  readers.set(typeName, reader)
+  reader = { type, read: jdbcType === T.BINARY ? asBytes : parserOf(typeId) }
+  readers.set(typeId, reader)
   return reader
 }
 
@@ -127,6 +121,7 @@ export const postgresDialect: JdbcDialect = {
     return typeof value === 'string' ? ['O', value] : ['Y', value.toString('base64')]
   },
   column,
+  typeName: async ({ typeId }, run) => String((await run(`SELECT typname FROM pg_type WHERE oid = ${Number(typeId)}`))[0]?.typname ?? `oid ${typeId}`),
   convertError(error) {
     const server = asServerError(error)
     return server ? convertPgError(server) : undefined

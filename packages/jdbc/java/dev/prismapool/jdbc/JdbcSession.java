@@ -69,9 +69,10 @@ public final class JdbcSession {
     }
 
     /**
-     * Runs a statement: `[columnCount, name, typeName, jdbcType, …, cell, cell, …, updateCount, generatedKey, state]` as
+     * Runs a statement: `[columnCount, name, typeName, jdbcType, typeId, …, cell, cell, …, updateCount, generatedKey, state]` as
      * JSON. Cells are getString() text, or base64 of getBytes() for binary columns; updateCount is -1 for a query;
-     * generatedKey (asked for with `generatedKeys`) is the first generated key's text, or null.
+     * generatedKey (asked for with `generatedKeys`) is the first generated key's text, or null. typeId is the
+     * database's own id of the column's type where the driver keeps one (PostgreSQL's OID; then typeName is ""), else -1.
      */
     public String run(String sql, String args, boolean generatedKeys) throws SQLException {
         try (PreparedStatement statement = prepare(sql, args, generatedKeys)) {
@@ -87,8 +88,10 @@ public final class JdbcSession {
                         int type = meta.getColumnType(i);
                         binary[i] = type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
                         string(out.append(','), meta.getColumnLabel(i));
-                        string(out.append(','), meta.getColumnTypeName(i));
-                        out.append(',').append(type);
+                        int typeId = typeId(meta, i);
+                        // pgjdbc's getColumnTypeName may query the server (for serial columns): its OID says it all.
+                        string(out.append(','), typeId < 0 ? meta.getColumnTypeName(i) : "");
+                        out.append(',').append(type).append(',').append(typeId);
                     }
                     while (rows.next()) {
                         for (int i = 1; i <= columns; i++) {
@@ -314,6 +317,25 @@ public final class JdbcSession {
                 default: throw new SQLException("prisma-pool: unknown argument code " + code);
             }
             index++;
+        }
+    }
+
+    /** PostgreSQL's result metadata keeps each column's type OID in a Field behind a protected getter. */
+    private static Method pgField;
+    private static Method pgOid;
+
+    private static int typeId(ResultSetMetaData meta, int column) {
+        if (!meta.getClass().getName().equals("org.postgresql.jdbc.PgResultSetMetaData")) return -1;
+        try {
+            if (pgField == null) {
+                Method field = meta.getClass().getDeclaredMethod("getField", int.class);
+                field.setAccessible(true);
+                pgOid = field.getReturnType().getMethod("getOID");
+                pgField = field;
+            }
+            return (Integer) pgOid.invoke(pgField.invoke(meta, column));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
         }
     }
 
