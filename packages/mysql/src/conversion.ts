@@ -1,5 +1,7 @@
-import { ColumnTypeEnum, DriverAdapterError, type ArgType, type ColumnType } from '@prisma/driver-adapter-utils'
+import { ColumnTypeEnum, type ArgType, type ColumnType } from '@prisma/driver-adapter-utils'
 import mysql, { type FieldPacket } from 'mysql2'
+import { positionsInSql } from './sql-text.js'
+import { INT64_MAX, invalid, isDecimalText, isExactDecimal, isInt32, mysqlArgument, readMySqlDate, readMySqlDateTime } from './values.js'
 
 /** Column type codes of the MySQL protocol, and their names (`T[0xff]` is 'GEOMETRY'). */
 const T = mysql.Types
@@ -70,36 +72,14 @@ export function typeName(field: Field): string {
   return (T as unknown as Record<number, string | undefined>)[field.columnType] ?? `type ${field.columnType}`
 }
 
-/** `YYYY-MM-DD…` with a zero month or day (MySQL's zero dates): refused, with Prisma 6's message. */
-function checkDate(value: string, field: Field): void {
-  if (value.slice(5, 7) === '00' || value.slice(8, 10) === '00') {
-    throw new DriverAdapterError({
-      kind: 'ValueOutOfRange',
-      cause: `The column \`${field.name}\` contained an invalid datetime value with either day or month set to zero.`,
-    })
-  }
-}
-
-/** `YYYY-MM-DD HH:MM:SS[.ffffff]`, as the session (in UTC) prints it, to ISO 8601 with the UTC offset. */
-function readDateTime(value: string, field: Field): string {
-  checkDate(value, field)
-  const time = value.length > 10 ? value.slice(11) : '00:00:00'
-  return `${value.slice(0, 10)}T${time}+00:00`
-}
-
-function readDate(value: string, field: Field): string {
-  checkDate(value, field)
-  return value
-}
-
-type Reader = (value: string, field: Field) => unknown
+type Reader = (value: string, column: string) => unknown
 
 /** The columns whose values mysql2 does not already give in Prisma's encoding. */
 function readers(types: ColumnType[]): [number, Reader][] {
   const result: [number, Reader][] = []
   types.forEach((type, i) => {
-    if (type === C.DateTime) result.push([i, readDateTime])
-    else if (type === C.Date) result.push([i, readDate])
+    if (type === C.DateTime) result.push([i, readMySqlDateTime])
+    else if (type === C.Date) result.push([i, readMySqlDate])
   })
   return result
 }
@@ -111,7 +91,7 @@ export function convertRows(rows: unknown[][], fields: Field[], types: ColumnTyp
   for (const row of rows) {
     for (const [i, read] of columns) {
       const value = row[i]
-      if (typeof value === 'string') row[i] = read(value, fields[i]!)
+      if (typeof value === 'string') row[i] = read(value, fields[i]!.name)
     }
   }
   return rows
@@ -125,76 +105,6 @@ export function geometryAsBytes(field: { type: string; buffer(): Buffer | null }
   return field.type === 'GEOMETRY' ? field.buffer() : next()
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0')
-
-/** A Date in UTC as MySQL reads it: `YYYY-MM-DD`, `HH:MM:SS.fff` or both. */
-function formatDate(date: Date, dbType: string | undefined): string {
-  if (Number.isNaN(date.getTime())) {
-    throw new DriverAdapterError({ kind: 'InvalidInputValue', message: 'invalid DateTime value (Invalid Date)' })
-  }
-  const day = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
-  const ms = date.getUTCMilliseconds()
-  const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${ms ? `.${pad(ms, 3)}` : ''}`
-  switch (dbType?.toUpperCase()) {
-    case 'DATE':
-      return day
-    case 'TIME':
-      return time
-    default:
-      return `${day} ${time}`
-  }
-}
-
-const INTEGER = /^[+-]?\d+$/
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-/** A decimal MySQL's DECIMAL type holds exactly: no exponent, at most 65 digits. */
-const isExactDecimal = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(v) && v.replace(/\D/g, '').length <= 65
-const isInt32 = (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31
-const INT64_MIN = -(2n ** 63n)
-const INT64_MAX = 2n ** 63n - 1n
-const UINT64_MAX = 2n ** 64n - 1n
-
-function invalid(message: string): never {
-  throw new DriverAdapterError({ kind: 'InvalidInputValue', message })
-}
-
-/** An integer argument (BigInt arrives as a string) as a BigInt, within what MySQL's integers hold. */
-function toBigInt(value: unknown): bigint {
-  const n =
-    typeof value === 'bigint'
-      ? value
-      : (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && INTEGER.test(value))
-        ? BigInt(value)
-        : invalid(`expected an integer, got ${JSON.stringify(String(value))}`)
-  if (n < INT64_MIN || n > UINT64_MAX) invalid(`${n} is outside the range of MySQL's BIGINT and BIGINT UNSIGNED`)
-  return n
-}
-
-/** The value in the form both protocols start from: scalars, strings, Buffers; Prisma's encodings undone. */
-function normalize(value: unknown, type: ArgType | undefined): unknown {
-  if (value === null || value === undefined) return null
-  switch (type?.scalarType) {
-    case 'bigint':
-      return toBigInt(value)
-    case 'int':
-      return typeof value === 'number' && !Number.isSafeInteger(value) ? value : toBigInt(value)
-    case 'float':
-      return value
-    case 'decimal':
-      // Prisma sends Float fields as decimals too, marked with their column type.
-      return /^(FLOAT|DOUBLE|REAL)/i.test(type.dbType ?? '') ? Number(value) : value
-    case 'datetime':
-      return formatDate(value instanceof Date ? value : new Date(value as string), type.dbType)
-    case 'bytes':
-      if (typeof value === 'string') return Buffer.from(value, 'base64')
-      break
-  }
-  if (value instanceof Date) return formatDate(value, type?.dbType)
-  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
-  return value
-}
-
 const Typed = mysql.TypedParameter as unknown as {
   LONG(value: number): unknown
   LONGLONG: ((value: bigint) => unknown) & { unsigned(value: bigint): unknown }
@@ -203,7 +113,7 @@ const Typed = mysql.TypedParameter as unknown as {
 
 /** An argument for the binary protocol: integers and decimals typed, so that the server computes with them exactly. */
 export function toBinaryArg(value: unknown, type: ArgType | undefined): unknown {
-  const v = normalize(value, type)
+  const v = mysqlArgument(value, type)
   if (typeof v === 'bigint') return v > INT64_MAX ? Typed.LONGLONG.unsigned(v) : Typed.LONGLONG(v)
   // A JS number goes as a DOUBLE (mysql2's default), one that fits an INT as an INT: the types the official adapter's
   // driver sends, so that `${2} * 3` is a BIGINT and `${2} / 4` a DECIMAL there too.
@@ -239,14 +149,14 @@ function numberLiteral(v: number): string {
 
 /** An argument as an SQL literal, for the text protocol. */
 export function toLiteral(value: unknown, type: ArgType | undefined, noBackslashEscapes: boolean): string {
-  const v = normalize(value, type)
+  const v = mysqlArgument(value, type)
   if (v === null) return 'NULL'
   if (typeof v === 'bigint') return v.toString()
   if (typeof v === 'number') return numberLiteral(v)
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
   if (Buffer.isBuffer(v)) return `X'${v.toString('hex')}'`
   // An unquoted decimal literal is exact; in arithmetic a quoted one would become a DOUBLE.
-  if (type?.scalarType === 'decimal' && typeof v === 'string' && DECIMAL.test(v)) return v
+  if (type?.scalarType === 'decimal' && typeof v === 'string' && isDecimalText(v)) return v
   if (typeof v === 'string') return quoteString(v, noBackslashEscapes)
   return quoteString(JSON.stringify(v), noBackslashEscapes)
 }
@@ -256,26 +166,14 @@ export function toLiteral(value: unknown, type: ArgType | undefined, noBackslash
  * and comments (`SELECT '?', ?` has one placeholder).
  */
 export function inlineArgs(sql: string, literals: string[], noBackslashEscapes: boolean): string {
+  const placeholders = positionsInSql(sql, '?', noBackslashEscapes)
+  if (placeholders.length > literals.length) invalid(`the query has more placeholders than the ${literals.length} values given`)
+  if (placeholders.length !== literals.length) invalid(`the query has ${placeholders.length} placeholders for ${literals.length} values`)
   let out = ''
   let from = 0
-  let next = 0
-  const n = sql.length
-  for (let i = 0; i < n; i++) {
-    const c = sql[i]
-    if (c === '?') {
-      if (next >= literals.length) invalid(`the query has more placeholders than the ${literals.length} values given`)
-      out += sql.slice(from, i) + literals[next++]
-      from = i + 1
-    } else if (c === "'" || c === '"' || c === '`') {
-      for (i++; i < n && sql[i] !== c; i++) if (sql[i] === '\\' && c !== '`' && !noBackslashEscapes) i++
-    } else if (c === '#' || (c === '-' && sql[i + 1] === '-' && /[\s]/.test(sql[i + 2] ?? ' '))) {
-      while (i < n && sql[i] !== '\n') i++
-    } else if (c === '/' && sql[i + 1] === '*' && !/^[!+]|^M!/.test(sql.slice(i + 2, i + 4))) {
-      // A comment, unless executable (`/*! … */`, MariaDB's `/*M! … */`) or a hint (`/*+ … */`): those are SQL.
-      const end = sql.indexOf('*/', i + 2)
-      i = end === -1 ? n : end + 1
-    }
-  }
-  if (next !== literals.length) invalid(`the query has ${next} placeholders for ${literals.length} values`)
+  placeholders.forEach((at, i) => {
+    out += sql.slice(from, at) + literals[i]
+    from = at + 1
+  })
   return out + sql.slice(from)
 }

@@ -3,12 +3,10 @@ import {
   type EngineConnection,
   type EngineContext,
   type EngineDriver,
-  type ServerConnection,
   type ServerConnectionList,
   type SessionState,
   type ShadowDatabase,
 } from '@prisma-pool/core/engine'
-import { parseTag } from '@prisma-pool/core'
 import {
   DriverAdapterError,
   type ColumnType,
@@ -21,6 +19,7 @@ import mysql, { type ResultSetHeader } from 'mysql2'
 import { columnType, convertRows, geometryAsBytes, inlineArgs, quoteString, toBinaryArg, toLiteral, typeName, type Field } from './conversion.js'
 import { ConnectionGivenUpError, convertMySqlError, mySqlConnectionLoss, SideConnectionError } from './errors.js'
 import type { ResolvedMySqlOptions } from './options.js'
+import { readConnectionLimits, readServerConnections, tagAttributes } from './server-views.js'
 
 export const ADAPTER_NAME = '@prisma-pool/mysql'
 
@@ -31,9 +30,6 @@ const STATUS_NO_BACKSLASH_ESCAPES = 0x0200
 
 /** ER_UNSUPPORTED_PS: the statement cannot be prepared (MySQL 8: CREATE TRIGGER, CREATE PROCEDURE …). */
 const NOT_PREPARABLE = 1295
-
-/** ER_SPECIFIC_ACCESS_DENIED_ERROR: a privilege is missing (PROCESS, for information_schema.INNODB_TRX). */
-const ACCESS_DENIED = 1227
 
 /** How long a polite COM_QUIT may take before the socket is simply destroyed. */
 const QUIT_TIMEOUT_MS = 1000
@@ -87,36 +83,13 @@ function run(conn: mysql.Connection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) => conn.query(sql, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result))))
 }
 
-/** A server's refusal of one statement (a missing privilege, an unknown table): the connection stays usable. */
-const isStatementError = (error: unknown): error is Error & { errno: number } =>
-  error instanceof Error && typeof (error as { errno?: unknown }).errno === 'number' && (error as { fatal?: unknown }).fatal !== true
-
-/** CURRENT_USER() (`app@%`) as it is written in GRANT statements: `'app'@'%'`. */
-function accountName(currentUser: unknown): string {
-  const text = String(currentUser)
-  const at = text.lastIndexOf('@')
-  return at === -1 ? `'${text}'` : `'${text.slice(0, at)}'@'${text.slice(at + 1)}'`
-}
-
 /**
- * The server's client connections. Replication and event-scheduler threads are left out: they are the
- * server's own, and no pool can give them back. `in_trx`: an open InnoDB transaction (PROCESS privilege needed).
+ * A server's refusal of one statement (a missing privilege, an unknown table), after which the connection stays usable:
+ * its errno; undefined for any other error.
  */
-const PROCESSLIST = (withTransactions: boolean) =>
-  `SELECT p.ID, p.USER, p.DB, p.COMMAND, ${withTransactions ? 't.trx_mysql_thread_id IS NOT NULL' : '0'} AS in_trx ` +
-  'FROM information_schema.PROCESSLIST p ' +
-  (withTransactions ? 'LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID ' : '') +
-  "WHERE p.COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Slave_IO', 'Slave_SQL', 'Slave_worker') " +
-  "AND p.USER NOT IN ('system user', 'event_scheduler')"
-
-/** The attributes the adapter sends, of every connection or (`session_account_connect_attrs`) of this account's. */
-const ATTRIBUTES = (table: 'session_connect_attrs' | 'session_account_connect_attrs') =>
-  `SELECT PROCESSLIST_ID, ATTR_NAME, ATTR_VALUE FROM performance_schema.${table} WHERE ATTR_NAME IN ('prisma_pool', 'program_name')`
-
-/** PROCESSLIST's COMMAND in the words of `ServerConnection.state`. */
-function connectionState(command: string, inTransaction: boolean): string {
-  if (command === 'Sleep') return inTransaction ? 'idle in transaction' : 'idle'
-  return command === 'Query' || command === 'Execute' ? 'active' : command
+const statementRefusal = (error: unknown): number | undefined => {
+  const { errno, fatal } = error instanceof Error ? (error as { errno?: unknown; fatal?: unknown }) : {}
+  return typeof errno === 'number' && fatal !== true ? errno : undefined
 }
 
 /** Whether relation joins (LATERAL) work: MySQL from 8.0.14; no MariaDB has them. */
@@ -135,7 +108,7 @@ export function supportsRelationJoins(version: string | undefined): boolean {
  */
 function connectAttributes(tag: string | undefined, own: Record<string, string> | undefined): Record<string, string> {
   if (tag === undefined) return { ...own }
-  return { prisma_pool: tag, program_name: parseTag(tag)?.application ?? tag, ...own }
+  return { ...tagAttributes(tag), ...own }
 }
 
 /** A connection outside the pool: for a script (several statements per query, set up like the pool's), or plain. */
@@ -248,10 +221,10 @@ export class MySqlConnection implements EngineConnection {
     }
   }
 
-  /** The rows of a query of the adapter's own, each an array (the connection reads rows as arrays). */
-  async #rows(sql: string): Promise<unknown[][]> {
-    const [rows] = await this.#call((done) => this.#conn.query({ sql }, done) as unknown as Command)
-    return rows as unknown[][]
+  /** The rows of a query of the adapter's own (the server's views), as objects by column name. */
+  async #objects(sql: string): Promise<Record<string, unknown>[]> {
+    const [rows] = await this.#call((done) => this.#conn.query({ sql, rowsAsArray: false }, done) as unknown as Command)
+    return rows as Record<string, unknown>[]
   }
 
   get #noBackslashEscapes(): boolean {
@@ -388,103 +361,14 @@ export class MySqlConnection implements EngineConnection {
     return this.#broken || this.#givenUp || this.#sessionChanged
   }
 
-  /**
-   * max_connections, and the per-user limit that applies to this account: its own MAX_USER_CONNECTIONS when it
-   * has one (that replaces the global max_user_connections for the account, in MySQL and MariaDB alike), else the
-   * global max_user_connections when it is set. Ordinary users cannot read mysql.user, but they can read both
-   * from their session: @@session.max_user_connections holds the account's limit when it has one, and
-   * SHOW GRANTS FOR CURRENT_USER() ends the account's USAGE line with "WITH MAX_USER_CONNECTIONS 3" in MariaDB
-   * (MySQL 5.7+ prints it in SHOW CREATE USER only: there, a session value unlike the global one says the same).
-   */
-  async connectionLimits(): Promise<ConnectionLimit[]> {
-    const [[maxConnections, globalUserLimit, sessionUserLimit, currentUser] = []] = await this.#rows(
-      'SELECT @@global.max_connections, @@global.max_user_connections, @@session.max_user_connections, CURRENT_USER()',
-    )
-    const limits: ConnectionLimit[] = [{ limit: Number(maxConnections), what: `max_connections ${maxConnections}` }]
-    const globalLimit = Number(globalUserLimit)
-    const sessionLimit = Number(sessionUserLimit)
-    let accountLimit: number | undefined
-    try {
-      for (const [grant] of await this.#rows('SHOW GRANTS FOR CURRENT_USER()')) {
-        const found = /\bMAX_USER_CONNECTIONS (\d+)/i.exec(String(grant))
-        if (found && Number(found[1]) > 0) accountLimit = Number(found[1])
-      }
-    } catch (error) {
-      if (!isStatementError(error)) throw error
-    }
-    if (accountLimit === undefined && sessionLimit > 0 && sessionLimit !== globalLimit) accountLimit = sessionLimit
-    // Both count this user's connections (the processlist's USER, the name before the '@').
-    const scope = { user: String(currentUser).replace(/@[^@]*$/, '') }
-    if (accountLimit !== undefined) {
-      limits.push({ limit: accountLimit, what: `MAX_USER_CONNECTIONS ${accountLimit} of ${accountName(currentUser)}`, scope })
-    } else if (globalLimit > 0) {
-      // MariaDB's -1 (users without a limit of their own may not connect) cannot be in effect for a connected session.
-      limits.push({ limit: globalLimit, what: `max_user_connections ${globalLimit}`, scope })
-    }
-    return limits
+  /** The limits on this account's connections (see server-views.ts). */
+  connectionLimits(): Promise<ConnectionLimit[]> {
+    return readConnectionLimits((sql) => this.#objects(sql), statementRefusal)
   }
 
-  /**
-   * The server's client connections from information_schema.PROCESSLIST, named by the attributes each one sent
-   * (performance_schema). What the session may not read is left out, and the note says what to change.
-   */
-  async serverConnections(): Promise<ServerConnectionList> {
-    const notes: string[] = []
-    const [[performanceSchema, currentUser] = []] = await this.#rows('SELECT @@performance_schema, CURRENT_USER()')
-    const account = accountName(currentUser)
-    let processes: unknown[][]
-    try {
-      processes = await this.#rows(PROCESSLIST(true))
-    } catch (error) {
-      if (!isStatementError(error)) throw error
-      processes = await this.#rows(PROCESSLIST(false))
-      notes.push(
-        error.errno === ACCESS_DENIED
-          ? `${account} lacks the PROCESS privilege: the server lists only its own connections, and cannot say which are ` +
-              `idle in a transaction. GRANT PROCESS ON *.* TO ${account} to see every connection.`
-          : `information_schema.INNODB_TRX could not be read (${error.message}): connections idle in a transaction show as idle.`,
-      )
-    }
-
-    // prisma_pool is the worker's tag; program_name the application name of other clients that send one.
-    const attributes = new Map<number, { prisma_pool?: string; program_name?: string }>()
-    if (Number(performanceSchema) !== 1) {
-      notes.push(
-        'performance_schema is OFF, so the server keeps no connection attributes and no connection can be attributed to a ' +
-          'worker: add performance_schema=ON under [mysqld] in the server configuration and restart the server ' +
-          '(MariaDB has it OFF by default; MySQL 8 ON).',
-      )
-    } else {
-      let rows: unknown[][]
-      try {
-        rows = await this.#rows(ATTRIBUTES('session_connect_attrs'))
-      } catch (error) {
-        if (!isStatementError(error)) throw error
-        // Any account may read the attributes of its own connections.
-        rows = await this.#rows(ATTRIBUTES('session_account_connect_attrs'))
-        notes.push(
-          `${account} may not read performance_schema.session_connect_attrs, so only its own connections are attributed ` +
-            `to workers: GRANT SELECT ON performance_schema.session_connect_attrs TO ${account}.`,
-        )
-      }
-      for (const [id, name, value] of rows) {
-        const entry = attributes.get(Number(id)) ?? {}
-        entry[name as 'prisma_pool' | 'program_name'] = String(value)
-        attributes.set(Number(id), entry)
-      }
-    }
-
-    const connections = processes.map(([id, user, database, command, inTransaction]): ServerConnection => {
-      const attrs = attributes.get(Number(id))
-      return {
-        id: Number(id),
-        application: attrs?.prisma_pool ?? attrs?.program_name ?? '',
-        user: String(user),
-        ...(database != null ? { database: String(database) } : {}),
-        state: connectionState(String(command), Number(inTransaction) === 1),
-      }
-    })
-    return { connections, ...(notes.length ? { note: notes.join(' ') } : {}) }
+  /** The server's client connections, named by the worker tag each one sent (see server-views.ts). */
+  serverConnections(): Promise<ServerConnectionList> {
+    return readServerConnections((sql) => this.#objects(sql), statementRefusal)
   }
 
   async close(): Promise<void> {

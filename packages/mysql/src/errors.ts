@@ -1,6 +1,16 @@
 import { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type ConnectionLoss } from '@prisma-pool/core/engine'
 import type { Error as AdapterError, MappedError } from '@prisma/driver-adapter-utils'
 
+/**
+ * An error the server sent, as every MySQL driver reports it: the server's error number, SQLSTATE and message (without
+ * what the driver adds to it). @prisma-pool/jdbc's MySQL route maps its SQLExceptions through the same functions.
+ */
+export interface MySqlServerError {
+  errno: number
+  sqlState?: string | undefined
+  message: string
+}
+
 /** What mysql2 puts on an error the server sent. */
 interface ServerError {
   errno: number
@@ -28,8 +38,8 @@ const SESSION_ENDED = new Set([
   4031, // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8.0.24+: wait_timeout expired)
 ])
 
-function mapServerError(e: ServerError): MappedError {
-  const message = e.sqlMessage
+function mapServerError(e: MySqlServerError): MappedError {
+  const message = e.message
   switch (e.errno) {
     case 1062: {
       // `Duplicate entry 'x' for key 'User_email_key'` (MySQL 8: `'User.User_email_key'`)
@@ -88,6 +98,25 @@ function mapServerError(e: ServerError): MappedError {
   }
 }
 
+/** A server error in Prisma's kinds, with its original code and message. */
+export function convertMySqlServerError(e: MySqlServerError): AdapterError {
+  return { ...mapServerError(e), originalCode: String(e.errno), originalMessage: e.message }
+}
+
+/** Server errors that concern only this session (its own timeout, a KILL of it). */
+const SESSION_ONLY = new Set([1927, 4031])
+
+/**
+ * What a server error says of its connection: `'connection'` when this session alone is gone (killed, timed out),
+ * `'server'` when the server may have dropped every session (a shutdown, "gone away"), undefined when it says nothing
+ * (the driver may still know the connection is gone: mysql2's `fatal`).
+ */
+export function mySqlServerErrorLoss(errno: number): ConnectionLoss | undefined {
+  if (SESSION_ONLY.has(errno)) return 'connection'
+  if (SESSION_ENDED.has(errno)) return 'server'
+  return undefined
+}
+
 /** mysql2's own codes and messages for a connection that has gone. */
 const LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'PROTOCOL_ENQUEUE_AFTER_QUIT', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR'])
 const CLOSED_MESSAGE = "Can't add new command when connection is in closed state"
@@ -118,9 +147,7 @@ export class SideConnectionError extends Error {
 /** Maps a mysql2 or socket error to Prisma's kinds, keeping the original code and message. */
 export function convertMySqlError(error: unknown): AdapterError | undefined {
   if (!isObject(error) || typeof error.message !== 'string') return undefined
-  if (isServerError(error)) {
-    return { ...mapServerError(error), originalCode: String(error.errno), originalMessage: error.sqlMessage }
-  }
+  if (isServerError(error)) return convertMySqlServerError({ errno: error.errno, sqlState: error.sqlState, message: error.sqlMessage })
   if (error instanceof ConnectionGivenUpError) return { kind: 'ConnectionClosed', originalMessage: error.message }
   if (error instanceof SideConnectionError) return convertMySqlError(error.original)
   const code = typeof error.code === 'string' ? error.code : undefined
@@ -138,9 +165,6 @@ export function convertMySqlError(error: unknown): AdapterError | undefined {
   return undefined
 }
 
-/** Server errors that concern only this session (its own timeout, a KILL of it). */
-const SESSION_ONLY = new Set([1927, 4031])
-
 /**
  * Whether an error ends its connection: `'server'` when the server may have dropped every connection
  * (a reset socket, a shutdown, "gone away"), `'connection'` when only this session is gone (killed, timed
@@ -150,10 +174,6 @@ export function mySqlConnectionLoss(error: unknown): ConnectionLoss | undefined 
   if (!isObject(error)) return undefined
   if (error instanceof ConnectionGivenUpError) return 'connection'
   if (error instanceof SideConnectionError) return undefined
-  if (isServerError(error)) {
-    if (SESSION_ONLY.has(error.errno)) return 'connection'
-    if (SESSION_ENDED.has(error.errno)) return 'server'
-    return error.fatal === true ? 'connection' : undefined
-  }
+  if (isServerError(error)) return mySqlServerErrorLoss(error.errno) ?? (error.fatal === true ? 'connection' : undefined)
   return lossOfKind(convertMySqlError(error)?.kind) ?? (error.fatal === true ? 'connection' : undefined)
 }

@@ -4,10 +4,31 @@
 import { PrismaPoolMySql, type PrismaPoolMySqlOptions } from '@prisma-pool/mysql'
 import { PrismaMariaDb } from '@prisma/adapter-mariadb'
 import type { ClientPair } from '../../../test-support/compare.js'
+import type { EngineFixture } from '../../../test-support/engines/fixture.js'
+import { mysqlFixture } from '../../../test-support/engines/mysql.js'
+import { onJdbcRoute } from '../../../test-support/jdbc/classpath.js'
+import { jdbcFromMySqlOptions } from '../../../test-support/jdbc/mysql.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { createTestDatabase, MYSQL_URL } from './helpers.js'
 
 export { both, canonical, expectSame, knownError } from '../../../test-support/compare.js'
+
+/**
+ * Our MySQL adapter: PrismaPoolMySql, or PrismaPoolJdbc on jdbc:mariadb with the same settings when the test file runs
+ * on the JDBC route (packages/jdbc/test/mysql).
+ */
+export function ourMySqlAdapter(options: PrismaPoolMySqlOptions | string) {
+  const given = typeof options === 'string' ? { connectionString: options } : options
+  return onJdbcRoute() ? jdbcFromMySqlOptions(given) : new PrismaPoolMySql(given)
+}
+
+/**
+ * The MariaDB fixture with our adapter of the route (see ourMySqlAdapter). On the JDBC route a script runs on the pooled
+ * connection itself, one statement after another (its connections never take several statements at once).
+ */
+export const ourMySqlFixture: EngineFixture = onJdbcRoute()
+  ? { ...mysqlFixture, adapter: (url, pool) => ourMySqlAdapter({ connectionString: url, ...(pool ? { pool } : {}) }), scriptsOnSideConnection: false }
+  : mysqlFixture
 
 export type Database = Awaited<ReturnType<typeof createTestDatabase>>
 export type OursOptions = Omit<PrismaPoolMySqlOptions, 'connectionString'>
@@ -46,7 +67,7 @@ export function officialAdapter(url: string, config: Record<string, unknown> = {
  */
 export async function openPair(prefix: string, options: OursOptions = {}, officialConfig: Record<string, unknown> = {}, server = MYSQL_URL): Promise<Pair> {
   const [oursDb, officialDb] = await Promise.all([createTestDatabase(`${prefix}_ours`, server), createTestDatabase(`${prefix}_off`, server)])
-  const ours = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: oursDb.url, ...options }) })
+  const ours = new PrismaClient({ adapter: ourMySqlAdapter({ connectionString: oursDb.url, ...options }) })
   const official = new PrismaClient({ adapter: officialAdapter(officialDb.url, officialConfig, options.preparedStatements !== true) })
   return {
     ours,

@@ -1,7 +1,6 @@
 // Big queries and many concurrent ones through the client.
-import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { both, expectSame, knownError, openPair, type Pair } from './compare.js'
+import { both, expectSame, knownError, openPair, ourMySqlAdapter, type Pair } from './compare.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { createTestDatabase, sessionCount, sql } from './helpers.js'
 
@@ -40,7 +39,7 @@ test('100 concurrent queries on a pool of size 2 with maxOverflow 1 all succeed,
   // A database of its own: the server's sessions on it are this client's connections.
   const db = await createTestDatabase('large_conc')
   await sql(insertTags(100), [], db.name)
-  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: db.url, pool: { size: 2, maxOverflow: 1 } }) })
+  const prisma = new PrismaClient({ adapter: ourMySqlAdapter({ connectionString: db.url, pool: { size: 2, maxOverflow: 1 } }) })
   try {
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>

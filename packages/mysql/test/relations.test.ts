@@ -1,18 +1,16 @@
 // Relations, nested writes and the query API on MySQL / MariaDB: the shared scenarios
 // (test-support/relations.ts), relation joins only where the server has them, and MySQL's createMany and
 // updateMany (it has no createManyAndReturn or updateManyAndReturn).
-import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { beforeAll, expect, test } from 'vitest'
 import { both, expectSame, knownError, type ClientPair } from '../../../test-support/compare.js'
 import { useClients } from '../../../test-support/engines/clients.js'
-import { mysqlFixture } from '../../../test-support/engines/mysql.js'
 import { day, relationScenarios, seedRelations } from '../../../test-support/relations.js'
-import { officialAdapter } from './compare.js'
+import { officialAdapter, ourMySqlAdapter, ourMySqlFixture } from './compare.js'
 import type { PrismaClient } from './generated/prisma/client.js'
 import { sql } from './helpers.js'
 
 /** The shared scenarios are typed with the PostgreSQL client (the models they use are the same); this file's, with MySQL's. */
-const clients = useClients(mysqlFixture, 'rel', { size: 3, maxOverflow: 0 })
+const clients = useClients(ourMySqlFixture, 'rel', { size: 3, maxOverflow: 0 })
 const pair = () => clients() as unknown as ClientPair<PrismaClient>
 const SEED = { email: { endsWith: '@seed' } }
 
@@ -23,7 +21,7 @@ const [{ version }] = (await sql<{ version: string }>('SELECT VERSION() AS versi
 const JOINS = !/mariadb/i.test(version)
 
 test(`both adapters report relation joins as ${JOINS ? 'supported' : 'unsupported'} on ${version}`, async () => {
-  const [ours, official] = await Promise.all([new PrismaPoolMySql(clients().side('ours').db.url).connect(), officialAdapter(clients().side('official').db.url).connect()])
+  const [ours, official] = await Promise.all([ourMySqlAdapter(clients().side('ours').db.url).connect(), officialAdapter(clients().side('official').db.url).connect()])
   try {
     expect([ours.getConnectionInfo?.().supportsRelationJoins, official.getConnectionInfo().supportsRelationJoins]).toEqual([JOINS, JOINS])
   } finally {

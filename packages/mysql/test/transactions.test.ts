@@ -3,8 +3,8 @@
 // deadlock detection between SERIALIZABLE transactions.
 import { describe, expect, test } from 'vitest'
 import { sideNames, type TestSide } from '../../../test-support/engines/clients.js'
-import { mysqlFixture } from '../../../test-support/engines/mysql.js'
 import { barrier, expectNoOpenTransaction, registerTransactionScenarios, type IsolationLevel } from '../../../test-support/engines/transactions.js'
+import { ourMySqlFixture } from './compare.js'
 import { Prisma } from './generated/prisma/client.js'
 import { connect } from './helpers.js'
 
@@ -61,7 +61,7 @@ const SIGNATURES = {
   Serializable: { first: 1, locked: true, committed: 1, uncommitted: null },
 }
 
-const clients = registerTransactionScenarios(mysqlFixture, {
+const clients = registerTransactionScenarios(ourMySqlFixture, {
   defaultLevel: 'REPEATABLE READ',
   isolation: isolationSignature,
   expectedIsolation: (level) => SIGNATURES[level ?? 'RepeatableRead'],
@@ -83,7 +83,7 @@ const clients = registerTransactionScenarios(mysqlFixture, {
   },
 })
 
-describe.each(sideNames(mysqlFixture))('%s adapter', (name) => {
+describe.each(sideNames(ourMySqlFixture))('%s adapter', (name) => {
   // Looked up when the tests run: the clients are opened in beforeAll.
   const side = () => clients().side(name)
   const prisma = () => side().prisma
@@ -110,6 +110,6 @@ describe.each(sideNames(mysqlFixture))('%s adapter', (name) => {
     expect(failed[0]!.meta?.driverAdapterError).toMatchObject({ cause: { kind: 'TransactionWriteConflict', originalCode: '1213' } })
     // The lost update was prevented: one increment, not two from the same starting value.
     expect(await prisma().counter.findUniqueOrThrow({ where: { name: counter }, select: { value: true } })).toEqual({ value: 2 })
-    await expectNoOpenTransaction(mysqlFixture, side())
+    await expectNoOpenTransaction(ourMySqlFixture, side())
   })
 })
