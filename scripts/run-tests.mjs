@@ -11,7 +11,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const vitest = spawnSync(
   join(root, 'node_modules', '.bin', 'vitest'),
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', cwd: root },
+  // libuv's thread pool size is read once, when a process starts: the JDBC tests' pools (up to 16 connections) need more
+  // than its 4 threads (see @prisma-pool/jdbc's concurrencyLimit). Test files that check the limit set their own.
+  { stdio: 'inherit', cwd: root, env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '24' } },
 )
 if (vitest.error) console.error(vitest.error)
 let status = vitest.status ?? 1

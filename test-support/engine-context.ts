@@ -6,7 +6,9 @@ export function engineContext(tag: string, connectTimeoutMs = 5000): EngineConte
   return { options: resolvePoolOptions({ connectTimeout: connectTimeoutMs / 1000 }), connectTimeoutMs, tag, log: () => {} }
 }
 
-/** One connection of `driver`, outside any pool, tagged `tag`; the caller closes it. */
-export function connectAlone(driver: EngineDriver, tag: string, connectTimeoutMs = 5000, signal = new AbortController().signal): Promise<EngineConnection> {
-  return driver.connect(engineContext(tag, connectTimeoutMs), signal)
+/** One connection of `driver`, outside any pool, tagged `tag` (after the driver's init, as a pool does); the caller closes it. */
+export async function connectAlone(driver: EngineDriver, tag: string, connectTimeoutMs = 5000, signal = new AbortController().signal): Promise<EngineConnection> {
+  const context = engineContext(tag, connectTimeoutMs)
+  await driver.init?.(context, signal)
+  return driver.connect(context, signal)
 }

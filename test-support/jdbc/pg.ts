@@ -5,11 +5,15 @@ import { PrismaPoolJdbc } from '@prisma-pool/jdbc'
 import type { PrismaPoolPgOptions } from '@prisma-pool/pg'
 import { TEST_CLASSPATH } from './classpath.js'
 
-/** `postgres://user:pw@host:port/db?schema=s` → the JDBC URL, user and password, and the schema. */
+/** `postgres://user:pw@host:port/db?schema=s&pgbouncer=true` → the JDBC URL (currentSchema, prepareThreshold=0), user and password. */
 export function jdbcPostgresUrl(url: string, schema?: string): { url: string; user: string; password?: string } {
   const parsed = new URL(url)
   const currentSchema = schema ?? parsed.searchParams.get('schema') ?? undefined
-  const query = currentSchema ? `?currentSchema=${encodeURIComponent(currentSchema)}` : ''
+  const params = new URLSearchParams()
+  if (currentSchema) params.set('currentSchema', currentSchema)
+  // pgjdbc's way of saying "a pooler in transaction mode": no statement prepared on the server.
+  if (parsed.searchParams.get('pgbouncer') === 'true') params.set('prepareThreshold', '0')
+  const query = params.size ? `?${params}` : ''
   return {
     url: `jdbc:postgresql://${parsed.host}${parsed.pathname}${query}`,
     user: decodeURIComponent(parsed.username) || 'postgres',

@@ -1,9 +1,9 @@
 // One JDBC connection as the pool holds it: statements go through the Java helper in one crossing each, their
 // results come back as one JSON text and are read into Prisma's types by the dialect.
-import type { ConnectionLimit, EngineConnection, ServerConnectionList } from '@prisma-pool/core/engine'
+import type { ConnectionLimit, ConnectionLoss, EngineConnection, ServerConnectionList, SessionId } from '@prisma-pool/core/engine'
 import { DriverAdapterError, type IsolationLevel, type SqlQuery, type SqlResultSet } from '@prisma/driver-adapter-utils'
 import { encodeArgs } from './bind.js'
-import type { ColumnReader, JdbcColumn, JdbcDialect, Translated } from './dialect.js'
+import type { ColumnReader, JdbcColumn, JdbcDialect, SessionFacts, Translated } from './dialect.js'
 import type { NodeJava } from './jvm.js'
 import { call, parseRun, sessionIdOf, type JavaSession, type RunResult } from './session.js'
 
@@ -14,6 +14,9 @@ const JDBC_ISOLATION: Record<string, number> = {
   REPEATABLE_READ: 4,
   SERIALIZABLE: 8,
 }
+
+/** How long a connection is quiet before isBroken() asks the driver whether it is still open. */
+const ALIVE_CHECK_AFTER_MS = 10
 
 /** The translations of one driver's statements by SQL text (PostgreSQL's `$1` → `?`), the least recently used first. */
 export class TranslationCache {
@@ -43,12 +46,29 @@ export class JdbcConnection implements EngineConnection {
   readonly #pingTimeoutSeconds: number
   /** Whether the driver may return generated keys (MySQL's lastInsertId). */
   readonly #generatedKeys: boolean
+  /** Whether an error ends this connection (JdbcDriver.connectionLoss). */
+  readonly #lossOf: (error: unknown) => ConnectionLoss | undefined
   /** 0 outside a transaction, 1 inside, 2 unknown: what the last call reported. */
   #state = 0
   #broken = false
-  readonly sessionId: number | undefined
+  /** Calls into Java under way on this connection. */
+  #busy = 0
+  /** When the last call ended, or isBroken() last asked the driver (performance.now()). */
+  #quietSince = performance.now()
+  /** The server's id of the session; undefined behind a pooler, or where the driver does not tell. */
+  sessionId: SessionId | undefined
+  /** What the dialect learnt of the session at connect (see learn()). */
+  #facts: SessionFacts = { pooled: false }
 
-  constructor(java: NodeJava, session: JavaSession, dialect: JdbcDialect, translations: TranslationCache, pingTimeoutMs: number) {
+  constructor(
+    java: NodeJava,
+    session: JavaSession,
+    dialect: JdbcDialect,
+    translations: TranslationCache,
+    pingTimeoutMs: number,
+    lossOf: (error: unknown) => ConnectionLoss | undefined,
+  ) {
+    this.#lossOf = lossOf
     this.#java = java
     this.#session = session
     this.#dialect = dialect
@@ -60,14 +80,19 @@ export class JdbcConnection implements EngineConnection {
 
   /** Runs a call into Java, keeping its transaction state; an error that ends the connection marks it broken. */
   async #call<T>(work: Promise<T>, state?: (value: T) => number): Promise<T> {
+    this.#busy++
     try {
       const value = await call(this.#java, work)
       if (state) this.#state = state(value)
       return value
     } catch (error) {
-      // A failed statement may have ended the transaction (MySQL's deadlock rolls back): the next call reports it.
-      this.#state = 2
+      if (this.#lossOf(error) !== undefined) this.#broken = true
+      // A failed statement may have ended the transaction (a deadlock rolls it back): the driver knows.
+      this.#state = this.#broken ? 2 : this.#session.transactionStateSync()
       throw error
+    } finally {
+      this.#busy--
+      this.#quietSince = performance.now()
     }
   }
 
@@ -107,7 +132,7 @@ export class JdbcConnection implements EngineConnection {
     } catch (error) {
       const typeName = this.#dialect.typeName
       if (!(error instanceof DriverAdapterError) || error.cause.kind !== 'UnsupportedNativeDataType' || !typeName) throw error
-      throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: await typeName(column, (sql) => this.#rows(sql)) })
+      throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: await typeName(column, this.#rows) })
     }
   }
 
@@ -115,9 +140,25 @@ export class JdbcConnection implements EngineConnection {
     return Math.max((await this.#run(query, false)).updateCount, 0)
   }
 
+  /**
+   * Asks the server about the new session (JdbcDialect.session): its id, and whether a pooler sits between, where
+   * nothing is kept prepared on the server and the server's limits are not the pool's.
+   */
+  async learn(): Promise<void> {
+    if (!this.#dialect.session) return
+    this.#facts = await this.#dialect.session(this.#rows, this.sessionId as number | undefined)
+    this.sessionId = this.#facts.id
+    if (this.#facts.pooled) this.#session.unpreparedSync()
+  }
+
+  /** The session as the server knows it (SessionFacts.server), for the driver's session checks. */
+  get server(): unknown {
+    return this.#facts.server
+  }
+
   /** Rows of a query of the engine's own (the server's limits and sessions), as objects by column name. */
-  async #rows(sql: string): Promise<Record<string, unknown>[]> {
-    const result = await this.query({ sql, args: [], argTypes: [] })
+  readonly #rows = async (sql: string, args: readonly unknown[] = []): Promise<Record<string, unknown>[]> => {
+    const result = await this.query({ sql, args: [...args], argTypes: args.map(() => undefined as never) })
     return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])))
   }
 
@@ -169,7 +210,17 @@ export class JdbcConnection implements EngineConnection {
     return this.#state === 2 ? undefined : this.#state === 1
   }
 
+  /**
+   * JDBC tells nothing of a session the server ended while it sat idle: once the connection has been quiet for a
+   * moment, the driver is asked (JdbcSession.alive, no round trip; pgjdbc reads the FATAL message the server sent), at
+   * most once per such moment, so that a busy connection, reused at once, costs nothing.
+   */
   isBroken(): boolean {
+    if (this.#broken || this.#busy > 0) return this.#broken
+    const now = performance.now()
+    if (now - this.#quietSince < ALIVE_CHECK_AFTER_MS) return false
+    this.#quietSince = now
+    if (!this.#session.aliveSync()) this.#broken = true
     return this.#broken
   }
 
@@ -178,13 +229,20 @@ export class JdbcConnection implements EngineConnection {
     this.#broken = true
   }
 
+  /** Run by the driver on a connection of its own (see JdbcDriver.checkSession). */
+  rows(sql: string, args?: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    return this.#rows(sql, args)
+  }
+
   async connectionLimits(): Promise<ConnectionLimit[]> {
-    return this.#dialect.connectionLimits ? this.#dialect.connectionLimits((sql) => this.#rows(sql)) : []
+    // Behind a pooler the pool's connections end at the pooler, which opens the server's: no budget to check here.
+    if (this.#facts.pooled || !this.#dialect.connectionLimits) return []
+    return this.#dialect.connectionLimits(this.#rows)
   }
 
   async serverConnections(): Promise<ServerConnectionList> {
     if (!this.#dialect.serverConnections) return { connections: [], note: `the ${this.#dialect.name} JDBC route has no view of the server's connections` }
-    return this.#dialect.serverConnections((sql) => this.#rows(sql))
+    return this.#dialect.serverConnections(this.#rows)
   }
 
   async close(): Promise<void> {

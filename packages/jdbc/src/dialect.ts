@@ -2,7 +2,7 @@
 // connection.ts, driver.ts) runs statements through the Java helper; a dialect turns Prisma's SQL and arguments into
 // what that database's JDBC driver takes, reads its result columns into Prisma's types, and maps its errors. The
 // PostgreSQL and MySQL dialects share their SQL and error mapping with @prisma-pool/pg and @prisma-pool/mysql.
-import type { ConnectionLimit, ConnectionLoss, ServerConnectionList } from '@prisma-pool/core/engine'
+import type { ConnectionLimit, ConnectionLoss, ServerConnectionList, SessionId, SessionState } from '@prisma-pool/core/engine'
 import type { ArgType, ColumnType, ConnectionInfo, Error as AdapterError, IsolationLevel, Provider } from '@prisma/driver-adapter-utils'
 
 /** One result column, as the JDBC driver describes it (ResultSetMetaData). */
@@ -49,8 +49,21 @@ export interface Translated {
   readonly argOrder?: readonly number[]
 }
 
-/** Runs a query on the connection the dialect serves (for its views of the server): rows as objects by column name. */
-export type RunQuery = (sql: string) => Promise<Record<string, unknown>[]>
+/**
+ * Runs a query on the connection the dialect serves (for its views of the server), with arguments bound by the
+ * dialect: rows as objects by column name.
+ */
+export type RunQuery = (sql: string, args?: readonly unknown[]) => Promise<Record<string, unknown>[]>
+
+/** What a dialect learns of a new session (JdbcDialect.session). */
+export interface SessionFacts {
+  /** A pooler sits between us and the server (PgBouncer): no server limits, no session checks, nothing prepared. */
+  readonly pooled: boolean
+  /** The server's id of the session, for messages and the unanswered-statement check (absent behind a pooler). */
+  readonly id?: SessionId
+  /** The session as the server knows it, for checkSession and endSession. */
+  readonly server?: unknown
+}
 
 export interface JdbcDialect {
   readonly provider: Provider
@@ -64,9 +77,13 @@ export interface JdbcDialect {
   /**
    * Driver properties for a new connection: `defaults`, which the user's own properties override (PostgreSQL's
    * binaryTransfer=false), and `fixed`, which they do not (the tag, where the server lists sessions; the connect
-   * timeout, a little longer than the pool's).
+   * timeout, a little longer than the pool's). `url` and `given` (the user's properties) are there for a fixed property
+   * that must take the user's value in (MySQL's sessionVariables and connectionAttributes).
    */
-  properties(context: { tag: string; connectTimeoutMs: number }): { defaults?: Record<string, string>; fixed?: Record<string, string> }
+  properties(context: { tag: string; connectTimeoutMs: number; url?: string; given?: Readonly<Record<string, string>> }): {
+    defaults?: Record<string, string>
+    fixed?: Record<string, string>
+  }
   /** Prisma's SQL as the driver takes it (PostgreSQL's `$1` → `?`); absent, it is passed as it is. Cached per SQL text. */
   translate?(sql: string): Translated
   /**
@@ -89,6 +106,16 @@ export interface JdbcDialect {
   connectionInfo(url: string, properties: Readonly<Record<string, string>>): ConnectionInfo
   /** The statements of a migration script, where the driver runs one statement per call; absent: sent whole. */
   splitScript?(script: string): string[]
+
+  /**
+   * Reads what the server says of a new session, once, at connect (one round trip): its id, and whether a pooler sits
+   * between (PostgreSQL: the pid differs from the one the login reported, `driverSessionId`).
+   */
+  session?(run: RunQuery, driverSessionId: number | undefined): Promise<SessionFacts>
+  /** What the server says of the session `server` (SessionFacts.server), asked on a connection of the engine's own. */
+  checkSession?(server: unknown, run: RunQuery): Promise<SessionState>
+  /** Ends the server's side of the session `server`, if it still runs nothing. */
+  endSession?(server: unknown, run: RunQuery): Promise<void>
 
   /** The server's limits on this session's connections (the start-up budget check). */
   connectionLimits?(run: RunQuery): Promise<ConnectionLimit[]>

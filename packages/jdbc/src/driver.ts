@@ -1,4 +1,12 @@
-import { maxConnections, type ConcurrencyLimit, type ConnectionLoss, type EngineConnection, type EngineContext, type EngineDriver } from '@prisma-pool/core/engine'
+import {
+  maxConnections,
+  type ConcurrencyLimit,
+  type ConnectionLoss,
+  type EngineConnection,
+  type EngineContext,
+  type EngineDriver,
+  type SessionState,
+} from '@prisma-pool/core/engine'
 import { PoolOptionError, type ResolvedPoolOptions } from '@prisma-pool/core'
 import type { ConnectionInfo, Error as AdapterError } from '@prisma/driver-adapter-utils'
 import { JdbcConnection, TranslationCache } from './connection.js'
@@ -8,6 +16,9 @@ import type { ResolvedJdbcOptions } from './options.js'
 import { openSession } from './session.js'
 
 export const ADAPTER_NAME = '@prisma-pool/jdbc'
+
+/** The tag of the connections that ask about a session with an unanswered statement (checkSession). */
+const CHECK_CONNECTION_NAME = 'prisma-pool (session check)'
 
 /** libuv's thread pool: each JDBC call occupies one of its threads until it returns. */
 function threadPoolSize(): number {
@@ -70,18 +81,62 @@ export class JdbcDriver implements EngineDriver {
     this.#java = java
   }
 
-  async connect(context: EngineContext, signal: AbortSignal): Promise<EngineConnection> {
+  connect(context: EngineContext, signal: AbortSignal): Promise<EngineConnection> {
+    return this.#open(context.tag, context.connectTimeoutMs, signal)
+  }
+
+  /** Opens a session for the pool or for the driver's own checks, and learns what the server says of it. */
+  async #open(tag: string, connectTimeoutMs: number, signal: AbortSignal, learn = true): Promise<JdbcConnection> {
     const java = this.#java
     if (!java) throw new JvmError('the JDBC driver was asked to connect before its init')
     signal.throwIfAborted()
-    const { defaults, fixed } = this.#options.dialect.properties(context)
-    const session = await openSession(java, this.#options.url, { ...defaults, ...this.#options.properties, ...fixed })
-    if (signal.aborted) {
-      // The pool gave up on this connect while the driver logged in (a JDBC login cannot be interrupted).
-      session.closePromise().catch(() => {})
-      throw signal.reason
+    const { url, properties, dialect } = this.#options
+    const { defaults, fixed } = dialect.properties({ tag, connectTimeoutMs, url, given: properties })
+    const session = await openSession(java, url, { ...defaults, ...properties, ...fixed }, signal)
+    const conn = new JdbcConnection(java, session, dialect, this.#translations, connectTimeoutMs, (error) => this.connectionLoss(error))
+    // The login is over: what follows must not hang on a path that died there either.
+    const onAbort = () => conn.destroy()
+    signal.addEventListener('abort', onAbort, { once: true })
+    const deadline = setTimeout(onAbort, connectTimeoutMs)
+    try {
+      signal.throwIfAborted()
+      if (learn) await conn.learn()
+      return conn
+    } catch (error) {
+      conn.destroy()
+      throw signal.aborted ? signal.reason : error
+    } finally {
+      clearTimeout(deadline)
+      signal.removeEventListener('abort', onAbort)
     }
-    return new JdbcConnection(java, session, this.#options.dialect, this.#translations, context.connectTimeoutMs)
+  }
+
+  async checkSession(conn: EngineConnection, timeoutMs: number): Promise<SessionState> {
+    const { server } = conn as JdbcConnection
+    const check = this.#options.dialect.checkSession
+    if (server === undefined || !check) return 'unknown'
+    return this.#onCheckConnection(timeoutMs, (side) => check(server, (sql, args) => side.rows(sql, args)))
+  }
+
+  async endSession(conn: EngineConnection, timeoutMs: number): Promise<void> {
+    const { server } = conn as JdbcConnection
+    const end = this.#options.dialect.endSession
+    if (server !== undefined && end) await this.#onCheckConnection(timeoutMs, (side) => end(server, (sql, args) => side.rows(sql, args)))
+  }
+
+  /** Runs `work` on a short-lived connection of its own, all of it (connect, work, goodbye) within `timeoutMs`. */
+  async #onCheckConnection<T>(timeoutMs: number, work: (conn: JdbcConnection) => Promise<T>): Promise<T> {
+    const conn = await this.#open(CHECK_CONNECTION_NAME, timeoutMs, AbortSignal.timeout(timeoutMs), false)
+    // It may run into the same dead path: by the deadline it is destroyed, and the work fails.
+    const deadline = setTimeout(() => conn.destroy(), timeoutMs)
+    try {
+      return await work(conn)
+    } finally {
+      conn.close().then(
+        () => clearTimeout(deadline),
+        () => clearTimeout(deadline),
+      )
+    }
   }
 
   convertError(error: unknown): AdapterError | undefined {

@@ -17,10 +17,12 @@ export interface NodeJava {
   callStaticMethodSync(className: string, method: string, ...args: unknown[]): unknown
   callStaticMethodPromise(className: string, method: string, ...args: unknown[]): Promise<unknown>
   newArray(className: string, values: unknown[]): unknown
+  newInstanceSync(className: string, ...args: unknown[]): unknown
 }
 
 /** The helper's class (compiled into dist/java by the package build). */
 export const SESSION_CLASS = 'dev.prismapool.jdbc.JdbcSession'
+export const CONNECT_CLASS = 'dev.prismapool.jdbc.Connect'
 
 /** An error that concerns the process's JVM, not one connection: raised once, by init, and never retried. */
 export class JvmError extends Error {

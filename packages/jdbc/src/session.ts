@@ -1,7 +1,7 @@
 // The Java helper's session (JdbcSession.java) as TypeScript sees it, and its errors. Each call is one crossing into
 // the JVM, run on one of libuv's threads (the Promise variants), so that a statement never blocks the event loop.
 import type { JdbcError } from './dialect.js'
-import { SESSION_CLASS, type NodeJava } from './jvm.js'
+import { CONNECT_CLASS, SESSION_CLASS, type NodeJava } from './jvm.js'
 
 /** A long from Java: node-java boxes it as a Number object. */
 type JavaLong = number | { longValue: string }
@@ -21,7 +21,19 @@ export interface JavaSession {
   closePromise(): Promise<void>
   abortPromise(): Promise<void>
   sessionIdSync(): JavaLong
+  transactionStateSync(): number
+  aliveSync(): boolean
+  unpreparedSync(): void
 }
+
+/** A connect the pool may give up on (Connect.java): abortSync() closes its sockets, which ends the login. */
+interface JavaConnect {
+  openPromise(url: string, properties: unknown): Promise<JavaSession>
+  abortSync(): void
+}
+
+/** The socket factory that lets a connect be aborted (for drivers that take a `socketFactory` property). */
+export const TRACKED_SOCKET_FACTORY = 'dev.prismapool.jdbc.TrackedSocketFactory'
 
 /** An SQLException (or another Java exception) from the helper, described (see JdbcError). */
 export class JdbcException extends Error {
@@ -31,7 +43,9 @@ export class JdbcException extends Error {
   readonly sqlState: string | undefined
 
   constructor(jdbc: JdbcError) {
-    super(jdbc.sqlState ? `${jdbc.message} (SQLSTATE ${jdbc.sqlState})` : jdbc.message)
+    // The server's own words where the driver keeps them (pgjdbc's message starts with the severity: "FATAL: …").
+    const message = jdbc.fields.message ?? jdbc.message
+    super(jdbc.sqlState ? `${message} (SQLSTATE ${jdbc.sqlState})` : message)
     this.jdbc = jdbc
     this.sqlState = jdbc.sqlState
   }
@@ -65,10 +79,20 @@ export async function call<T>(java: NodeJava, work: Promise<T>): Promise<T> {
   }
 }
 
-/** Opens a JDBC connection through the helper; `properties` as names and values. */
-export function openSession(java: NodeJava, url: string, properties: Record<string, string>): Promise<JavaSession> {
+/**
+ * Opens a JDBC connection through the helper; `properties` as names and values. At `signal`'s abort the sockets the
+ * login opened (through TRACKED_SOCKET_FACTORY) are closed, and a session that still opens is closed.
+ */
+export async function openSession(java: NodeJava, url: string, properties: Record<string, string>, signal: AbortSignal): Promise<JavaSession> {
   const pairs = java.newArray('java.lang.String', Object.entries(properties).flat())
-  return call(java, java.callStaticMethodPromise(SESSION_CLASS, 'open', url, pairs) as Promise<JavaSession>)
+  const connect = java.newInstanceSync(CONNECT_CLASS) as JavaConnect
+  const abort = () => connect.abortSync()
+  signal.addEventListener('abort', abort, { once: true })
+  try {
+    return await call(java, connect.openPromise(url, pairs))
+  } finally {
+    signal.removeEventListener('abort', abort)
+  }
 }
 
 /** The session's server id, or undefined when its driver does not tell. */

@@ -19,7 +19,11 @@ export function pgParameter(arg: unknown, argType: ArgType | undefined): string 
 export { convertPgError, pgConnectionLoss } from './errors.js'
 export { splitStatements } from './script.js'
 export {
+  CHECK_SESSION_SQL,
   CONNECTIONS_SQL,
+  END_SESSION_SQL,
+  SESSION_SQL,
+  type ServerSession,
   connectionListOf,
   LIMITS_SQL,
   limitsOf,

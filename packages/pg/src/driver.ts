@@ -22,7 +22,19 @@ import { columnType, resultTypes, toPgValue, typeName } from './conversion.js'
 import { convertPgError, pgConnectionLoss } from './errors.js'
 import type { ResolvedPgOptions } from './options.js'
 import { splitStatements } from './script.js'
-import { CONNECTIONS_SQL, connectionListOf, LIMITS_SQL, limitsOf, quoteIdentifier, type ConnectionRow, type LimitsRow } from './server-views.js'
+import {
+  CHECK_SESSION_SQL,
+  CONNECTIONS_SQL,
+  connectionListOf,
+  END_SESSION_SQL,
+  LIMITS_SQL,
+  limitsOf,
+  quoteIdentifier,
+  SESSION_SQL,
+  type ConnectionRow,
+  type LimitsRow,
+  type ServerSession,
+} from './server-views.js'
 
 export const ADAPTER_NAME = '@prisma-pool/pg'
 
@@ -37,40 +49,6 @@ const KEEPALIVE_DELAY_MS = 60_000
 const SIDE_CONNECTION_NAME = 'prisma-pool (shadow database)'
 /** application_name of the connections that ask about a session with an unanswered statement (checkSession). */
 const CHECK_CONNECTION_NAME = 'prisma-pool (session check)'
-
-/**
- * A session as the server knows it, read at connect: its pid, the server's time then (the session started before it;
- * a backend that reused the pid later started after it), and when the server started, so that a restarted server,
- * or another one behind the same address (a load balancer over replicas), is never taken for it. Cheap: no
- * pg_stat_activity snapshot on every connect.
- */
-const SESSION_SQL = `SELECT pg_backend_pid() AS pid, now()::text AS started, pg_postmaster_start_time()::text AS server`
-
-interface ServerSession {
-  pid: number
-  /** The server's now() at connect: the session started before it. */
-  started: string
-  server: string
-}
-
-/** The pg_stat_activity row of a ServerSession ($1 pid, $2 started): a backend that reused the pid started later. */
-const THE_SESSION = `pid = $1 AND backend_start <= $2::timestamptz`
-/** A session that runs nothing. Any other state (active, a lock wait, 'disabled' when track_activities is off) runs. */
-const RUNS_NOTHING = `state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')`
-
-/**
- * What the server ($3: its start) says of a session (checkSession). Idle, or idle in a transaction, for a second or
- * more: it finished long ago, and its client never heard.
- */
-const CHECK_SESSION_SQL = `
-SELECT pg_postmaster_start_time()::text = $3 AS same_server,
-       (SELECT CASE WHEN ${RUNS_NOTHING} AND state_change < now() - interval '1 second' THEN 'idle' ELSE 'running' END
-        FROM pg_stat_activity WHERE ${THE_SESSION}) AS state`
-
-/** Ends that very session, if it runs nothing (endSession). */
-const END_SESSION_SQL = `
-SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-WHERE ${THE_SESSION} AND pg_postmaster_start_time()::text = $3 AND ${RUNS_NOTHING}`
 
 /** What pg keeps of the server's BackendKeyData, public on the client but missing from its types. */
 type KeyedClient = pg.Client & { processID: number; secretKey: number }

@@ -1,9 +1,44 @@
-// What PostgreSQL says of its connections, in SQL and in the core's terms: the limits a session's role is held to
-// (the start-up budget check) and the server's client connections (the live view). Shared with @prisma-pool/jdbc's
+// What PostgreSQL says of its connections, in SQL and in the core's terms: a session as the server knows it (and what
+// it runs now, for statements without an answer), the limits a session's role is held to (the start-up budget check)
+// and the server's client connections (the live view). Shared with @prisma-pool/jdbc's
 // PostgreSQL route through @prisma-pool/pg/dialect: the same SQL, whichever driver runs it.
 import type { ConnectionLimit, ServerConnectionList } from '@prisma-pool/core/engine'
 
 export const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`
+
+/**
+ * A session as the server knows it, read at connect: its pid, the server's time then (the session started before it;
+ * a backend that reused the pid later started after it), and when the server started, so that a restarted server,
+ * or another one behind the same address (a load balancer over replicas), is never taken for it. Cheap: no
+ * pg_stat_activity snapshot on every connect.
+ */
+export const SESSION_SQL = `SELECT pg_backend_pid() AS pid, now()::text AS started, pg_postmaster_start_time()::text AS server`
+
+export interface ServerSession {
+  pid: number
+  /** The server's now() at connect: the session started before it. */
+  started: string
+  server: string
+}
+
+/** The pg_stat_activity row of a ServerSession ($1 pid, $2 started): a backend that reused the pid started later. */
+const THE_SESSION = `pid = $1 AND backend_start <= $2::timestamptz`
+/** A session that runs nothing. Any other state (active, a lock wait, 'disabled' when track_activities is off) runs. */
+const RUNS_NOTHING = `state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')`
+
+/**
+ * What the server ($3: its start) says of a session (checkSession). Idle, or idle in a transaction, for a second or
+ * more: it finished long ago, and its client never heard.
+ */
+export const CHECK_SESSION_SQL = `
+SELECT pg_postmaster_start_time()::text = $3 AS same_server,
+       (SELECT CASE WHEN ${RUNS_NOTHING} AND state_change < now() - interval '1 second' THEN 'idle' ELSE 'running' END
+        FROM pg_stat_activity WHERE ${THE_SESSION}) AS state`
+
+/** Ends that very session, if it runs nothing (endSession). */
+export const END_SESSION_SQL = `
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE ${THE_SESSION} AND pg_postmaster_start_time()::text = $3 AND ${RUNS_NOTHING}`
 
 /**
  * The limits PostgreSQL checks when this session's role logs in (InitPostgres), in one row. A superuser may

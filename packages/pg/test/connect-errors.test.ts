@@ -1,4 +1,5 @@
 // What users see when the server cannot be reached or refuses them: Prisma's P1xxx codes, fast, without leaks.
+import { onJdbcRoute } from '../../../test-support/jdbc/classpath.js'
 import { afterAll, describe, expect, test } from 'vitest'
 import { failedConnectWithDebug } from '../../../test-support/debug.js'
 import { closedPort, silentServer } from '../../../test-support/net.js'
@@ -74,7 +75,9 @@ describe('connection failures', () => {
     url.pathname = `/${uniqueName('nodb')}`
     const { status, stderr } = failedConnectWithDebug('pg', url.toString())
     expect(status, stderr).toBe(0)
-    expect(stderr).toMatch(new RegExp(`connecting to postgres://127\\.0\\.0\\.1:${url.port}${url.pathname} failed after [\\d.]+ ms: database "${url.pathname.slice(1)}" does not exist`))
+    // The JDBC route names its target by the JDBC URL.
+    const target = onJdbcRoute() ? 'jdbc:postgresql' : 'postgres'
+    expect(stderr).toMatch(new RegExp(`connecting to ${target}://127\\.0\\.0\\.1:${url.port}${url.pathname} failed after [\\d.]+ ms: database "${url.pathname.slice(1)}" does not exist`))
     expect(stderr).not.toContain(PASSWORD)
   })
 

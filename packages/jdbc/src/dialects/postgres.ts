@@ -2,7 +2,11 @@
 // routes give the same results. pgjdbc runs with binaryTransfer=false, so every cell is the server's own text, read by
 // the same parsers as node-postgres' text results, chosen by the column's type OID (which the Java helper reads).
 import {
+  CHECK_SESSION_SQL,
   CONNECTIONS_SQL,
+  END_SESSION_SQL,
+  SESSION_SQL,
+  type ServerSession,
   columnType,
   connectionListOf,
   convertPgError,
@@ -16,6 +20,7 @@ import {
 } from '@prisma-pool/pg/dialect'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import type { ColumnReader, JdbcColumn, JdbcDialect, JdbcError, Translated } from '../dialect.js'
+import { TRACKED_SOCKET_FACTORY } from '../session.js'
 import { asBytes, T } from './generic.js'
 
 const readers = new Map<number, ColumnReader>()
@@ -110,9 +115,13 @@ export const postgresDialect: JdbcDialect = {
   name: 'PostgreSQL',
   tagLength: 63,
   properties: ({ tag, connectTimeoutMs }) => ({
-    // Text results (parsed as node-postgres' are); statements prepared on the server from their first use.
-    defaults: { binaryTransfer: 'false', prepareThreshold: '1' },
-    fixed: { ApplicationName: tag, loginTimeout: String(Math.ceil(connectTimeoutMs / 1000) + 1), connectTimeout: String(Math.ceil(connectTimeoutMs / 1000) + 1) },
+    // Text results (parsed as node-postgres' are). pgjdbc prepares a statement on the server from its fifth use (its
+    // default prepareThreshold), under names (S_1 …) that would clash behind a pooler: the first statement, which
+    // finds a pooler (session()), is never one of them, and behind one nothing is prepared any more.
+    defaults: { binaryTransfer: 'false', socketFactory: TRACKED_SOCKET_FACTORY },
+    // No loginTimeout: with one, pgjdbc logs in on a thread of its own, out of reach of the pool's abort (which closes
+    // the login's sockets, see TrackedSocketFactory); the pool's connectTimeout bounds the login instead.
+    fixed: { ApplicationName: tag, connectTimeout: String(Math.ceil(connectTimeoutMs / 1000) + 1) },
   }),
   translate: translatePlaceholders,
   bind(arg, argType) {
@@ -131,6 +140,22 @@ export const postgresDialect: JdbcDialect = {
     return server ? pgConnectionLoss(server) : undefined
   },
   connectionInfo: (url, properties) => ({ schemaName: currentSchema(url, properties), supportsRelationJoins: true }),
+  async session(run, driverPid) {
+    const [row] = (await run(SESSION_SQL)) as unknown as ServerSession[]
+    // A pooler (PgBouncer, Odyssey, Supavisor) makes up the pid of the login's BackendKeyData: it is not the session's.
+    if (!row || row.pid !== driverPid) return { pooled: true }
+    return { pooled: false, id: row.pid, server: row }
+  },
+  async checkSession(server, run) {
+    const { pid, started, server: serverStart } = server as ServerSession
+    const [row] = await run(CHECK_SESSION_SQL, [pid, started, serverStart])
+    if (!row?.same_server) return 'unknown'
+    return (row.state as 'idle' | 'running' | null) ?? 'gone'
+  },
+  async endSession(server, run) {
+    const { pid, started, server: serverStart } = server as ServerSession
+    await run(END_SESSION_SQL, [pid, started, serverStart])
+  },
   connectionLimits: async (run) => limitsOf((await run(LIMITS_SQL))[0] as LimitsRow | undefined),
   serverConnections: async (run) => connectionListOf((await run(CONNECTIONS_SQL)) as unknown as ConnectionRow[]),
 }

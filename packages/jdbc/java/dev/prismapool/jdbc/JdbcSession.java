@@ -39,6 +39,8 @@ public final class JdbcSession {
     private final Method transactionState;
     private final Object transactionStateTarget;
     private final int defaultIsolation;
+    /** xerial's SQLite driver: what this class does differently there (see Sqlite.java); else null. */
+    private final Sqlite sqlite;
 
     private JdbcSession(Connection connection) throws SQLException {
         this.connection = connection;
@@ -46,6 +48,7 @@ public final class JdbcSession {
         this.transactionStateTarget = probe[0];
         this.transactionState = (Method) probe[1];
         this.defaultIsolation = connection.getTransactionIsolation();
+        this.sqlite = Sqlite.of(connection);
     }
 
     /** Opens a connection; `properties` holds names and values in turn. */
@@ -83,6 +86,8 @@ public final class JdbcSession {
                     ResultSetMetaData meta = rows.getMetaData();
                     int columns = meta.getColumnCount();
                     boolean[] binary = new boolean[columns + 1];
+                    // MariaDB Connector/J's getString() reads dates through a lenient calendar: see MariaDb.java.
+                    MariaDb mariadb = MariaDb.temporalColumns(statement, meta, columns);
                     out.append(columns);
                     for (int i = 1; i <= columns; i++) {
                         int type = meta.getColumnType(i);
@@ -90,14 +95,16 @@ public final class JdbcSession {
                         string(out.append(','), meta.getColumnLabel(i));
                         int typeId = typeId(meta, i);
                         // pgjdbc's getColumnTypeName may query the server (for serial columns): its OID says it all.
-                        string(out.append(','), typeId < 0 ? meta.getColumnTypeName(i) : "");
+                        string(out.append(','), sqlite != null ? sqlite.typeName(meta, i) : typeId < 0 ? meta.getColumnTypeName(i) : "");
                         out.append(',').append(type).append(',').append(typeId);
                     }
                     while (rows.next()) {
                         for (int i = 1; i <= columns; i++) {
                             out.append(',');
                             if (!binary[i]) {
-                                string(out, rows.getString(i));
+                                if (sqlite != null) sqlite.cell(out, rows, i);
+                                else if (mariadb != null && mariadb.handles(i)) string(out, mariadb.cell(rows, i));
+                                else string(out, rows.getString(i));
                                 continue;
                             }
                             byte[] bytes = rows.getBytes(i);
@@ -119,6 +126,7 @@ public final class JdbcSession {
             }
             string(out, key);
             // Last: a statement may open or end a transaction (a raw BEGIN, a COMMIT).
+            if (sqlite != null) sqlite.afterStatement(connection, sql);
             return out.append(',').append(state()).append(']').toString();
         } finally {
             running = null;
@@ -129,7 +137,10 @@ public final class JdbcSession {
     public int script(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             running = statement;
-            statement.execute(sql);
+            // xerial's execute runs the first statement only; its executeUpdate runs them all (sqlite3_exec).
+            if (sqlite != null) statement.executeUpdate(sql);
+            else statement.execute(sql);
+            if (sqlite != null) sqlite.afterScript(connection);
             return state();
         } finally {
             running = null;
@@ -139,14 +150,15 @@ public final class JdbcSession {
     /** Starts a transaction; `isolation` is a java.sql.Connection level, or -1 for the session's default. */
     public int begin(int isolation) throws SQLException {
         if (isolation >= 0) connection.setTransactionIsolation(isolation);
-        connection.setAutoCommit(false);
+        if (sqlite != null) sqlite.begin(connection);
+        else connection.setAutoCommit(false);
         return state();
     }
 
     public int commit() throws SQLException {
         try {
             if (!connection.getAutoCommit()) connection.commit();
-            else script("COMMIT");
+            else if (sqlite == null || sqlite.rawTransaction) script("COMMIT");
         } finally {
             endTransaction();
         }
@@ -156,7 +168,7 @@ public final class JdbcSession {
     public int rollback() throws SQLException {
         try {
             if (!connection.getAutoCommit()) connection.rollback();
-            else script("ROLLBACK");
+            else if (sqlite == null || sqlite.rawTransaction) script("ROLLBACK");
         } finally {
             endTransaction();
         }
@@ -191,6 +203,45 @@ public final class JdbcSession {
         return savepoint;
     }
 
+    /** The transaction state (0 none, 1 open, 2 unknown), read from the driver without a round trip. */
+    public int transactionState() throws SQLException {
+        return state();
+    }
+
+    /**
+     * Whether the connection is still open, as far as the driver can tell without a round trip, for an idle connection
+     * (never while a statement runs): pgjdbc reads what the server sent unasked, such as the FATAL message of a
+     * terminated session, and closes itself on it; other drivers say what they know (isClosed).
+     */
+    public boolean alive() {
+        try {
+            if (connection.isClosed()) return false;
+            Class<?> postgres = Class.forName("org.postgresql.PGConnection", false, connection.getClass().getClassLoader());
+            if (connection.isWrapperFor(postgres)) {
+                postgres.getMethod("getNotifications").invoke(connection.unwrap(postgres));
+            }
+            return !connection.isClosed();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            // The driver read the end of the session.
+            return false;
+        } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Keeps no statement prepared on the server from now on (behind a pooler in transaction mode, where the next
+     * transaction may run on another server connection): pgjdbc's prepare threshold 0. Other drivers keep theirs.
+     */
+    public void unprepared() {
+        try {
+            Class<?> postgres = Class.forName("org.postgresql.PGConnection", false, connection.getClass().getClassLoader());
+            if (connection.isWrapperFor(postgres)) postgres.getMethod("setPrepareThreshold", int.class).invoke(connection.unwrap(postgres), 0);
+        } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+            // Not PostgreSQL's driver.
+        }
+    }
+
     /** Interrupts the statement running now, if any (called from another thread than the statement's). */
     public void cancel() throws SQLException {
         Statement statement = running;
@@ -208,6 +259,10 @@ public final class JdbcSession {
 
     /** Closes the connection at once, without a goodbye: a statement still running fails. */
     public void abort() throws SQLException {
+        if (sqlite != null) {
+            Sqlite.abort(connection, running);
+            return;
+        }
         Executor now = Runnable::run;
         connection.abort(now);
     }
@@ -341,6 +396,7 @@ public final class JdbcSession {
 
     /** 0 outside a transaction, 1 inside one (or a failed one), 2 when the driver cannot tell. */
     private int state() throws SQLException {
+        if (sqlite != null) return sqlite.state(connection);
         if (transactionState != null) {
             try {
                 Object state = transactionState.invoke(transactionStateTarget);
@@ -386,7 +442,7 @@ public final class JdbcSession {
     }
 
     /** Appends a JSON string (or null). */
-    private static void string(StringBuilder out, String value) {
+    static void string(StringBuilder out, String value) {
         if (value == null) {
             out.append("null");
             return;
