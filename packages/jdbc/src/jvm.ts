@@ -57,6 +57,8 @@ export function startJvm(settings: JvmSettings): Promise<NodeJava> {
         'thread that loads it crashes the process. Run the PrismaClient with this adapter in the main thread (worker threads can send it their queries).',
     )
   }
+  // A missing jar is said as such, whether or not the JVM runs already.
+  checkClasspath(settings.classpath)
   const key = keyOf(settings)
   if (started) {
     if (started.key !== key) {
@@ -67,7 +69,6 @@ export function startJvm(settings: JvmSettings): Promise<NodeJava> {
     }
     return started.java
   }
-  checkClasspath(settings.classpath)
   const java = launch(settings)
   started = { settings, key, java }
   // A JVM that failed to start cannot be started again in this process either: the error stands for every later pool.
