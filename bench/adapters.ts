@@ -8,8 +8,8 @@
 import { ENGINES, type EngineId } from '../test-support/engines/index.js'
 import { interleave, measure, printTable, settings, type Row, type Subject } from './harness.js'
 
-const POOL_SIZE = 10
-const CONCURRENCY = [1, 16, 64]
+export const POOL_SIZE = 10
+export const CONCURRENCY = [1, 16, 64]
 const USERS = 100
 
 /** What the operations use of a Prisma client: the same for both engines' generated clients. */
@@ -19,14 +19,14 @@ interface Users {
   update(args: { where: { id: number }; data: { name: string } }): Promise<unknown>
   create(args: { data: { email: string; name: string } }): Promise<unknown>
 }
-interface Client {
+export interface Client {
   user: Users
   $transaction<T>(work: (tx: { user: Users }) => Promise<T>): Promise<T>
   $disconnect(): Promise<void>
 }
 
 /** The three operations, as a Prisma user writes them. */
-function operations(client: Client) {
+export function operations(client: Client) {
   let next = 0
   const id = () => 1 + (next++ % USERS)
   return {
@@ -39,7 +39,7 @@ function operations(client: Client) {
       }),
   }
 }
-type Operation = keyof ReturnType<typeof operations>
+export type Operation = keyof ReturnType<typeof operations>
 
 /** One engine: our client, the official one (if it has one), and the raw driver's version of each operation. */
 interface Engine {
@@ -50,7 +50,7 @@ interface Engine {
   close(): Promise<void>
 }
 
-const seed = (client: Client) =>
+export const seed = (client: Client) =>
   Promise.all(Array.from({ length: USERS }, (_, i) => client.user.create({ data: { email: `seed${i}@bench`, name: `user ${i}` } })))
 
 /** The engine of fixture `id`, on its server (bench/servers.ts set its variable), each client on a database of its own. */

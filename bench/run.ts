@@ -1,8 +1,8 @@
 // The benchmarks' one entry point: `pnpm bench` runs every part, one after the other, then prints one table of every
 // figure with its ratio to its peer, and writes the raw numbers to bench/results/. One part alone:
 //
-//   node --expose-gc --import tsx bench/run.ts pool|growth|adapters|statements|faults      (pnpm bench:pool,
-//   bench:growth, bench:adapters; pnpm bench statements, pnpm bench faults)
+//   node --expose-gc --import tsx bench/run.ts pool|growth|adapters|statements|faults|jdbc      (pnpm bench:pool,
+//   bench:growth, bench:adapters; pnpm bench statements, pnpm bench faults, pnpm bench jdbc)
 //
 // BENCH_QUICK=1 makes a short smoke run; BENCH_ENGINE=pg, =mysql (an engine id of test-support/engines, or several,
 // comma-separated) runs those engines of the adapter and fault benchmarks.
@@ -12,7 +12,7 @@ import { selectEngines, type EngineId } from '../test-support/engines/index.js'
 import { machine, printTable, writeResults, type Row } from './harness.js'
 import { benchServers } from './servers.js'
 
-const PARTS = ['pool', 'growth', 'adapters', 'statements', 'faults'] as const
+const PARTS = ['pool', 'growth', 'adapters', 'statements', 'faults', 'jdbc'] as const
 type Part = (typeof PARTS)[number]
 const asked = process.argv[2]
 if (asked !== undefined && !(PARTS as readonly string[]).includes(asked)) {
@@ -34,7 +34,7 @@ try {
 }
 const servers = new Set<EngineId>()
 if (parts.includes('adapters')) for (const e of engines) servers.add(e)
-if (parts.includes('pool') || parts.includes('statements')) servers.add('pg')
+if (parts.includes('pool') || parts.includes('statements') || parts.includes('jdbc')) servers.add('pg')
 const stopServers = await benchServers([...servers])
 try {
   // Imported once the servers are known: the adapter benchmark's helpers read their URLs when loaded.
@@ -43,15 +43,22 @@ try {
   let faults: unknown
   // Server CPU per statement and connect costs: their own tables too.
   let statements: unknown
+  // The event loop under the JDBC adapter.
+  let jdbcStalls: unknown
   for (const part of parts) {
     if (part === 'pool') rows.push(...(await (await import('./pool.js')).runPoolBench()))
     if (part === 'growth') rows.push(...(await (await import('./growth.js')).runGrowthBench()))
     if (part === 'adapters') rows.push(...(await (await import('./adapters.js')).runAdapterBench(engines)))
     if (part === 'statements') statements = await (await import('./statements.js')).runStatementBench()
     if (part === 'faults') faults = await (await import('./faults.js')).runFaultBench(engines)
+    if (part === 'jdbc') {
+      const { rows: jdbcRows, stalls } = await (await import('./jdbc.js')).runJdbcBench()
+      rows.push(...jdbcRows)
+      jdbcStalls = stalls
+    }
   }
   if (parts.length > 1) printTable('All figures (ratio: subject ÷ peer, measured in the same run, rounds interleaved)', rows)
-  console.log(`\nraw figures: ${writeResults(asked ?? 'all', faults || statements ? { figures: rows, statements, faults } : rows)}`)
+  console.log(`\nraw figures: ${writeResults(asked ?? 'all', faults || statements || jdbcStalls ? { figures: rows, statements, faults, jdbcStalls } : rows)}`)
 } finally {
   await stopServers()
 }
