@@ -10,7 +10,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const schemas = []
 for (const group of ['packages', 'examples']) {
   for (const name of readdirSync(join(root, group))) {
-    for (const candidate of ['test/prisma/schema.prisma', 'prisma/schema.prisma']) {
+    // test/<route>/prisma: a package's tests of one of its routes (packages/jdbc/test/sqlite).
+    const test = join(root, group, name, 'test')
+    const routes = existsSync(test) ? readdirSync(test).map((route) => `test/${route}/prisma/schema.prisma`) : []
+    for (const candidate of ['test/prisma/schema.prisma', ...routes, 'prisma/schema.prisma']) {
       const path = join(root, group, name, candidate)
       if (existsSync(path)) schemas.push(path)
     }

@@ -151,7 +151,7 @@ export function registerFaultScenarios(fixture: EngineFixture): void {
       note(
         `${engine.name}, ${label} (down ${(back - fault.window.start).toFixed(0)} ms, pool timeout ${timeout} s):\n${summarize(report)}\n` +
           `  16 callers arriving while the server was down: ${lateOk.length} succeeded, the last after ` +
-          `${Math.max(0, ...lateReport.calls.map((c) => (c.end ?? lateReport.stoppedAt) - c.start)).toFixed(0)} ms\n  ${summarize(lateReport)}`,
+          `${lateReport.calls.reduce((most, c) => Math.max(most, (c.end ?? lateReport.stoppedAt) - c.start), 0).toFixed(0)} ms\n  ${summarize(lateReport)}`,
       )
       const expectations = { timeout, marginMs: STATEMENT_MARGIN_MS, backAt: back }
       const problems = await finish(context, [{ report, expect: expectations }, { report: lateReport, expect: expectations }], { rows: context.rows })

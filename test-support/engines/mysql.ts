@@ -7,6 +7,8 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb'
 import mysql from 'mysql2/promise'
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
 import { PrismaClient } from '../../packages/mysql/test/generated/prisma/client.js'
+import { onJdbcRoute } from '../jdbc/classpath.js'
+import { jdbcFromMySqlOptions } from '../jdbc/mysql.js'
 import type { CounterRow } from '../fault-load.js'
 import { printable, testServer } from '../servers/index.js'
 import { until } from '../until.js'
@@ -125,7 +127,9 @@ export const mysqlFixture: EngineFixture = {
   },
   createTables: async (server) => void (await sql(server, SCHEMA_SQL)),
 
-  adapter: (url, pool) => new PrismaPoolMySql({ connectionString: url, pool }),
+  // On the JDBC route (packages/jdbc/test/mysql), PrismaPoolJdbc on jdbc:mariadb with the same settings: the fleet's
+  // workers build their adapters here.
+  adapter: (url, pool) => (onJdbcRoute() ? jdbcFromMySqlOptions({ connectionString: url, ...(pool ? { pool } : {}) }) : new PrismaPoolMySql({ connectionString: url, pool })),
   official: {
     adapter(url, { max, applicationName, forComparison }) {
       const { hostname, port, username, password, pathname } = new URL(url)

@@ -47,6 +47,8 @@ export function encodeArgs(dialect: JdbcDialect, args: readonly unknown[], argTy
   const count = order ? order.length : args.length
   for (let i = 0; i < count; i++) {
     const index = order ? order[i]! : i
+    // `$3` with two arguments, or `$0`: the server would refuse it; binding NULL would answer wrongly.
+    if (index < 0 || index >= args.length) throw new RangeError(`the statement's placeholder $${index + 1} has no argument (${args.length} given)`)
     const bound = bind(args[index], argTypes[index])
     out += bound === null ? 'N' : `${bound[0]}${bound[1].length}:${bound[1]}`
   }

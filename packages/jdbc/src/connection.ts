@@ -4,8 +4,9 @@ import type { ConnectionLimit, ConnectionLoss, EngineConnection, ServerConnectio
 import { DriverAdapterError, type IsolationLevel, type SqlQuery, type SqlResultSet } from '@prisma/driver-adapter-utils'
 import { encodeArgs } from './bind.js'
 import type { ColumnReader, JdbcColumn, JdbcDialect, SessionFacts, Translated } from './dialect.js'
+import { jdbcErrorOf } from './errors.js'
 import type { NodeJava } from './jvm.js'
-import { call, parseRun, sessionIdOf, type JavaSession, type RunResult } from './session.js'
+import { call, parseRun, RUN_COUNT_ROWS, RUN_GENERATED_KEYS, sessionIdOf, type JavaSession, type RunResult } from './session.js'
 
 /** java.sql.Connection's TRANSACTION_* constants. */
 const JDBC_ISOLATION: Record<string, number> = {
@@ -17,6 +18,9 @@ const JDBC_ISOLATION: Record<string, number> = {
 
 /** How long a connection is quiet before isBroken() asks the driver whether it is still open. */
 const ALIVE_CHECK_AFTER_MS = 10
+
+/** Added to the state of a statement that changed the session, not to be handed on (JdbcSession.SESSION_CHANGED). */
+const SESSION_CHANGED = 4
 
 /** The translations of one driver's statements by SQL text (PostgreSQL's `$1` → `?`), the least recently used first. */
 export class TranslationCache {
@@ -46,6 +50,7 @@ export class JdbcConnection implements EngineConnection {
   readonly #pingTimeoutSeconds: number
   /** Whether the driver may return generated keys (MySQL's lastInsertId). */
   readonly #generatedKeys: boolean
+  releaseSavepoint: ((name: string) => Promise<void>) | undefined
   /** Whether an error ends this connection (JdbcDriver.connectionLoss). */
   readonly #lossOf: (error: unknown) => ConnectionLoss | undefined
   /** 0 outside a transaction, 1 inside, 2 unknown: what the last call reported. */
@@ -69,6 +74,8 @@ export class JdbcConnection implements EngineConnection {
     lossOf: (error: unknown) => ConnectionLoss | undefined,
   ) {
     this.#lossOf = lossOf
+    // Absent where the database has none (EngineConnection.releaseSavepoint): the core then leaves savepoints be.
+    this.releaseSavepoint = dialect.releaseSavepoint === false ? undefined : (name) => this.#releaseSavepoint(name)
     this.#java = java
     this.#session = session
     this.#dialect = dialect
@@ -87,8 +94,8 @@ export class JdbcConnection implements EngineConnection {
       return value
     } catch (error) {
       if (this.#lossOf(error) !== undefined) this.#broken = true
-      // A failed statement may have ended the transaction (a deadlock rolls it back): the driver knows.
-      this.#state = this.#broken ? 2 : this.#session.transactionStateSync()
+      // A failed statement may have ended the transaction (a deadlock rolls it back): the driver knew, on its thread.
+      this.#state = this.#broken ? 2 : this.#session.lastStateSync()
       throw error
     } finally {
       this.#busy--
@@ -96,19 +103,23 @@ export class JdbcConnection implements EngineConnection {
     }
   }
 
-  async #run(query: SqlQuery, generatedKeys: boolean): Promise<RunResult> {
+  async #run(query: SqlQuery, flags: number): Promise<RunResult> {
     const { sql, argOrder } = this.#translations.get(query.sql)
     const args = encodeArgs(this.#dialect, query.args, query.argTypes, argOrder)
-    const text = await this.#call(this.#session.runPromise(sql, args, generatedKeys))
+    const text = await this.#call(this.#session.runPromise(sql, args, flags))
     const result = parseRun(text)
-    this.#state = result.state
+    this.#state = this.#stateOf(result.state)
     return result
   }
 
   async query(query: SqlQuery): Promise<SqlResultSet> {
-    const result = await this.#run(query, this.#generatedKeys)
-    const readers: ColumnReader[] = []
-    for (const column of result.columns) readers.push(await this.#reader(column))
+    const result = await this.#run(query, this.#generatedKeys ? RUN_GENERATED_KEYS : 0)
+    let readers: ColumnReader[]
+    try {
+      readers = result.columns.map((column) => this.#dialect.column(column))
+    } catch (error) {
+      throw await this.#unsupported(error, result.columns)
+    }
     const width = readers.length
     const rows: unknown[][] = []
     const { cells } = result
@@ -125,19 +136,23 @@ export class JdbcConnection implements EngineConnection {
     return set
   }
 
-  /** The dialect's reader of a column; an unsupported type is named (the dialect may have to ask the server). */
-  async #reader(column: JdbcColumn): Promise<ColumnReader> {
-    try {
-      return this.#dialect.column(column)
-    } catch (error) {
-      const typeName = this.#dialect.typeName
-      if (!(error instanceof DriverAdapterError) || error.cause.kind !== 'UnsupportedNativeDataType' || !typeName) throw error
-      throw new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: await typeName(column, this.#rows) })
+  /** A column type Prisma cannot read, named (the dialect may have to ask the server, from its OID alone). */
+  async #unsupported(error: unknown, columns: readonly JdbcColumn[]): Promise<unknown> {
+    const typeName = this.#dialect.typeName
+    if (!(error instanceof DriverAdapterError) || error.cause.kind !== 'UnsupportedNativeDataType' || !typeName) return error
+    for (const column of columns) {
+      try {
+        this.#dialect.column(column)
+      } catch {
+        return new DriverAdapterError({ kind: 'UnsupportedNativeDataType', type: await typeName(column, this.#rows) })
+      }
     }
+    return error
   }
 
   async execute(query: SqlQuery): Promise<number> {
-    return Math.max((await this.#run(query, false)).updateCount, 0)
+    // A statement that returns rows (RETURNING, a SELECT) counts them, as node-postgres' rowCount does.
+    return Math.max((await this.#run(query, RUN_COUNT_ROWS)).updateCount, 0)
   }
 
   /**
@@ -156,6 +171,17 @@ export class JdbcConnection implements EngineConnection {
     return this.#facts.server
   }
 
+  /** The server's idle timeout of the session (SessionFacts.idleTimeoutMs): the pool closes the connection before it. */
+  get idleTimeoutMs(): number | undefined {
+    return this.#facts.idleTimeoutMs
+  }
+
+  /** A statement's transaction state; one that changed the session (SESSION_CHANGED) leaves the connection broken. */
+  #stateOf(state: number): number {
+    if (state & SESSION_CHANGED) this.#broken = true
+    return state & ~SESSION_CHANGED
+  }
+
   /** Rows of a query of the engine's own (the server's limits and sessions), as objects by column name. */
   readonly #rows = async (sql: string, args: readonly unknown[] = []): Promise<Record<string, unknown>[]> => {
     const result = await this.query({ sql, args: [...args], argTypes: args.map(() => undefined as never) })
@@ -164,7 +190,18 @@ export class JdbcConnection implements EngineConnection {
 
   async executeScript(script: string): Promise<void> {
     const statements = this.#dialect.splitScript ? this.#dialect.splitScript(script) : [script]
-    for (const statement of statements) await this.#call(this.#session.scriptPromise(statement), (state) => state)
+    try {
+      for (const statement of statements) await this.#script(statement)
+    } catch (error) {
+      const jdbc = jdbcErrorOf(error)
+      const alone = jdbc && statements.length === 1 ? this.#dialect.statementsAfterFailure?.(jdbc, script) : undefined
+      if (!alone) throw error
+      for (const statement of alone) await this.#script(statement)
+    }
+  }
+
+  #script(sql: string): Promise<number> {
+    return this.#call(this.#session.scriptPromise(sql), (state) => this.#stateOf(state))
   }
 
   async ping(): Promise<void> {
@@ -178,7 +215,8 @@ export class JdbcConnection implements EngineConnection {
   async begin(isolationLevel?: IsolationLevel): Promise<void> {
     const level = isolationLevel === undefined ? -1 : JDBC_ISOLATION[isolationLevel.replaceAll(' ', '_')]
     if (level === undefined) throw new Error(`isolation level ${isolationLevel} has no JDBC equivalent`)
-    await this.#call(this.#session.beginPromise(level), (state) => state)
+    const isolationSql = isolationLevel && this.#dialect.isolationSql ? this.#dialect.isolationSql(isolationLevel) : null
+    await this.#call(this.#session.beginPromise(isolationSql ? -1 : level, isolationSql), (state) => state)
   }
 
   async commit(): Promise<void> {
@@ -197,7 +235,7 @@ export class JdbcConnection implements EngineConnection {
     await this.#call(this.#session.rollbackToPromise(name), (state) => state)
   }
 
-  async releaseSavepoint(name: string): Promise<void> {
+  async #releaseSavepoint(name: string): Promise<void> {
     await this.#call(this.#session.releasePromise(name), (state) => state)
   }
 
@@ -218,7 +256,7 @@ export class JdbcConnection implements EngineConnection {
   isBroken(): boolean {
     if (this.#broken || this.#busy > 0) return this.#broken
     const now = performance.now()
-    if (now - this.#quietSince < ALIVE_CHECK_AFTER_MS) return false
+    if (now - this.#quietSince < (this.#dialect.aliveCheckAfterMs ?? ALIVE_CHECK_AFTER_MS)) return false
     this.#quietSince = now
     if (!this.#session.aliveSync()) this.#broken = true
     return this.#broken

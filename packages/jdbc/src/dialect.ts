@@ -19,8 +19,9 @@ export interface JdbcColumn {
 
 /**
  * How to read one result column: its Prisma type, and how a cell becomes Prisma's value. A cell arrives as the
- * driver's getString() text, base64 of getBytes() for a binary JDBC type (BINARY, VARBINARY, LONGVARBINARY, BLOB), or
- * null for SQL NULL; `read` is never called with null.
+ * driver's getString() text, base64 of getBytes() for a binary JDBC type (BINARY, VARBINARY, LONGVARBINARY, BLOB), a
+ * JSON number where the Java helper writes one (SQLite's REAL, which xerial's text would round), or null for SQL NULL;
+ * `read` is never called with null.
  */
 export interface ColumnReader {
   readonly type: ColumnType
@@ -63,6 +64,8 @@ export interface SessionFacts {
   readonly id?: SessionId
   /** The session as the server knows it, for checkSession and endSession. */
   readonly server?: unknown
+  /** How long the server lets the session sit idle before it ends it (MySQL's wait_timeout): EngineConnection.idleTimeoutMs. */
+  readonly idleTimeoutMs?: number | undefined
 }
 
 export interface JdbcDialect {
@@ -73,6 +76,28 @@ export interface JdbcDialect {
   readonly tagLength?: number
   /** Levels `begin()` accepts (default: the SQL standard's four). */
   readonly isolationLevels?: readonly IsolationLevel[]
+  /**
+   * The statement that sets one transaction's isolation level, sent first in it (`SET TRANSACTION ISOLATION LEVEL …`);
+   * absent, JDBC's setTransactionIsolation sets it for the session, and it is restored when the transaction ends.
+   */
+  isolationSql?(level: IsolationLevel): string
+  /** False where the database has no RELEASE SAVEPOINT (SQL Server): the connection then has no releaseSavepoint(). */
+  readonly releaseSavepoint?: boolean
+  /**
+   * Parameters of the URL that would override a property the adapter sets (the driver lets the URL win), by name, with
+   * why: refused when the adapter is created.
+   */
+  readonly refusedUrlParameters?: Readonly<Record<string, string>>
+  /**
+   * The statements of a script to run one at a time after it failed as a whole with `error` (PostgreSQL: a statement
+   * that refuses a transaction block), or undefined to let the error stand.
+   */
+  statementsAfterFailure?(error: JdbcError, script: string): string[] | undefined
+  /**
+   * How long a connection is quiet before isBroken() asks the driver whether its session still runs (JdbcSession.alive;
+   * default 10 ms): less where the server ends sessions without a word and the driver's answer costs no wait (MySQL).
+   */
+  readonly aliveCheckAfterMs?: number
 
   /**
    * Driver properties for a new connection: `defaults`, which the user's own properties override (PostgreSQL's
@@ -99,8 +124,11 @@ export interface JdbcDialect {
 
   /** Maps an error to Prisma's error kinds; undefined leaves it to the generic mapping (SQLSTATE class 08 …). */
   convertError(error: JdbcError): AdapterError | undefined
-  /** Whether the error ends its connection; undefined: the generic rule (connection.ts). */
-  connectionLoss?(error: JdbcError): ConnectionLoss | undefined
+  /**
+   * Whether the error ends its connection; null: it does not, whatever the generic rule says (errors.ts: a
+   * SQLTimeoutException ends it); undefined: the generic rule decides.
+   */
+  connectionLoss?(error: JdbcError): ConnectionLoss | null | undefined
 
   /** What Prisma reads of the connection: the schema (from the URL's parameters), relation joins. */
   connectionInfo(url: string, properties: Readonly<Record<string, string>>): ConnectionInfo

@@ -149,7 +149,9 @@ export class JdbcDriver implements EngineDriver {
     const jdbc = jdbcErrorOf(error)
     if (!jdbc) return undefined
     const dialect = this.#options.dialect
-    return (dialect.connectionLoss ? dialect.connectionLoss(jdbc) : undefined) ?? genericConnectionLoss(jdbc)
+    const own = dialect.connectionLoss ? dialect.connectionLoss(jdbc) : undefined
+    // null: the dialect knows the connection survives it.
+    return own === null ? undefined : (own ?? genericConnectionLoss(jdbc))
   }
 
   connectionInfo(): ConnectionInfo {

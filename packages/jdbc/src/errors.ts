@@ -8,7 +8,11 @@ import { JdbcException } from './session.js'
 /** Java exceptions among the causes that mean the socket is gone. */
 const SOCKET_GONE = /^java\.(net\.(SocketException|ConnectException|NoRouteToHostException|UnknownHostException)|io\.EOFException|nio\.channels\.ClosedChannelException)$/
 
+/** A read that timed out (the driver's socketTimeout): this connection's statement, not the server's loss. */
+const timedOut = (error: JdbcError) => error.className === 'java.sql.SQLTimeoutException' || error.causes.includes('java.net.SocketTimeoutException')
+
 export function genericConvertError(error: JdbcError): AdapterError | undefined {
+  if (timedOut(error)) return { kind: 'SocketTimeout' }
   const state = error.sqlState ?? ''
   switch (state) {
     case '23505':
@@ -42,7 +46,7 @@ export function genericConvertError(error: JdbcError): AdapterError | undefined 
 
 /** Class 08 (connection exception) or a socket gone among the causes: the server is lost; a timeout ends one connection. */
 export function genericConnectionLoss(error: JdbcError): ConnectionLoss | undefined {
-  if (error.className === 'java.sql.SQLTimeoutException') return 'connection'
+  if (timedOut(error)) return 'connection'
   if (error.sqlState?.startsWith('08') || error.causes.some((cause) => SOCKET_GONE.test(cause))) return 'server'
   return undefined
 }

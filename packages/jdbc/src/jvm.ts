@@ -1,8 +1,8 @@
 // The one JVM of the process (node-java can start one, once, in one thread, and never another): started by the first
 // pool's init with its classpath, shared by every later pool that asks for the same one, never stopped (a JVM cannot
 // be started again in the same process). It does not keep the process alive.
-import { existsSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isMainThread } from 'node:worker_threads'
 
@@ -42,9 +42,37 @@ export interface JvmSettings {
   readonly options: readonly string[]
 }
 
-let started: { settings: JvmSettings; key: string; java: Promise<NodeJava> } | undefined
+interface Started {
+  settings: JvmSettings
+  key: string
+  java: Promise<NodeJava>
+}
 
-const keyOf = (settings: JvmSettings) => JSON.stringify([settings.classpath.map((entry) => resolve(entry)), settings.options])
+/**
+ * The process's JVM, kept on globalThis: one process may load two copies of this package (its ESM and CommonJS builds,
+ * or two versions), and both must see the one JVM (a second java.stop() would abort the process).
+ */
+const STARTED = Symbol.for('prisma-pool.jdbc.jvm')
+type GlobalWithJvm = typeof globalThis & { [STARTED]?: Started }
+const global = globalThis as GlobalWithJvm
+
+/** The classpath as the JVM gets it: paths resolved, `dir/*` expanded to the folder's jars (the JVM does not expand it). */
+export function expandClasspath(classpath: readonly string[]): string[] {
+  return classpath.flatMap((entry) => {
+    if (!entry.endsWith('/*')) return [resolve(entry)]
+    const dir = resolve(entry.slice(0, -2))
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.jar'))
+      .sort()
+      .map((name) => join(dir, name))
+  })
+}
+
+const keyOf = (classpath: readonly string[], settings: JvmSettings) => JSON.stringify([classpath, settings.options])
+
+/** JVM options as messages may show them: the values of -D…password…=, -D…secret…= and the like are hidden. */
+const SECRET_OPTION = /^(-D[^=]*(?:pass|secret|token|key)[^=]*=).*$/i
+const shownOptions = (options: readonly string[]) => options.map((option) => option.replace(SECRET_OPTION, '$1***'))
 
 /**
  * The process's JVM, started with `settings` if none is: a second start with another classpath or other options
@@ -59,7 +87,9 @@ export function startJvm(settings: JvmSettings): Promise<NodeJava> {
   }
   // A missing jar is said as such, whether or not the JVM runs already.
   checkClasspath(settings.classpath)
-  const key = keyOf(settings)
+  const classpath = expandClasspath(settings.classpath)
+  const key = keyOf(classpath, settings)
+  const started = global[STARTED]
   if (started) {
     if (started.key !== key) {
       throw new JvmError(
@@ -69,14 +99,14 @@ export function startJvm(settings: JvmSettings): Promise<NodeJava> {
     }
     return started.java
   }
-  const java = launch(settings)
-  started = { settings, key, java }
+  const java = launch(classpath, settings)
+  global[STARTED] = { settings, key, java }
   // A JVM that failed to start cannot be started again in this process either: the error stands for every later pool.
   return java
 }
 
 function describeClasspath(settings: JvmSettings): string {
-  const options = settings.options.length ? ` and options ${settings.options.join(' ')}` : ''
+  const options = settings.options.length ? ` and options ${shownOptions(settings.options).join(' ')}` : ''
   return `[${settings.classpath.join(', ')}]${options}`
 }
 
@@ -91,7 +121,7 @@ function checkClasspath(classpath: readonly string[]): void {
   }
 }
 
-async function launch(settings: JvmSettings): Promise<NodeJava> {
+async function launch(classpath: readonly string[], settings: JvmSettings): Promise<NodeJava> {
   if (!existsSync(HELPER_CLASSES)) {
     throw new JvmError(`@prisma-pool/jdbc's Java helper is missing (${HELPER_CLASSES}): the package was not built (pnpm build compiles it with javac).`)
   }
@@ -105,18 +135,24 @@ async function launch(settings: JvmSettings): Promise<NodeJava> {
       { cause: error },
     )
   }
-  if (!java.isJvmCreated()) {
-    // node-java keeps a handle open for calls from Java back into JavaScript, which this package never makes: closed
-    // now, it no longer keeps the process alive after the last pool is gone. Once per process (a second close aborts).
-    java.stop()
-    java.asyncOptions = { syncSuffix: 'Sync', promiseSuffix: 'Promise' }
-    java.classpath.push(HELPER_CLASSES, ...settings.classpath.map((entry) => resolve(entry)))
-    java.options.push(...JVM_OPTIONS, ...settings.options)
+  if (java.isJvmCreated()) {
+    throw new JvmError(
+      "this process's JVM was started by other code (node-java's java module) before the first PrismaPoolJdbc: its classpath " +
+        'and options can no longer be set. Let the first PrismaPoolJdbc start it, with every jar the process needs on its classpath.',
+    )
   }
+  // node-java keeps a handle open for calls from Java back into JavaScript, which this package never makes: closed
+  // now, it no longer keeps the process alive after the last pool is gone. Once per process (a second close aborts).
+  java.stop()
+  java.asyncOptions = { syncSuffix: 'Sync', promiseSuffix: 'Promise' }
+  java.classpath.push(HELPER_CLASSES, ...classpath)
+  java.options.push(...JVM_OPTIONS, ...settings.options)
   try {
     await java.ensureJvm()
   } catch (error) {
-    throw new JvmError(`the JVM did not start (options ${[...JVM_OPTIONS, ...settings.options].join(' ')}): ${(error as Error).message}`, { cause: error })
+    throw new JvmError(`the JVM did not start (options ${shownOptions([...JVM_OPTIONS, ...settings.options]).join(' ')}): ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   return java
 }

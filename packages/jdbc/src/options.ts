@@ -73,6 +73,18 @@ export function jdbcTarget(url: string): string {
   return url.replace(/[?;].*$/s, '').replace(/\/\/[^/@]*@/, '//')
 }
 
+/** The URL's own parameters that would override what the adapter sets (JdbcDialect.refusedUrlParameters). */
+function checkUrlParameters(url: string, dialect: JdbcDialect): void {
+  const refused = dialect.refusedUrlParameters
+  const query = /\?([^#]*)/.exec(url)?.[1]
+  if (!refused || !query) return
+  for (const pair of query.split('&')) {
+    const name = decodeURIComponent(pair.split('=')[0] ?? '')
+    const match = Object.keys(refused).find((key) => key.toLowerCase() === name.toLowerCase())
+    if (match) throw new PoolOptionError(`the URL's ${name} parameter ${refused[match]}.`)
+  }
+}
+
 export function resolveJdbcOptions(input: PrismaPoolJdbcOptions | string | undefined): ResolvedJdbcOptions {
   if (input === undefined || input === '') {
     throw new PoolOptionError('PrismaPoolJdbc needs a JDBC URL: new PrismaPoolJdbc({ url: "jdbc:postgresql://host:5432/db", classpath: ["/usr/share/java/postgresql.jar"] }) (was the URL variable unset?)')
@@ -83,6 +95,7 @@ export function resolveJdbcOptions(input: PrismaPoolJdbcOptions | string | undef
     throw new PoolOptionError(`PrismaPoolJdbc's url must be a JDBC URL (jdbc:<subprotocol>:…), not ${JSON.stringify(jdbcTarget(given.url))}: for postgres://… URLs, use @prisma-pool/pg.`)
   }
   const dialect = dialectFor(given.url, given.provider)
+  checkUrlParameters(given.url, dialect)
   const classpath = given.classpath === undefined ? (process.env.CLASSPATH ?? '').split(':').filter(Boolean) : ([] as string[]).concat(given.classpath)
   const properties: Record<string, string> = {}
   for (const [name, value] of Object.entries(given.properties ?? {})) {

@@ -8,9 +8,10 @@ type JavaLong = number | { longValue: string }
 
 /** The methods of JdbcSession.java that this package calls. */
 export interface JavaSession {
-  runPromise(sql: string, args: string, generatedKeys: boolean): Promise<string>
+  /** `flags`: RUN_GENERATED_KEYS, RUN_COUNT_ROWS (JdbcSession.run). */
+  runPromise(sql: string, args: string, flags: number): Promise<string>
   scriptPromise(sql: string): Promise<number>
-  beginPromise(isolation: number): Promise<number>
+  beginPromise(isolation: number, isolationSql: string | null): Promise<number>
   commitPromise(): Promise<number>
   rollbackPromise(): Promise<number>
   savepointPromise(name: string): Promise<number>
@@ -22,9 +23,15 @@ export interface JavaSession {
   abortPromise(): Promise<void>
   sessionIdSync(): JavaLong
   transactionStateSync(): number
+  /** The transaction state when the last call failed (a field: no wait for the driver's lock). */
+  lastStateSync(): number
   aliveSync(): boolean
   unpreparedSync(): void
 }
+
+/** JdbcSession.run's flags: return the first generated key; count a result's rows instead of returning them. */
+export const RUN_GENERATED_KEYS = 1
+export const RUN_COUNT_ROWS = 2
 
 /** A connect the pool may give up on (Connect.java): abortSync() closes its sockets, which ends the login. */
 interface JavaConnect {
@@ -95,10 +102,13 @@ export async function openSession(java: NodeJava, url: string, properties: Recor
   }
 }
 
-/** The session's server id, or undefined when its driver does not tell. */
+/**
+ * The session's id as its driver has it (pgjdbc: the login's BackendKeyData, which a pooler makes up, negative ones
+ * too), or undefined when the driver does not tell (JdbcSession.sessionId's -1).
+ */
 export function sessionIdOf(session: JavaSession): number | undefined {
   const id = toNumber(session.sessionIdSync())
-  return id >= 0 ? id : undefined
+  return id === -1 ? undefined : id
 }
 
 /** What `run` returns (see JdbcSession.run): the columns, the cells row after row, and what the statement did. */

@@ -111,3 +111,9 @@ test('a second pool that asks the running JVM for another classpath is refused, 
   expect(error.message).toContain(`The JVM of this process was started with classpath [${TEST_CLASSPATH.join(', ')}]; a pool asks for [${other[0]}]`)
   expect(error.message).toContain('give every PrismaPoolJdbc of the process the same classpath and jvmOptions')
 })
+
+test('a secret in jvmOptions is hidden in the message that names them', async () => {
+  const error = await firstQueryError(client({ ...jdbcPostgresUrl(db.url), classpath: TEST_CLASSPATH, jvmOptions: ['-Djavax.net.ssl.trustStorePassword=S3CRET-store'], pool: { timeout: 30 } }))
+  expect(error.message).toContain('options -Djavax.net.ssl.trustStorePassword=***')
+  expect(error.message).not.toContain('S3CRET-store')
+})

@@ -19,7 +19,17 @@ import mysql, { type ResultSetHeader } from 'mysql2'
 import { columnType, convertRows, geometryAsBytes, inlineArgs, quoteString, toBinaryArg, toLiteral, typeName, type Field } from './conversion.js'
 import { ConnectionGivenUpError, convertMySqlError, mySqlConnectionLoss, SideConnectionError } from './errors.js'
 import type { ResolvedMySqlOptions } from './options.js'
-import { readConnectionLimits, readServerConnections, tagAttributes } from './server-views.js'
+import {
+  checkMySqlSession,
+  endMySqlSession,
+  NEW_SESSION_SQL,
+  newSessionOf,
+  readConnectionLimits,
+  readServerConnections,
+  tagAttributes,
+  type MySqlSession,
+  type ViewQuery,
+} from './server-views.js'
 
 export const ADAPTER_NAME = '@prisma-pool/mysql'
 
@@ -36,13 +46,6 @@ const QUIT_TIMEOUT_MS = 1000
 
 /** TCP keepalive from a minute of silence on: keeps NAT and load-balancer flows alive, and finds a vanished peer. */
 const KEEPALIVE_DELAY_MS = 60_000
-
-/**
- * What the server says of a session (checkSession): which server answers, and the session's command and seconds in
- * it. Asleep for a second or more (TIME is whole seconds, so 2), it finished long ago and its client never heard.
- */
-const CHECK_SESSION_SQL = (id: number) =>
-  `SELECT @@hostname, @@port, (SELECT CONCAT(COMMAND, ' ', TIME) FROM information_schema.PROCESSLIST WHERE ID = ${id})`
 
 const quoteIdentifier = (name: string) => `\`${name.replaceAll('`', '``')}\``
 
@@ -82,6 +85,14 @@ function cutOff(conn: mysql.Connection, why: string): void {
 function run(conn: mysql.Connection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) => conn.query(sql, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result))))
 }
+
+/** The shared views' queries (server-views.ts) on `conn`: rows as objects by column label, none for a statement. */
+const viewQuery =
+  (conn: mysql.Connection): ViewQuery =>
+  (sql) =>
+    new Promise((resolve, reject) =>
+      conn.query({ sql, rowsAsArray: false }, (error: unknown, rows: unknown) => (error ? reject(error) : resolve(Array.isArray(rows) ? (rows as Record<string, unknown>[]) : []))),
+    )
 
 /**
  * A server's refusal of one statement (a missing privilege, an unknown table), after which the connection stays usable:
@@ -147,9 +158,8 @@ export class MySqlConnection implements EngineConnection {
   /** How its side connections (scripts, KILL QUERY) are opened: with the worker's tag it carries, and the pool's connect timeout. */
   readonly #side: SideConnectionOptions
   readonly sessionId: number | undefined
-  /** The server's `@@hostname:@@port`, and when the session began (Date.now()): for checkSession. */
-  readonly server: string | undefined
-  readonly connectedAt = Date.now()
+  /** The session as the server knows it: for checkSession and endSession. */
+  readonly session: MySqlSession | undefined
   #lastReceivedAt = 0
   /** Scripts under way on a connection of their own: this one waits for them, silent but alive. */
   scripts = 0
@@ -162,7 +172,7 @@ export class MySqlConnection implements EngineConnection {
     this.#status = session.status
     this.idleTimeoutMs = session.idleTimeoutMs
     this.sessionId = session.sessionId
-    this.server = session.server
+    this.session = session.sessionId !== undefined && session.server !== undefined ? { id: session.sessionId, server: session.server, connectedAt: Date.now() } : undefined
     if (this.sessionId !== undefined) (conn as RawConnection).stream?.on('data', () => (this.#lastReceivedAt = performance.now()))
     // An idle connection the server drops (wait_timeout, KILL, restart) emits 'error'; without a listener
     // that would crash the process. The pool replaces it at its next checkout.
@@ -461,16 +471,11 @@ export class MySqlDriver implements EngineDriver {
       const session: NewSession = { status: conn._handshakePacket?.statusFlags ?? STATUS_AUTOCOMMIT, idleTimeoutMs: undefined, sessionId: undefined, server: undefined }
       if (kind !== 'plain') session.status = ((await run(conn, this.#sessionSetup)) as ResultSetHeader).serverStatus
       if (kind === 'pool') {
-        // The pool closes idle connections before the server's wait_timeout does: no "gone away" to ping for.
-        const [[waitTimeout, connectionId, host, port]] = (await run(conn, 'SELECT @@session.wait_timeout, CONNECTION_ID(), @@hostname, @@port')) as [
-          [unknown, unknown, unknown, unknown],
-        ]
-        const seconds = Number(waitTimeout)
-        session.idleTimeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined
-        if (Number(connectionId) === conn.threadId) {
-          session.sessionId = conn.threadId
-          session.server = `${String(host)}:${String(port)}`
-        }
+        const [row] = await viewQuery(conn)(NEW_SESSION_SQL)
+        const known = newSessionOf(row, conn.threadId ?? undefined)
+        session.idleTimeoutMs = known.idleTimeoutMs
+        session.sessionId = known.session?.id
+        session.server = known.session?.server
       }
       return { conn, session }
     } catch (error) {
@@ -505,35 +510,22 @@ export class MySqlDriver implements EngineDriver {
   async checkSession(engineConn: EngineConnection, timeoutMs: number): Promise<SessionState> {
     const conn = engineConn as MySqlConnection
     if (conn.scripts > 0 || conn.sending()) return 'running'
-    return this.#aboutSession(conn, timeoutMs, async () => {})
+    const { session } = conn
+    return session ? this.#aboutSession(timeoutMs, (run) => checkMySqlSession(session, run)) : 'unknown'
   }
 
   async endSession(engineConn: EngineConnection, timeoutMs: number): Promise<void> {
-    await this.#aboutSession(engineConn as MySqlConnection, timeoutMs, (side, id) => run(side, `KILL ${id}`))
+    const { session } = engineConn as MySqlConnection
+    if (session) await this.#aboutSession(timeoutMs, (run) => endMySqlSession(session, run))
   }
 
-  /**
-   * What the server says of `conn`'s session, asked on a connection of its own within `timeoutMs`; `ifIdle` runs there
-   * when the session is idle. Another server answering, or this one restarted since (connection ids start again), is
-   * 'unknown' or 'gone': no id of it can be ours.
-   */
-  async #aboutSession(conn: MySqlConnection, timeoutMs: number, ifIdle: (side: mysql.Connection, id: number) => Promise<unknown>): Promise<SessionState> {
-    const id = conn.sessionId
-    if (id === undefined) return 'unknown'
+  /** Asks the server about a session (the shared SQL, server-views.ts) on a connection of its own, within `timeoutMs`. */
+  async #aboutSession<T>(timeoutMs: number, ask: (run: ViewQuery) => Promise<T>): Promise<T> {
     return this.withSideConnection('plain', async (side) => {
       // The check may run into the same dead path: by the deadline its connection is destroyed, and it fails.
       const deadline = setTimeout(() => cutOff(side, `no answer about the session within ${timeoutMs} ms.`), timeoutMs)
       try {
-        const [[host, port, process]] = (await run(side, CHECK_SESSION_SQL(id))) as [[unknown, unknown, unknown]]
-        if (`${String(host)}:${String(port)}` !== conn.server) return 'unknown'
-        const [[, uptime]] = (await run(side, "SHOW GLOBAL STATUS LIKE 'Uptime'")) as [[unknown, unknown]]
-        // Uptime is in whole seconds: one more, so that a session opened just after the start is not taken for gone.
-        if ((Number(uptime) + 1) * 1000 < Date.now() - conn.connectedAt) return 'gone'
-        if (process === null) return 'gone'
-        const [command, seconds] = String(process).split(' ')
-        if (command !== 'Sleep' || Number(seconds) < 2) return 'running'
-        await ifIdle(side, id)
-        return 'idle'
+        return await ask(viewQuery(side))
       } finally {
         clearTimeout(deadline)
       }

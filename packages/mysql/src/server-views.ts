@@ -1,9 +1,10 @@
-// What MySQL and MariaDB say of their connections, in SQL and in the core's terms: the limits this session's account is
-// held to (the start-up budget check) and the server's client connections, named by the worker tag each one sent as a
-// connection attribute (the live view). Shared with @prisma-pool/jdbc's MySQL route through @prisma-pool/mysql/dialect:
-// the same SQL and the same reading of its rows, whichever driver runs it.
+// What MySQL and MariaDB say of their connections, in SQL and in the core's terms: a new session (its idle timeout, and
+// who it is, for statements without an answer) and what it runs now, the limits this session's account is held to (the
+// start-up budget check) and the server's client connections, named by the worker tag each one sent as a connection
+// attribute (the live view). Shared with @prisma-pool/jdbc's MySQL route through @prisma-pool/mysql/dialect: the same
+// SQL and the same reading of its rows, whichever driver runs it.
 import { parseTag } from '@prisma-pool/core'
-import type { ConnectionLimit, ServerConnection, ServerConnectionList } from '@prisma-pool/core/engine'
+import type { ConnectionLimit, ServerConnection, ServerConnectionList, SessionState } from '@prisma-pool/core/engine'
 
 /** Runs one query of the views on the engine's own connection: its rows as objects by column label. */
 export type ViewQuery = (sql: string) => Promise<Record<string, unknown>[]>
@@ -13,6 +14,77 @@ export type ViewQuery = (sql: string) => Promise<Record<string, unknown>[]>
  * which the connection is still usable; undefined for any other error, which the views pass on.
  */
 export type StatementRefusal = (error: unknown) => number | undefined
+
+/**
+ * What a new pool session says of itself, once, after its set-up: its wait_timeout (the pool closes an idle connection
+ * before the server does: no "gone away" to ping for), its id, and which server answers.
+ */
+export const NEW_SESSION_SQL = 'SELECT @@session.wait_timeout AS wait_timeout, CONNECTION_ID() AS id, @@hostname AS host, @@port AS port'
+
+/**
+ * A session as the server knows it, for the checks of a statement without an answer: its id, the server's
+ * `@@hostname:@@port` (another server behind the same address must not be asked about it), and when it began
+ * (Date.now()), so that a server restarted since, whose connection ids start again, is not taken for it.
+ */
+export interface MySqlSession {
+  readonly id: number
+  readonly server: string
+  readonly connectedAt: number
+}
+
+/**
+ * NEW_SESSION_SQL's row: the session's idle timeout, and the session itself when its id is the one the handshake gave
+ * (`threadId`); a proxy in between (ProxySQL, MaxScale) makes its own, and then the server cannot be asked about it.
+ */
+export function newSessionOf(
+  row: Record<string, unknown> | undefined,
+  threadId: number | undefined,
+  connectedAt = Date.now(),
+): { idleTimeoutMs: number | undefined; session: MySqlSession | undefined } {
+  const seconds = Number(row?.wait_timeout)
+  const idleTimeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined
+  const id = Number(row?.id)
+  if (row === undefined || threadId === undefined || id !== threadId) return { idleTimeoutMs, session: undefined }
+  return { idleTimeoutMs, session: { id, server: `${String(row.host)}:${String(row.port)}`, connectedAt } }
+}
+
+/**
+ * What the server says of a session: which server answers, and the session's command and seconds in it. Asleep for a
+ * second or more (TIME is whole seconds, so 2), it finished long ago and its client never heard.
+ */
+const CHECK_SESSION_SQL = (id: number) =>
+  `SELECT @@hostname AS host, @@port AS port, (SELECT CONCAT(COMMAND, ' ', TIME) FROM information_schema.PROCESSLIST WHERE ID = ${Number(id)}) AS process`
+
+/** How long the server has run, in whole seconds (the second column, `Value`). */
+const UPTIME_SQL = "SHOW GLOBAL STATUS LIKE 'Uptime'"
+
+/**
+ * What the server says of `session` (see SessionState); `ifIdle` runs when it is idle. Another server answering is
+ * 'unknown'; this one restarted since (connection ids start again) is 'gone': no id of it can be ours.
+ */
+async function sessionState(session: MySqlSession, run: ViewQuery, ifIdle?: () => Promise<unknown>): Promise<SessionState> {
+  const [row] = await run(CHECK_SESSION_SQL(session.id))
+  if (!row || `${String(row.host)}:${String(row.port)}` !== session.server) return 'unknown'
+  const [uptime] = await run(UPTIME_SQL)
+  // Uptime is in whole seconds: one more, so that a session opened just after the start is not taken for gone.
+  if ((Number(Object.values(uptime ?? {})[1]) + 1) * 1000 < Date.now() - session.connectedAt) return 'gone'
+  if (row.process === null || row.process === undefined) return 'gone'
+  const [command, seconds] = String(row.process).split(' ')
+  if (command !== 'Sleep' || Number(seconds) < 2) return 'running'
+  await ifIdle?.()
+  return 'idle'
+}
+
+/** What the server says of `session`, asked on a connection of the engine's own (EngineDriver.checkSession). */
+export const checkMySqlSession = (session: MySqlSession, run: ViewQuery): Promise<SessionState> => sessionState(session, run)
+
+/**
+ * Ends `session` on the server (KILL, which also goes when the path to it is dead, and its transaction's locks with it),
+ * if it is that very session and it runs nothing (EngineDriver.endSession).
+ */
+export async function endMySqlSession(session: MySqlSession, run: ViewQuery): Promise<void> {
+  await sessionState(session, run, () => run(`KILL ${Number(session.id)}`))
+}
 
 /** ER_SPECIFIC_ACCESS_DENIED_ERROR: a privilege is missing (PROCESS, for information_schema.INNODB_TRX). */
 const ACCESS_DENIED = 1227

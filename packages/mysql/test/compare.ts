@@ -23,12 +23,10 @@ export function ourMySqlAdapter(options: PrismaPoolMySqlOptions | string) {
 }
 
 /**
- * The MariaDB fixture with our adapter of the route (see ourMySqlAdapter). On the JDBC route a script runs on the pooled
- * connection itself, one statement after another (its connections never take several statements at once).
+ * The MariaDB fixture, whose adapter is our adapter of the route (see ourMySqlAdapter). On the JDBC route a script runs
+ * on the pooled connection itself, one statement after another (its connections never take several statements at once).
  */
-export const ourMySqlFixture: EngineFixture = onJdbcRoute()
-  ? { ...mysqlFixture, adapter: (url, pool) => ourMySqlAdapter({ connectionString: url, ...(pool ? { pool } : {}) }), scriptsOnSideConnection: false }
-  : mysqlFixture
+export const ourMySqlFixture: EngineFixture = onJdbcRoute() ? { ...mysqlFixture, scriptsOnSideConnection: false } : mysqlFixture
 
 export type Database = Awaited<ReturnType<typeof createTestDatabase>>
 export type OursOptions = Omit<PrismaPoolMySqlOptions, 'connectionString'>

@@ -1,5 +1,5 @@
 // The EngineConnection contract on MySQL / MariaDB connections (test-support/engines/connection.ts).
-import { mysqlFixture } from '../../../test-support/engines/mysql.js'
 import { registerConnectionScenarios } from '../../../test-support/engines/connection.js'
+import { ourMySqlFixture } from './compare.js'
 
-registerConnectionScenarios(mysqlFixture)
+registerConnectionScenarios(ourMySqlFixture)

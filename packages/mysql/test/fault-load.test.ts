@@ -1,6 +1,6 @@
 // The fault scenarios of issue 11 (test-support/fault-scenarios.ts) on MariaDB, through the generated Prisma
 // Client, against a private server of this file's own: restarted, stopped, filled and its sessions killed.
-import { mysqlFixture } from '../../../test-support/engines/mysql.js'
 import { registerFaultScenarios } from '../../../test-support/fault-scenarios.js'
+import { ourMySqlFixture } from './compare.js'
 
-registerFaultScenarios(mysqlFixture)
+registerFaultScenarios(ourMySqlFixture)

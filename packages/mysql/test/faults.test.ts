@@ -2,6 +2,8 @@
 import { once } from 'node:events'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { PrismaPoolMySql } from '@prisma-pool/mysql'
+import { onJdbcRoute } from '../../../test-support/jdbc/classpath.js'
+import { ourMySqlAdapter } from './compare.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { startProxy, type ProxyOptions, type TestProxy } from '../../../test-support/proxy.js'
 import { until } from '../../../test-support/until.js'
@@ -20,13 +22,22 @@ afterAll(async () => {
 /** A packet with sequence id 0 carrying COM_QUERY (0x03): the first command after the login. */
 const isFirstQuery = (chunk: Buffer) => chunk[3] === 0 && chunk[4] === 0x03
 
+/**
+ * A test of PrismaPoolMySql's own machinery, which PrismaPoolJdbc has no counterpart of (the queryTimeout option, with
+ * its KILL QUERY and KILL on a connection of their own; scripts on a connection of their own, where the JDBC route runs
+ * a script on the pooled connection): registered on the mysql2 route only.
+ */
+function mysql2Test(name: string, body: () => Promise<void>) {
+  if (!onJdbcRoute()) test(name, body)
+}
+
 async function proxy(options: ProxyOptions) {
   const started = await startProxy(MYSQL_URL, options)
   proxies.push(started)
   return started
 }
 
-test('a query timeout whose KILL QUERY cannot connect fails the query, and nothing else', async () => {
+mysql2Test('a query timeout whose KILL QUERY cannot connect fails the query, and nothing else', async () => {
   // The proxy lets the pool's one connection through and refuses the side connection that would send the KILL.
   const { url } = await proxy({ accept: 1 })
   const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), queryTimeout: 0.2, pool: { size: 1, maxOverflow: 0, timeout: 0.5 } }) })
@@ -44,7 +55,7 @@ test('a query timeout whose KILL QUERY cannot connect fails the query, and nothi
   }
 })
 
-test('after a query timeout in a transaction, its later statements are refused, not killed by the late KILL QUERY', async () => {
+mysql2Test('after a query timeout in a transaction, its later statements are refused, not killed by the late KILL QUERY', async () => {
   const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: database.url, queryTimeout: 0.3, pool: { size: 2 } }) })
   try {
     const seen: unknown[] = []
@@ -66,7 +77,7 @@ test('after a query timeout in a transaction, its later statements are refused, 
 
 test('closing a connection on a dead network path does not hang, and frees its socket', async () => {
   const deadPath = await proxy({})
-  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: deadPath.url(database.url), pool: { size: 1 } }) })
+  const prisma = new PrismaClient({ adapter: ourMySqlAdapter({ connectionString: deadPath.url(database.url), pool: { size: 1 } }) })
   await prisma.user.count()
   deadPath.silence()
   const closed = once(deadPath.events, 'client-closed')
@@ -77,7 +88,7 @@ test('closing a connection on a dead network path does not hang, and frees its s
 test('a server that stops answering after the handshake hits connectTimeout, and the socket is closed', async () => {
   // Lets the login through, then nothing: the session set-up never gets an answer.
   const { url, events } = await proxy({ stallWhen: isFirstQuery })
-  const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: url(database.url), pool: { connectTimeout: 0.5, timeout: 0.8 } }) })
+  const prisma = new PrismaClient({ adapter: ourMySqlAdapter({ connectionString: url(database.url), pool: { connectTimeout: 0.5, timeout: 0.8 } }) })
   try {
     const closed = once(events, 'client-closed')
     // Retried (a stalled connect may pass) until the caller's timeout, which names the connect timeout.
@@ -88,7 +99,7 @@ test('a server that stops answering after the handshake hits connectTimeout, and
   }
 })
 
-test("a script's own connection failing does not cost the pool the connection that ran the call", async () => {
+mysql2Test("a script's own connection failing does not cost the pool the connection that ran the call", async () => {
   // The proxy lets the pool's connection through and refuses the script's connection of its own.
   const { url } = await proxy({ accept: 1 })
   const factory = new PrismaPoolMySql({ connectionString: url(database.url), pool: { size: 1, maxOverflow: 0 } })
@@ -103,7 +114,7 @@ test("a script's own connection failing does not cost the pool the connection th
   }
 })
 
-test('a script whose own connection stops answering after the handshake fails, within connectTimeout, instead of waiting for ever', async () => {
+mysql2Test('a script whose own connection stops answering after the handshake fails, within connectTimeout, instead of waiting for ever', async () => {
   // The pool's connection sets its session up; the script's connection of its own, the second to do so, gets no answer.
   let setUps = 0
   const { url } = await proxy({ stallWhen: (chunk) => isFirstQuery(chunk) && chunk.includes('SET time_zone') && ++setUps === 2 })
@@ -117,7 +128,7 @@ test('a script whose own connection stops answering after the handshake fails, w
   }
 })
 
-test('a query timeout on a dead path ends the session on the server (KILL, not KILL QUERY), so no session is left behind', async () => {
+mysql2Test('a query timeout on a dead path ends the session on the server (KILL, not KILL QUERY), so no session is left behind', async () => {
   const deadPath = await proxy({})
   const prisma = new PrismaClient({ adapter: new PrismaPoolMySql({ connectionString: deadPath.url(database.url), queryTimeout: 0.5, pool: { size: 1, maxOverflow: 0 } }) })
   try {

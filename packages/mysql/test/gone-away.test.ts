@@ -3,9 +3,11 @@
 // pooled connection is one of every engine's pool scenarios: test-support/engines/pool.ts.)
 import { once } from 'node:events'
 import { afterAll, describe, expect, test } from 'vitest'
-import { PrismaPoolMySql, type PrismaPoolMySqlOptions } from '@prisma-pool/mysql'
+import type { PrismaPoolMySqlOptions } from '@prisma-pool/mysql'
+import type { PoolAdapterFactory } from '@prisma-pool/core/engine'
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
 import { until } from '../../../test-support/until.js'
+import { ourMySqlAdapter } from './compare.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { startProxy, type TestProxy } from '../../../test-support/proxy.js'
 import { createTestDatabase, MYSQL_URL, sql } from './helpers.js'
@@ -33,7 +35,7 @@ async function connect(options: Pick<PrismaPoolMySqlOptions, 'pool' | 'sessionVa
   databases.push(database)
   const url = new URL(database.url)
   if (port) url.port = String(port)
-  const adapter = new PrismaPoolMySql({ connectionString: url.toString(), ...options })
+  const adapter = ourMySqlAdapter({ connectionString: url.toString(), ...options })
   const prisma = new PrismaClient({ adapter })
   clients.push(prisma)
   await prisma.$connect()
@@ -46,7 +48,7 @@ const connectionId = async (prisma: PrismaClient) =>
 const listed = async (id: bigint) =>
   Number((await sql<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ?', [id]))[0]!.n) > 0
 
-const closeReason = async (adapter: PrismaPoolMySql) => ((await once(adapter.pool!, 'close')) as [PooledConnection, CloseReason])[1]
+const closeReason = async (adapter: PoolAdapterFactory) => ((await once(adapter.pool!, 'close')) as [PooledConnection, CloseReason])[1]
 
 describe('"MySQL server has gone away" never reaches the user', () => {
   test('idle past the server wait_timeout: the next queries succeed with the defaults', async () => {

@@ -2,14 +2,14 @@
 // connection left inside a transaction or with a changed session brings back on MySQL / MariaDB.
 import { once } from 'node:events'
 import { afterAll, describe, expect, test } from 'vitest'
-import { PrismaPoolMySql, type PoolOptions } from '@prisma-pool/mysql'
+import type { PoolOptions } from '@prisma-pool/mysql'
 import type { CloseReason, PooledConnection } from '@prisma-pool/core'
-import { mysqlFixture } from '../../../test-support/engines/mysql.js'
 import { registerPoolScenarios } from '../../../test-support/engines/pool.js'
+import { ourMySqlAdapter, ourMySqlFixture } from './compare.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { createTestDatabase, sql } from './helpers.js'
 
-registerPoolScenarios(mysqlFixture)
+registerPoolScenarios(ourMySqlFixture)
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>
 const databases: Database[] = []
@@ -24,7 +24,7 @@ afterAll(async () => {
 async function connect(pool: PoolOptions) {
   const database = await createTestDatabase('pool')
   databases.push(database)
-  const adapter = new PrismaPoolMySql({ connectionString: database.url, pool })
+  const adapter = ourMySqlAdapter({ connectionString: database.url, pool })
   const prisma = new PrismaClient({ adapter })
   clients.push(prisma)
   await prisma.$connect()

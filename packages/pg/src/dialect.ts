@@ -17,7 +17,7 @@ export function pgParameter(arg: unknown, argType: ArgType | undefined): string 
   return prepareValue(toPgValue(arg, argType))
 }
 export { convertPgError, pgConnectionLoss } from './errors.js'
-export { splitStatements } from './script.js'
+export { splitStatements, statementsToRunAlone } from './script.js'
 export {
   CHECK_SESSION_SQL,
   CONNECTIONS_SQL,

@@ -21,7 +21,7 @@ import pg from 'pg'
 import { columnType, resultTypes, toPgValue, typeName } from './conversion.js'
 import { convertPgError, pgConnectionLoss } from './errors.js'
 import type { ResolvedPgOptions } from './options.js'
-import { splitStatements } from './script.js'
+import { statementsToRunAlone } from './script.js'
 import {
   CHECK_SESSION_SQL,
   CONNECTIONS_SQL,
@@ -39,8 +39,6 @@ import {
 export const ADAPTER_NAME = '@prisma-pool/pg'
 
 
-/** Statements that open or close a transaction themselves. */
-const TRANSACTION_CONTROL = /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b/i
 
 const CANCEL_TIMEOUT_MS = 5000
 const KEEPALIVE_DELAY_MS = 60_000
@@ -217,9 +215,8 @@ class PgConnection implements EngineConnection {
     try {
       await this.#client.query(script)
     } catch (error) {
-      const statements = splitStatements(script)
-      const refusedTransaction = (error as { code?: unknown }).code === '25001' && statements.length > 1
-      if (!refusedTransaction || statements.some((statement) => TRANSACTION_CONTROL.test(statement))) throw error
+      const statements = statementsToRunAlone(script, (error as { code?: unknown }).code)
+      if (!statements) throw error
       for (const statement of statements) await this.#client.query(statement)
     }
   }

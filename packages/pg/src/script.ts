@@ -116,3 +116,18 @@ function dollarTag(s: string, i: number): string | undefined {
 function isOnlyComments(statement: string): boolean {
   return statement.replace(/--[^\n]*(\n|$)/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === ''
 }
+
+/** Statements that open or close a transaction themselves. */
+const TRANSACTION_CONTROL = /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b/i
+
+/**
+ * The statements of a script that failed as one implicit transaction with SQLSTATE `code`, to run one at a time: when
+ * a statement refused to run in a transaction block (25001: CREATE DATABASE, CREATE INDEX CONCURRENTLY, VACUUM) and the
+ * script does not manage transactions itself; else undefined (the failure stands).
+ */
+export function statementsToRunAlone(script: string, code: unknown): string[] | undefined {
+  if (code !== '25001') return undefined
+  const statements = splitStatements(script)
+  if (statements.length < 2 || statements.some((statement) => TRANSACTION_CONTROL.test(statement))) return undefined
+  return statements
+}

@@ -8,7 +8,9 @@ import { PoolOptionError } from '@prisma-pool/core'
 import type { ConnectionLoss } from '@prisma-pool/core/engine'
 import {
   APPLICATION_ATTRIBUTE,
+  checkMySqlSession,
   convertMySqlServerError,
+  endMySqlSession,
   INT64_MAX,
   INT64_MIN,
   invalidArgument,
@@ -16,6 +18,8 @@ import {
   isInt32,
   mysqlArgument,
   mySqlServerErrorLoss,
+  NEW_SESSION_SQL,
+  newSessionOf,
   readConnectionLimits,
   readMySqlDate,
   readMySqlDateTime,
@@ -23,6 +27,7 @@ import {
   splitStatements,
   TAG_ATTRIBUTE,
   tagAttributes,
+  type MySqlSession,
   type StatementRefusal,
 } from '@prisma-pool/mysql/dialect'
 import { ColumnTypeEnum as C, DriverAdapterError, type ArgType, type Error as AdapterError } from '@prisma/driver-adapter-utils'
@@ -145,21 +150,39 @@ function bind(arg: unknown, argType: ArgType | undefined): readonly [string, str
 
 /**
  * The server's own message: Connector/J puts `(conn=42) ` before it, and `Could not connect to address=(…) : ` before
- * that when the connection did not open.
+ * that when the connection did not open (`Could not connect to HostAddress{…}. ` when it failed before the greeting).
  */
 export function serverMessage(message: string): string {
-  return message.replace(/^Could not connect to address=\S* : /, '').replace(/^\(conn=\d+\) /, '')
+  return message.replace(/^Could not connect to (address=\S* : |HostAddress\{[^}]*\}\. )/, '').replace(/^\(conn=\d+\) /, '')
 }
 
+/**
+ * A server that refuses a connection before its greeting (max_connections reached) sends an error that Connector/J 2.7
+ * reads without its errno or SQLSTATE (ReadInitialHandShakePacket): its words, in the server's language (English by
+ * default), are all there is. Refusals after the greeting (access denied, an unknown database, the account's
+ * connection limits) keep their errno.
+ */
+const BEFORE_GREETING: readonly (readonly [RegExp, number])[] = [[/^Too many connections$/, 1040]]
+
 /** An SQLException with the server's errno: a server error, not one of the driver's own (their code is -1 or 0). */
-const isServerError = (error: JdbcError) => error.vendorCode > 0 && !error.sqlState?.startsWith('08')
+const isServerError = (error: JdbcError) => error.vendorCode > 0
+
+/** SQLSTATE class 08, a connection exception: the server's (1040 too many connections, 1053 shutdown) or Connector/J's. */
+const isConnectionException = (error: JdbcError) => error.sqlState?.startsWith('08') === true
 
 /** Java's exceptions for a server that cannot be reached (refused, no route, no such host). */
 const UNREACHABLE = /^java\.net\.(ConnectException|NoRouteToHostException|UnknownHostException)$/
 
 function convertError(error: JdbcError): AdapterError | undefined {
   if (isServerError(error)) {
-    return convertMySqlServerError({ errno: error.vendorCode, sqlState: error.sqlState, message: serverMessage(error.message) })
+    const mapped = convertMySqlServerError({ errno: error.vendorCode, sqlState: error.sqlState, message: serverMessage(error.message) })
+    // A connection exception the mapping has no kind for (a packet too large, a network error the server saw): the
+    // generic ConnectionClosed says more.
+    if (mapped.kind !== 'mysql' || !isConnectionException(error)) return mapped
+  } else if (error.causes[0] === 'java.sql.SQLException') {
+    const message = serverMessage(error.message)
+    const errno = BEFORE_GREETING.find(([words]) => words.test(message))?.[1]
+    if (errno !== undefined) return convertMySqlServerError({ errno, message })
   }
   if (error.causes.some((cause) => UNREACHABLE.test(cause))) {
     const address = /address=\(host=([^)]*)\)\(port=(\d+)\)/.exec(error.message)
@@ -172,12 +195,19 @@ function convertError(error: JdbcError): AdapterError | undefined {
   return undefined
 }
 
-function connectionLoss(error: JdbcError): ConnectionLoss | undefined {
-  return isServerError(error) ? mySqlServerErrorLoss(error.vendorCode) : undefined
+/**
+ * The server's error says it: a loss (the session killed, the server shutting down), or, outside SQLSTATE class 08,
+ * none, whatever the error's class (Connector/J throws SQLTimeoutException for ER_QUERY_INTERRUPTED, the end of a
+ * statement that cancel() stopped, whose connection stays usable). A connection exception, and Connector/J's own
+ * errors, go by the generic rule (SQLSTATE 08, a socket gone).
+ */
+function connectionLoss(error: JdbcError): ConnectionLoss | null | undefined {
+  if (!isServerError(error)) return undefined
+  return mySqlServerErrorLoss(error.vendorCode) ?? (isConnectionException(error) ? undefined : null)
 }
 
 /** The server's refusal of one of the views' statements (a missing privilege): its errno. */
-const refusal: StatementRefusal = (error) => (error instanceof JdbcException && isServerError(error.jdbc) && !connectionLoss(error.jdbc) ? error.jdbc.vendorCode : undefined)
+const refusal: StatementRefusal = (error) => (error instanceof JdbcException && connectionLoss(error.jdbc) === null ? error.jdbc.vendorCode : undefined)
 
 /** A property as Connector/J sees it: the properties win over the URL's parameters. */
 function givenProperty(name: string, url: string | undefined, given: Readonly<Record<string, string>> | undefined): string | undefined {
@@ -222,6 +252,15 @@ function connectionAttributes(tag: string, own: string | undefined): string {
   return [...ours, ...(own ? [own] : [])].join(',')
 }
 
+/**
+ * The Java helper's socket factory for Connector/J (MariaDb.java): its sockets are tracked as TrackedSocketFactory's
+ * are, so that the pool's abort of a connect closes them (Connector/J 2.7 takes a socketFactory class and logs in on
+ * the calling thread: its connectTimeout bounds the TCP connect, on that thread too), and each is a SocketChannel's,
+ * which JdbcSession.alive reads from without waiting. With a socketFactory of the user's own, alive() waits 1 ms, once
+ * a second at most.
+ */
+const MARIADB_SOCKET_FACTORY = 'dev.prismapool.jdbc.MariaDb$Sockets'
+
 /** Connector/J settings that would make Prisma's results wrong, and why. */
 const REFUSED: Record<string, (value: string) => string | undefined> = {
   // Prisma counts the rows an UPDATE matched (P2025 for a missing record): the server's "changed" count would lie.
@@ -232,6 +271,12 @@ const REFUSED: Record<string, (value: string) => string | undefined> = {
 export const mysqlDialect: JdbcDialect = {
   provider: 'mysql',
   name: 'MySQL',
+  // MariaDB ends a session it kills while idle without a word, as a restart and wait_timeout do (mysql2 sees the socket
+  // close at once): the socket is read at every checkout after a millisecond of quiet, at no wait (MARIADB_SOCKET_FACTORY).
+  aliveCheckAfterMs: 1,
+  // The next transaction's level alone, as @prisma-pool/mysql sets it (Connector/J's setTransactionIsolation would set
+  // the session's).
+  isolationSql: (level) => `SET TRANSACTION ISOLATION LEVEL ${level}`,
   properties({ tag, connectTimeoutMs, url, given }) {
     for (const [name, check] of Object.entries(REFUSED)) {
       const value = givenProperty(name, url, given)
@@ -240,8 +285,17 @@ export const mysqlDialect: JdbcDialect = {
     }
     return {
       // YEAR as a number and TINYINT(1) as an integer, as every MySQL client reads them (the readers take both forms);
-      // the server's own sql_mode (Connector/J would add STRICT_TRANS_TABLES to it).
-      defaults: { yearIsDateType: 'false', tinyInt1isBit: 'false', jdbcCompliantTruncation: 'false' },
+      // the server's own sql_mode (Connector/J would add STRICT_TRANS_TABLES to it); sockets the pool's abort of a
+      // connect closes and isBroken() reads without waiting (MARIADB_SOCKET_FACTORY). The login's queries one after
+      // another: pipelined, Connector/J reads their answers with a socket timeout of its own, 500 ms, and a server
+      // slower than that fails the login before the pool's connectTimeout, which alone bounds it here.
+      defaults: {
+        yearIsDateType: 'false',
+        tinyInt1isBit: 'false',
+        jdbcCompliantTruncation: 'false',
+        socketFactory: MARIADB_SOCKET_FACTORY,
+        usePipelineAuth: 'false',
+      },
       fixed: {
         sessionVariables: sessionVariables(givenProperty('sessionVariables', url, given)),
         connectionAttributes: connectionAttributes(tag, givenProperty('connectionAttributes', url, given)),
@@ -258,6 +312,14 @@ export const mysqlDialect: JdbcDialect = {
   connectionInfo: () => ({ supportsRelationJoins: false }),
   // The pooled connections run one statement per call (several statements per query stay off, against injection).
   splitScript: splitStatements,
+  async session(run, threadId) {
+    const [row] = await run(NEW_SESSION_SQL)
+    const { idleTimeoutMs, session } = newSessionOf(row, threadId)
+    // A proxy in between (ProxySQL, MaxScale) gives ids of its own: the server is not asked about the session then.
+    return { pooled: false, idleTimeoutMs, ...(session ? { id: session.id, server: session } : {}) }
+  },
+  checkSession: (server, run) => checkMySqlSession(server as MySqlSession, run),
+  endSession: (server, run) => endMySqlSession(server as MySqlSession, run),
   connectionLimits: (run) => readConnectionLimits(run, refusal),
   serverConnections: (run) => readServerConnections(run, refusal),
 }

@@ -15,18 +15,22 @@ import {
   parserOf,
   pgConnectionLoss,
   pgParameter,
+  statementsToRunAlone,
   type ConnectionRow,
   type LimitsRow,
 } from '@prisma-pool/pg/dialect'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import type { ColumnReader, JdbcColumn, JdbcDialect, JdbcError, Translated } from '../dialect.js'
 import { TRACKED_SOCKET_FACTORY } from '../session.js'
-import { asBytes, T } from './generic.js'
+import { asBytes, genericColumn, T } from './generic.js'
 
 const readers = new Map<number, ColumnReader>()
 
 /** How a column of type `typeId` (its OID) reads, as node-postgres' text results do (cached by OID). */
-function column({ typeId, jdbcType }: JdbcColumn): ColumnReader {
+function column(jdbcColumn: JdbcColumn): ColumnReader {
+  const { typeId, jdbcType } = jdbcColumn
+  // Another driver than pgjdbc (provider: 'postgres' for a PostgreSQL-compatible database) reports no OID.
+  if (typeId < 0) return genericColumn(jdbcColumn)
   let reader = readers.get(typeId)
   if (reader) return reader
   const type = columnType(typeId)
@@ -42,6 +46,8 @@ function column({ typeId, jdbcType }: JdbcColumn): ColumnReader {
  * jsonb operators `?`, `?|`, `?&`) → `??`, pgjdbc's escape for it. Quoted strings and identifiers, dollar-quoted
  * bodies and comments are left as they are.
  */
+const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/
+
 export function translatePlaceholders(sql: string): Translated {
   let out = ''
   const order: number[] = []
@@ -63,8 +69,8 @@ export function translatePlaceholders(sql: string): Translated {
       }
       i++
     } else if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i)
-      i = end < 0 ? n : end
+      // A line comment ends at a line break, \n or \r.
+      while (i < n && sql[i] !== '\n' && sql[i] !== '\r') i++
     } else if (c === '/' && sql[i + 1] === '*') {
       let depth = 1
       i += 2
@@ -75,7 +81,8 @@ export function translatePlaceholders(sql: string): Translated {
       }
     } else if (c === '$') {
       const param = /^\$(\d+)/.exec(sql.slice(i, i + 12))
-      const tag = param ? null : /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))
+      // A dollar-quote tag, of any length: letters (any above ASCII too), digits after the first, underscores.
+      const tag = param ? null : DOLLAR_TAG.exec(sql.slice(i))
       if (param && !/[\w$]/.test(sql[i - 1] ?? '')) {
         out += `${sql.slice(from, i)}?`
         order.push(Number(param[1]) - 1)
@@ -103,11 +110,11 @@ function asServerError(error: JdbcError): Record<string, string> | undefined {
   return { ...fields, code: sqlState, message: fields.message ?? error.message }
 }
 
-/** The `currentSchema` of the URL or the properties: Prisma's schema for the connection. */
+/** The `currentSchema` of the URL (which pgjdbc lets win) or the properties: Prisma's schema for the connection. */
 function currentSchema(url: string, properties: Readonly<Record<string, string>>): string | undefined {
   const query = /\?(.*)$/s.exec(url)?.[1]
   const fromUrl = query ? new URLSearchParams(query).get('currentSchema') : null
-  return (properties.currentSchema ?? fromUrl ?? undefined)?.split(',')[0]
+  return (fromUrl ?? properties.currentSchema)?.split(',')[0]
 }
 
 export const postgresDialect: JdbcDialect = {
@@ -123,6 +130,14 @@ export const postgresDialect: JdbcDialect = {
     // the login's sockets, see TrackedSocketFactory); the pool's connectTimeout bounds the login instead.
     fixed: { ApplicationName: tag, connectTimeout: String(Math.ceil(connectTimeoutMs / 1000) + 1) },
   }),
+  // One transaction's level, sent first in it (pgjdbc's setTransactionIsolation would set the session's, for the next
+  // client of a pooler too).
+  isolationSql: (level) => `SET TRANSACTION ISOLATION LEVEL ${level}`,
+  refusedUrlParameters: {
+    ApplicationName: "is the pool's worker tag (pg_stat_activity.application_name), which the accounting reads: name the pool with pool.applicationName",
+    loginTimeout: "moves pgjdbc's login to a thread of its own, out of reach of the pool's connect timeout: use pool.connectTimeout",
+  },
+  statementsAfterFailure: (error, script) => statementsToRunAlone(script, error.sqlState),
   translate: translatePlaceholders,
   bind(arg, argType) {
     const value = pgParameter(arg, argType)
@@ -141,6 +156,8 @@ export const postgresDialect: JdbcDialect = {
   },
   connectionInfo: (url, properties) => ({ schemaName: currentSchema(url, properties), supportsRelationJoins: true }),
   async session(run, driverPid) {
+    // pgjdbc reports the pid of the login; another driver (a PostgreSQL-compatible database's) none: nothing to learn.
+    if (driverPid === undefined) return { pooled: false }
     const [row] = (await run(SESSION_SQL)) as unknown as ServerSession[]
     // A pooler (PgBouncer, Odyssey, Supavisor) makes up the pid of the login's BackendKeyData: it is not the session's.
     if (!row || row.pid !== driverPid) return { pooled: true }

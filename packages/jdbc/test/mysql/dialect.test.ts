@@ -111,6 +111,11 @@ describe('errors', () => {
     expect(mysqlDialect.convertError(jdbcError(errno, message))).toMatchObject({ originalCode: String(errno), originalMessage: serverMessage(message), ...mapped })
   })
 
+  test('a refusal before the greeting (max_connections), which Connector/J 2.7 reads without its errno, by its words', () => {
+    const full = jdbcError(-1, "Could not connect to HostAddress{host='127.0.0.1', port=3306, type='master'}. Too many connections", '08000', ['java.sql.SQLException'])
+    expect(mysqlDialect.convertError(full)).toMatchObject({ kind: 'TooManyConnections', originalCode: '1040', originalMessage: 'Too many connections' })
+  })
+
   test('a refused or unknown host is DatabaseNotReachable, with the address Connector/J names', () => {
     const refused = jdbcError(-1, 'Could not connect to address=(host=127.0.0.1)(port=1)(type=master) : Socket fail to connect to host:127.0.0.1, port:1. Connection refused', '08000', [
       'java.sql.SQLNonTransientConnectionException',
@@ -119,12 +124,16 @@ describe('errors', () => {
     expect(mysqlDialect.convertError(refused)).toMatchObject({ kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 1 })
   })
 
-  test('which errors end the connection: a KILL of this session, a shutdown; not a constraint', () => {
+  test('which errors end the connection: a KILL of this session, a shutdown; not a constraint, nor a cancelled statement', () => {
     const loss = mysqlDialect.connectionLoss!
     expect(loss(jdbcError(1927, '(conn=3) Connection was killed', '70100'))).toBe('connection')
-    expect(loss(jdbcError(1053, '(conn=3) Server shutdown in progress', '08S01'))).toBeUndefined() // class 08: the generic rule (server)
+    expect(loss(jdbcError(1053, '(conn=3) Server shutdown in progress', '08S01'))).toBe('server')
     expect(loss(jdbcError(1053, '(conn=3) Server shutdown in progress'))).toBe('server')
-    expect(loss(jdbcError(1062, "(conn=3) Duplicate entry 'x' for key 'k'", '23000'))).toBeUndefined()
+    // Another connection exception of the server's: the generic rule (class 08: server).
+    expect(loss(jdbcError(1153, "(conn=3) Got a packet bigger than 'max_allowed_packet' bytes", '08S01'))).toBeUndefined()
+    // null: no loss, whatever the generic rule says of the exception's class (Connector/J's SQLTimeoutException for 1317).
+    expect(loss(jdbcError(1062, "(conn=3) Duplicate entry 'x' for key 'k'", '23000'))).toBeNull()
+    expect(loss({ ...jdbcError(1317, '(conn=3) Query execution was interrupted', '70100'), className: 'java.sql.SQLTimeoutException' })).toBeNull()
   })
 })
 

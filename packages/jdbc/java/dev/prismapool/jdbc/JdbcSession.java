@@ -38,17 +38,24 @@ public final class JdbcSession {
     /** The driver's own view of the server's transaction state, where it has one (read by reflection). */
     private final Method transactionState;
     private final Object transactionStateTarget;
-    private final int defaultIsolation;
+    /** The session's isolation level before a begin() changed it through JDBC (read then, once); -1 until then. */
+    private int defaultIsolation = -1;
+    /** Whether begin() changed the session's isolation level through JDBC, to be restored when the transaction ends. */
+    private boolean isolationChanged;
+    /** The transaction state when the last call failed, read on the thread that ran it (see lastState()). */
+    private volatile int lastState = 2;
     /** xerial's SQLite driver: what this class does differently there (see Sqlite.java); else null. */
     private final Sqlite sqlite;
+    /** MariaDB Connector/J: what this class asks of it beyond JDBC (see MariaDb.Session); else null. */
+    private final MariaDb.Session mariaDbSession;
 
     private JdbcSession(Connection connection) throws SQLException {
         this.connection = connection;
         Object[] probe = transactionProbe(connection);
         this.transactionStateTarget = probe[0];
         this.transactionState = (Method) probe[1];
-        this.defaultIsolation = connection.getTransactionIsolation();
         this.sqlite = Sqlite.of(connection);
+        this.mariaDbSession = MariaDb.Session.of(connection);
     }
 
     /** Opens a connection; `properties` holds names and values in turn. */
@@ -77,11 +84,23 @@ public final class JdbcSession {
      * generatedKey (asked for with `generatedKeys`) is the first generated key's text, or null. typeId is the
      * database's own id of the column's type where the driver keeps one (PostgreSQL's OID; then typeName is ""), else -1.
      */
-    public String run(String sql, String args, boolean generatedKeys) throws SQLException {
+    public String run(String sql, String args, int flags) throws SQLException {
+        boolean generatedKeys = (flags & GENERATED_KEYS) != 0;
         try (PreparedStatement statement = prepare(sql, args, generatedKeys)) {
+            if (mariaDbSession != null) mariaDbSession.beforeStatement();
             StringBuilder out = new StringBuilder(256).append('[');
             long updateCount = -1;
-            if (statement.execute()) {
+            // Whether it returned rows, asked once: xerial's getResultSet() refuses a second call ("ResultSet already requested").
+            boolean returnsRows = statement.execute();
+            if (returnsRows && (flags & COUNT_ROWS) != 0) {
+                // An execute (Prisma's $executeRaw) of a statement that returns rows counts them, as node-postgres does.
+                long count = 0;
+                try (ResultSet rows = statement.getResultSet()) {
+                    while (rows.next()) count++;
+                }
+                out.append(0);
+                updateCount = count;
+            } else if (returnsRows) {
                 try (ResultSet rows = statement.getResultSet()) {
                     ResultSetMetaData meta = rows.getMetaData();
                     int columns = meta.getColumnCount();
@@ -111,6 +130,7 @@ public final class JdbcSession {
                             if (bytes == null) out.append("null");
                             else out.append('"').append(Base64.getEncoder().encodeToString(bytes)).append('"');
                         }
+                        if (out.length() > MAX_RESULT_CHARS) throw tooLarge();
                     }
                 }
             } else {
@@ -127,41 +147,99 @@ public final class JdbcSession {
             string(out, key);
             // Last: a statement may open or end a transaction (a raw BEGIN, a COMMIT).
             if (sqlite != null) sqlite.afterStatement(connection, sql);
-            return out.append(',').append(state()).append(']').toString();
+            return out.append(',').append(state() | mariaDbChanged()).append(']').toString();
+        } catch (SQLException | RuntimeException e) {
+            recordFailure();
+            throw e;
         } finally {
             running = null;
         }
+    }
+
+    /** run() flags: return the first generated key (MySQL's lastInsertId); count the rows of a result instead of returning them. */
+    static final int GENERATED_KEYS = 1;
+    static final int COUNT_ROWS = 2;
+
+    /**
+     * The longest result run() returns, in UTF-16 units of its JSON: V8's strings end at 2^29 - 24 of them, and node-java
+     * aborts the process on a longer one. 200 M leaves room, and is far beyond what a query of Prisma's should return.
+     */
+    private static final int MAX_RESULT_CHARS = 200_000_000;
+
+    private static SQLException tooLarge() {
+        return new SQLException(
+            "prisma-pool: this statement's result is larger than " + MAX_RESULT_CHARS / 1_000_000 + " M characters as text, more than a "
+                + "Node.js string can hold: read it in parts (take and skip, or cursor pagination)", "54000");
+    }
+
+    /** Keeps the transaction state at a failure, read here on the thread that ran the statement, for lastState(). */
+    private void recordFailure() {
+        try {
+            lastState = state();
+        } catch (SQLException | RuntimeException e) {
+            lastState = 2;
+        }
+    }
+
+    /** The transaction state when the last call failed: a field, so the main thread never waits for the driver's lock. */
+    public int lastState() {
+        return lastState;
     }
 
     /** Runs SQL text as the driver sends it, without arguments (a script, SET, transaction control). */
     public int script(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             running = statement;
+            if (mariaDbSession != null) mariaDbSession.beforeStatement();
             // xerial's execute runs the first statement only; its executeUpdate runs them all (sqlite3_exec).
             if (sqlite != null) statement.executeUpdate(sql);
             else statement.execute(sql);
             if (sqlite != null) sqlite.afterScript(connection);
-            return state();
+            return state() | mariaDbChanged();
+        } catch (SQLException | RuntimeException e) {
+            recordFailure();
+            throw e;
         } finally {
             running = null;
         }
     }
 
-    /** Starts a transaction; `isolation` is a java.sql.Connection level, or -1 for the session's default. */
-    public int begin(int isolation) throws SQLException {
-        if (isolation >= 0) connection.setTransactionIsolation(isolation);
-        if (sqlite != null) sqlite.begin(connection);
-        else connection.setAutoCommit(false);
-        return state();
+    /**
+     * Starts a transaction. `isolationSql` sets its isolation level for this transaction alone (PostgreSQL's and MySQL's
+     * SET TRANSACTION ISOLATION LEVEL, sent first); else `isolation`, a java.sql.Connection level or -1 for the
+     * session's own, goes through JDBC, which sets it for the session: it is restored when the transaction ends.
+     */
+    public int begin(int isolation, String isolationSql) throws SQLException {
+        try {
+            if (sqlite == null && isolationSql != null) {
+                connection.setAutoCommit(false);
+                script(isolationSql);
+                return state();
+            }
+            if (isolation >= 0) {
+                if (defaultIsolation < 0) defaultIsolation = connection.getTransactionIsolation();
+                connection.setTransactionIsolation(isolation);
+                isolationChanged = true;
+            }
+            if (sqlite != null) sqlite.begin(connection);
+            else connection.setAutoCommit(false);
+            return state();
+        } catch (SQLException | RuntimeException e) {
+            recordFailure();
+            throw e;
+        }
     }
 
     public int commit() throws SQLException {
         try {
             if (!connection.getAutoCommit()) connection.commit();
             else if (sqlite == null || sqlite.rawTransaction) script("COMMIT");
-        } finally {
-            endTransaction();
+        } catch (SQLException | RuntimeException e) {
+            endTransactionQuietly();
+            recordFailure();
+            throw e;
         }
+        endTransaction();
         return state();
     }
 
@@ -169,32 +247,62 @@ public final class JdbcSession {
         try {
             if (!connection.getAutoCommit()) connection.rollback();
             else if (sqlite == null || sqlite.rawTransaction) script("ROLLBACK");
-        } finally {
-            endTransaction();
+        } catch (SQLException | RuntimeException e) {
+            endTransactionQuietly();
+            recordFailure();
+            throw e;
         }
+        endTransaction();
         return state();
     }
 
     private void endTransaction() throws SQLException {
         savepoints.clear();
         connection.setAutoCommit(true);
-        if (connection.getTransactionIsolation() != defaultIsolation) connection.setTransactionIsolation(defaultIsolation);
+        if (isolationChanged) {
+            isolationChanged = false;
+            connection.setTransactionIsolation(defaultIsolation);
+        }
+    }
+
+    /** After a failed COMMIT or ROLLBACK: what can be restored is, and the failure is the one reported. */
+    private void endTransactionQuietly() {
+        try {
+            endTransaction();
+        } catch (SQLException | RuntimeException e) {
+            // The connection is likely gone; the first error says why.
+        }
     }
 
     public int savepoint(String name) throws SQLException {
-        savepoints.put(name, connection.setSavepoint(name));
-        return state();
+        try {
+            savepoints.put(name, connection.setSavepoint(name));
+            return state();
+        } catch (SQLException | RuntimeException e) {
+            recordFailure();
+            throw e;
+        }
     }
 
     public int rollbackTo(String name) throws SQLException {
-        connection.rollback(savepoint(name, "ROLLBACK TO"));
-        return state();
+        try {
+            connection.rollback(savepoint(name, "ROLLBACK TO"));
+            return state();
+        } catch (SQLException | RuntimeException e) {
+            recordFailure();
+            throw e;
+        }
     }
 
     public int release(String name) throws SQLException {
-        connection.releaseSavepoint(savepoint(name, "RELEASE"));
-        savepoints.remove(name);
-        return state();
+        try {
+            connection.releaseSavepoint(savepoint(name, "RELEASE"));
+            savepoints.remove(name);
+            return state();
+        } catch (SQLException | RuntimeException e) {
+            recordFailure();
+            throw e;
+        }
     }
 
     private Savepoint savepoint(String name, String what) throws SQLException {
@@ -216,17 +324,42 @@ public final class JdbcSession {
     public boolean alive() {
         try {
             if (connection.isClosed()) return false;
+            // MariaDB Connector/J reads nothing unasked: see MariaDb.Session.alive.
+            if (mariaDbSession != null) return mariaDbSession.alive();
             Class<?> postgres = Class.forName("org.postgresql.PGConnection", false, connection.getClass().getClassLoader());
-            if (connection.isWrapperFor(postgres)) {
+            // Only when bytes wait on the socket: pgjdbc's own check would block for a millisecond reading it.
+            if (connection.isWrapperFor(postgres) && pgBytesWaiting()) {
                 postgres.getMethod("getNotifications").invoke(connection.unwrap(postgres));
             }
             return !connection.isClosed();
         } catch (java.lang.reflect.InvocationTargetException e) {
             // The driver read the end of the session.
             return false;
-        } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+        } catch (ReflectiveOperationException | SQLException | java.io.IOException | RuntimeException e) {
             return true;
         }
+    }
+
+    /**
+     * Whether bytes the server sent unasked wait on pgjdbc's socket (a FATAL message before it closes the session),
+     * without reading them. A TLS socket tells only what it has decrypted: there the pool's pre-ping finds the end.
+     */
+    private boolean pgBytesWaiting() throws ReflectiveOperationException, SQLException, java.io.IOException {
+        Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false, connection.getClass().getClassLoader());
+        Object executor = base.getMethod("getQueryExecutor").invoke(connection.unwrap(base));
+        java.lang.reflect.Field field = null;
+        for (Class<?> type = executor.getClass(); type != null && field == null; type = type.getSuperclass()) {
+            try {
+                field = type.getDeclaredField("pgStream");
+            } catch (NoSuchFieldException e) {
+                // Up the hierarchy: QueryExecutorBase keeps it.
+            }
+        }
+        if (field == null) return false;
+        field.setAccessible(true);
+        Object stream = field.get(executor);
+        java.net.Socket socket = (java.net.Socket) stream.getClass().getMethod("getSocket").invoke(stream);
+        return socket.getInputStream().available() > 0;
     }
 
     /**
@@ -394,9 +527,14 @@ public final class JdbcSession {
         }
     }
 
-    /** 0 outside a transaction, 1 inside one (or a failed one), 2 when the driver cannot tell. */
+    /**
+     * 0 outside a transaction, 1 inside one (or a failed one), 2 when the driver cannot tell. Autocommit off is a
+     * transaction of ours, though pgjdbc sends its BEGIN only with the next statement. A driver with no view of the
+     * server's state (no probe below) is taken to be outside one in autocommit: a raw BEGIN there goes unseen.
+     */
     private int state() throws SQLException {
         if (sqlite != null) return sqlite.state(connection);
+        if (!connection.getAutoCommit()) return 1;
         if (transactionState != null) {
             try {
                 Object state = transactionState.invoke(transactionStateTarget);
@@ -406,7 +544,7 @@ public final class JdbcSession {
                 return 2;
             }
         }
-        return connection.getAutoCommit() ? 2 : 1;
+        return 0;
     }
 
     /** Where the driver keeps the server's own transaction flag: PostgreSQL's TransactionState, MariaDB's protocol. */
@@ -432,8 +570,19 @@ public final class JdbcSession {
         return new Object[] {null, null};
     }
 
+    /**
+     * Added to the state run() and script() answer with (state | SESSION_CHANGED): the statement changed the session
+     * (MariaDB: MariaDb.Session.afterStatement), which is then not to be handed on.
+     */
+    static final int SESSION_CHANGED = 4;
+
+    /** SESSION_CHANGED when the statement just run on MariaDB changed the session, else 0. */
+    private int mariaDbChanged() {
+        return mariaDbSession != null && mariaDbSession.afterStatement() ? SESSION_CHANGED : 0;
+    }
+
     /** MariaDB Connector/J 2.x keeps the server's status in its protocol object, behind a protected getter. */
-    private static Object protocol(Connection connection) throws ReflectiveOperationException {
+    static Object protocol(Connection connection) throws ReflectiveOperationException {
         Class<?> type = connection.getClass();
         if (!type.getName().equals("org.mariadb.jdbc.MariaDbConnection")) return null;
         Method getter = type.getDeclaredMethod("getProtocol");

@@ -1,10 +1,22 @@
 package dev.prismapool.jdbc;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What JdbcSession reads differently on MariaDB Connector/J (org.mariadb.jdbc): DATE, DATETIME and TIMESTAMP cells.
@@ -13,9 +25,10 @@ import java.sql.Statement;
  * or day (2024-00-10, which MariaDB's default sql_mode accepts) as another day (2023-12-10), and a zero DATETIME over the
  * binary protocol as null. getBytes() holds the server's own value instead: its text over the text protocol (client-side
  * prepared statements), the binary protocol's date structure over server-side prepared ones, written out here as the
- * server's text would be.
+ * server's text would be. Also what JdbcSession asks of a Connector/J connection beyond JDBC (Session), and the sockets
+ * it has Connector/J make (Sockets: public, so that Connector/J can make the factory).
  */
-final class MariaDb {
+public final class MariaDb {
     private static final byte NONE = 0;
     private static final byte DATE = 1;
     private static final byte DATETIME = 2;
@@ -79,5 +92,167 @@ final class MariaDb {
         if (dateOnly) return date;
         String time = String.format("%s %02d:%02d:%02d", date, hour, minute, second);
         return micros == 0 ? time : time + String.format(".%06d", micros);
+    }
+
+    /**
+     * The `socketFactory` of MariaDB connections (Connector/J 2.7 takes a class name, makes the factory by reflection, and
+     * logs in on the calling thread): its sockets are tracked as TrackedSocketFactory's are, so that the pool's abort of
+     * a connect closes them (see Connect), and each is a SocketChannel's, which Session.alive reads without waiting.
+     */
+    public static final class Sockets extends javax.net.SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket socket = SocketChannel.open().socket();
+            Connect.track(socket);
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
+        }
+
+        private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
+            Socket socket = createSocket();
+            if (local != null) socket.bind(local);
+            socket.connect(remote);
+            return socket;
+        }
+    }
+
+    /**
+     * What JdbcSession asks of a MariaDB Connector/J 2.x connection beyond JDBC, by reflection on its protocol object
+     * (org.mariadb.jdbc.internal.protocol.Protocol, public methods): whether the server has ended an idle session, with
+     * no round trip, and whether a statement changed the session's state as the server tracks it.
+     */
+    static final class Session {
+        /** The OK packet's SERVER_SESSION_STATE_CHANGED flag: a variable of session_track_system_variables changed. */
+        private static final short SESSION_STATE_CHANGED = 1 << 14;
+
+        private final Object protocol;
+        private final Method lock;
+        private final Method socket;
+        private final Method reader;
+        private final Method readerStream;
+        private final Field serverStatus;
+        private final ByteBuffer peeked = ByteBuffer.allocate(1);
+        /** When a socket without a channel was last read with a timeout (System.nanoTime()). */
+        private long waitedAt = System.nanoTime();
+
+        private Session(Object protocol, Class<?> type) throws ReflectiveOperationException {
+            this.protocol = protocol;
+            this.lock = type.getMethod("getLock");
+            this.socket = type.getMethod("getSocket");
+            this.reader = type.getMethod("getReader");
+            this.readerStream = reader.getReturnType().getMethod("getInputStream");
+            // A public field of AbstractConnectProtocol (no getter): the status flags of the last OK packet.
+            this.serverStatus = protocol.getClass().getField("serverStatus");
+        }
+
+        /** The connection's protocol, or null for another driver's connection (JdbcSession.protocol). */
+        static Session of(Connection connection) {
+            try {
+                Object protocol = JdbcSession.protocol(connection);
+                if (protocol == null) return null;
+                Class<?> type = Class.forName("org.mariadb.jdbc.internal.protocol.Protocol", false, connection.getClass().getClassLoader());
+                return new Session(protocol, type);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /**
+         * Whether the idle connection's session still runs. JDBC has no call for it, Connector/J notices a closed socket
+         * only when it next sends, and MariaDB closes a session it kills while idle without a word (no error packet: the
+         * socket just ends). Bytes nobody asked for, or the end of the stream, say the session has ended: the reader's
+         * buffer is looked at, then the socket is read without waiting (its channel switched to non-blocking for one
+         * read; Sockets makes channel sockets). Another socket (a socketFactory of the user's own) is read with the
+         * shortest timeout, 1 ms, which a live connection waits out: at most once a second, as pgjdbc reads for its
+         * unasked messages. A byte read leaves the protocol's stream (or TLS's) out of step: the connection is lost
+         * either way.
+         */
+        boolean alive() {
+            ReentrantLock held;
+            InputStream in;
+            Socket s;
+            try {
+                held = (ReentrantLock) lock.invoke(protocol);
+                in = (InputStream) readerStream.invoke(reader.invoke(protocol));
+                s = (Socket) socket.invoke(protocol);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return true;
+            }
+            // The driver itself is reading (a statement, a cancel): it will see for itself.
+            if (!held.tryLock()) return true;
+            try {
+                if (in.available() > 0) return false;
+                SocketChannel channel = s.getChannel();
+                if (channel != null) {
+                    peeked.clear();
+                    channel.configureBlocking(false);
+                    try {
+                        return channel.read(peeked) == 0;
+                    } finally {
+                        channel.configureBlocking(true);
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - waitedAt < 1_000_000_000L) return true;
+                waitedAt = now;
+                int timeout = s.getSoTimeout();
+                s.setSoTimeout(1);
+                try {
+                    in.read();
+                    return false;
+                } catch (SocketTimeoutException e) {
+                    return true;
+                } finally {
+                    s.setSoTimeout(timeout);
+                }
+            } catch (IOException e) {
+                // Reset, or closed under us.
+                return false;
+            } finally {
+                held.unlock();
+            }
+        }
+
+        /** Forgets the last statement's session-state flag, before a statement of the user's runs. */
+        void beforeStatement() {
+            try {
+                serverStatus.setShort(protocol, (short) (serverStatus.getShort(protocol) & ~SESSION_STATE_CHANGED));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // Not told, then: afterStatement says nothing changed.
+            }
+        }
+
+        /**
+         * Whether the statement just run changed what the server tracks of the session (session_track_system_variables:
+         * the time zone, the character sets and autocommit by default; session_track_schema: the default database), which
+         * the connection's values and statements depend on: it must not be handed on. Connector/J reads the server's
+         * report of the change, and keeps only auto_increment_increment of it.
+         */
+        boolean afterStatement() {
+            try {
+                return (serverStatus.getShort(protocol) & SESSION_STATE_CHANGED) != 0;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false;
+            }
+        }
     }
 }

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * not fail with SQLITE_BUSY when it comes to write), xerial's commit() and rollback() begin the next transaction at
  * once in that mode, taking the write lock again for nothing: the mode is set for our BEGIN only, DEFERRED otherwise.
  * <li>Connection.abort does nothing: the running statement is interrupted and the connection closed.
+ * <li>Statement.execute runs only the first statement of a script: JdbcSession.script uses executeUpdate here, which
+ * runs them all (sqlite3_exec).
  * </ul>
  */
 final class Sqlite {
