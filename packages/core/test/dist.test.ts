@@ -7,7 +7,7 @@ import { testServer } from '../../../test-support/servers/index.js'
 const require = createRequire(import.meta.url)
 const packageDir = (name: string) => fileURLToPath(new URL(`../../${name}/`, import.meta.url))
 
-test.each(['core', 'pg', 'mysql'])('@prisma-pool/%s loads as ESM and as CommonJS with the same exports', async (name) => {
+test.each(['core', 'pg', 'mysql', 'jdbc'])('@prisma-pool/%s loads as ESM and as CommonJS with the same exports', async (name) => {
   const esm = await import(`${packageDir(name)}dist/index.mjs`)
   const cjs = require(`${packageDir(name)}dist/index.cjs`)
   expect(Object.keys(esm).sort()).toEqual(Object.keys(cjs).sort())
@@ -39,6 +39,19 @@ test('the CommonJS build of PrismaPoolMySql runs a query', async () => {
   const adapter = await new PrismaPoolMySql(testServer('mysql').url).connect()
   try {
     const result = await adapter.queryRaw({ sql: 'SELECT 1 AS one', args: [], argTypes: [] })
+    expect(result).toMatchObject({ columnNames: ['one'], rows: [[1]] })
+  } finally {
+    await adapter.dispose()
+  }
+})
+
+test('the CommonJS build of PrismaPoolJdbc finds its Java helper and runs a query', async () => {
+  const { PrismaPoolJdbc } = require(`${packageDir('jdbc')}dist/index.cjs`)
+  const { jdbcPostgresUrl } = await import('../../../test-support/jdbc/pg.js')
+  const { TEST_CLASSPATH } = await import('../../../test-support/jdbc/classpath.js')
+  const adapter = await new PrismaPoolJdbc({ ...jdbcPostgresUrl(testServer('pg').url), classpath: TEST_CLASSPATH }).connect()
+  try {
+    const result = await adapter.queryRaw({ sql: 'SELECT 1::int AS one', args: [], argTypes: [] })
     expect(result).toMatchObject({ columnNames: ['one'], rows: [[1]] })
   } finally {
     await adapter.dispose()
