@@ -3,7 +3,6 @@
 // subject runs (every JDBC call is one crossing into the JVM: the longest stall of the loop says whether one blocks).
 //
 //   pnpm bench jdbc            (UV_THREADPOOL_SIZE: the bench scripts give libuv 24 threads, more than the pool needs)
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaPoolPg } from '@prisma-pool/pg'
 import { PrismaPoolJdbc } from '@prisma-pool/jdbc'
@@ -13,6 +12,32 @@ import { TEST_CLASSPATH } from '../test-support/jdbc/classpath.js'
 import { jdbcPostgresUrl } from '../test-support/jdbc/pg.js'
 import { CONCURRENCY, operations, POOL_SIZE, seed, type Client, type Operation } from './adapters.js'
 import { interleave, measure, printTable, settings, type Measurement, type Row } from './harness.js'
+
+/**
+ * How late a 1 ms timer runs while a subject runs, round after round: the event loop's stalls (a blocking call, GC, a
+ * long callback). Started and stopped around each round, so that the time between rounds never counts.
+ */
+class LoopWatch {
+  readonly #delays: number[] = []
+  maxMs = 0
+
+  start(): () => void {
+    let last = performance.now()
+    const timer = setInterval(() => {
+      const t = performance.now()
+      const late = Math.max(0, t - last - 1)
+      this.#delays.push(late)
+      if (late > this.maxMs) this.maxMs = late
+      last = t
+    }, 1)
+    return () => clearInterval(timer)
+  }
+
+  percentile(p: number): number {
+    const sorted = [...this.#delays].sort((a, b) => a - b)
+    return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0
+  }
+}
 
 interface Stall {
   op: Operation
@@ -44,13 +69,13 @@ export async function runJdbcBench(): Promise<{ rows: Row[]; stalls: Stall[] }> 
       for (const subject of Object.values(ops)) await measure(subject[op], 16, seconds * 300)
       for (const concurrency of CONCURRENCY) {
         // The event loop while each of ours runs: the pg adapter's is the baseline (timers, GC, the machine).
-        const loops = { jdbc: monitorEventLoopDelay({ resolution: 1 }), ours: monitorEventLoopDelay({ resolution: 1 }) }
+        const loops = { jdbc: new LoopWatch(), ours: new LoopWatch() }
         const watched = (name: 'jdbc' | 'ours') => async (): Promise<Measurement> => {
-          loops[name].enable()
+          const stop = loops[name].start()
           try {
             return await measure(ops[name][op], concurrency, seconds * 1000, true)
           } finally {
-            loops[name].disable()
+            stop()
           }
         }
         rows.push(
@@ -60,7 +85,7 @@ export async function runJdbcBench(): Promise<{ rows: Row[]; stalls: Stall[] }> 
             { name: 'prisma-pool jdbc', peer: 'prisma-pool pg', run: watched('jdbc') },
           ])),
         )
-        stalls.push({ op, concurrency, maxMs: loops.jdbc.max / 1e6, p99Ms: loops.jdbc.percentile(99) / 1e6, pgMaxMs: loops.ours.max / 1e6 })
+        stalls.push({ op, concurrency, maxMs: loops.jdbc.maxMs, p99Ms: loops.jdbc.percentile(99), pgMaxMs: loops.ours.maxMs })
       }
     }
   } finally {
