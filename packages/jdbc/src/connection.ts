@@ -22,7 +22,7 @@ const ALIVE_CHECK_AFTER_MS = 10
 /** Added to the state of a statement that changed the session, not to be handed on (JdbcSession.SESSION_CHANGED). */
 const SESSION_CHANGED = 4
 
-/** The translations of one driver's statements by SQL text (PostgreSQL's `$1` → `?`), the least recently used first. */
+/** The translations of one driver's statements by SQL text (PostgreSQL's `$1` → `?`), the oldest first, at most `size`. */
 export class TranslationCache {
   readonly #entries = new Map<string, Translated>()
   constructor(

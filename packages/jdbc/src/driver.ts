@@ -69,7 +69,8 @@ export class JdbcDriver implements EngineDriver {
   async init(): Promise<void> {
     const java = await startJvm({ classpath: this.#options.classpath, options: this.#options.jvmOptions })
     try {
-      java.callStaticMethodSync(SESSION_CLASS, 'driverFor', this.#options.url)
+      // On one of libuv's threads: the first call loads the drivers' classes (ServiceLoader), which takes a while.
+      await java.callStaticMethodPromise(SESSION_CLASS, 'driverFor', this.#options.url)
     } catch (error) {
       const { dialect, classpath } = this.#options
       throw new JvmError(

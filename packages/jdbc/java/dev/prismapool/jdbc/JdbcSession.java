@@ -231,22 +231,22 @@ public final class JdbcSession {
     }
 
     public int commit() throws SQLException {
-        try {
-            if (!connection.getAutoCommit()) connection.commit();
-            else if (sqlite == null || sqlite.rawTransaction) script("COMMIT");
-        } catch (SQLException | RuntimeException e) {
-            endTransactionQuietly();
-            recordFailure();
-            throw e;
-        }
-        endTransaction();
-        return state();
+        return end(true);
     }
 
     public int rollback() throws SQLException {
+        return end(false);
+    }
+
+    /** Commits or rolls back ours (autocommit off) or a raw BEGIN's, then restores autocommit and the isolation level. */
+    private int end(boolean commit) throws SQLException {
         try {
-            if (!connection.getAutoCommit()) connection.rollback();
-            else if (sqlite == null || sqlite.rawTransaction) script("ROLLBACK");
+            if (!connection.getAutoCommit()) {
+                if (commit) connection.commit();
+                else connection.rollback();
+            } else if (sqlite == null || sqlite.rawTransaction) {
+                script(commit ? "COMMIT" : "ROLLBACK");
+            }
         } catch (SQLException | RuntimeException e) {
             endTransactionQuietly();
             recordFailure();
