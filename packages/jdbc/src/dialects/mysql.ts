@@ -215,7 +215,8 @@ function givenProperty(name: string, url: string | undefined, given: Readonly<Re
   const query = url?.split('?')[1]
   for (const pair of query?.split('&') ?? []) {
     const at = pair.indexOf('=')
-    if (at > 0 && pair.slice(0, at) === name) return pair.slice(at + 1)
+    // A bare `?useAffectedRows` is a boolean option set to "" (true, to Connector/J).
+    if (at < 0 ? pair === name : pair.slice(0, at) === name) return at < 0 ? '' : pair.slice(at + 1)
   }
   return undefined
 }
@@ -264,8 +265,9 @@ const MARIADB_SOCKET_FACTORY = 'dev.prismapool.jdbc.MariaDb$Sockets'
 /** Connector/J settings that would make Prisma's results wrong, and why. */
 const REFUSED: Record<string, (value: string) => string | undefined> = {
   // Prisma counts the rows an UPDATE matched (P2025 for a missing record): the server's "changed" count would lie.
+  // Connector/J reads a boolean option as true when it is "", "1" or "true" in any case.
   useAffectedRows: (value) =>
-    value === 'true' ? 'useAffectedRows=true makes UPDATE report the rows it changed, not the rows it matched, which Prisma counts (an update to the same value would fail with P2025); remove it' : undefined,
+    /^(|1|true)$/i.test(value) ? 'useAffectedRows=true makes UPDATE report the rows it changed, not the rows it matched, which Prisma counts (an update to the same value would fail with P2025); remove it' : undefined,
 }
 
 export const mysqlDialect: JdbcDialect = {
@@ -301,6 +303,8 @@ export const mysqlDialect: JdbcDialect = {
         connectionAttributes: connectionAttributes(tag, givenProperty('connectionAttributes', url, given)),
         // Milliseconds; the pool's own timer reports the timeout, this one, a little later, closes the socket.
         connectTimeout: String(connectTimeoutMs + 1000),
+        // Whatever spelling a URL found for it (see REFUSED): the rows an UPDATE matched.
+        useAffectedRows: 'false',
       },
     }
   },

@@ -126,7 +126,8 @@ function bind(arg: unknown, argType: ArgType | undefined): readonly [string, str
 // REALs truncated in integer columns, DATETIME numbers (unixepoch-ms, as Prisma's native engine wrote them) as ISO
 // text, everything else as SQLite holds it.
 
-type Cell = string | number
+/** A cell as the helper sends it: text, a REAL as a number, or `{ b: base64 }` for a BLOB in a column not binary by its first row. */
+type Cell = string | number | { b: string }
 
 /** Declared types as the official adapter maps them (better-sqlite3's decltype, upper-cased). */
 const DECLARED: Record<string, ColumnType> = {
@@ -176,6 +177,8 @@ function integer(cell: string): Cell {
 
 /** Reads a cell of a column of Prisma type `type` (see the section's comment). */
 function value(type: ColumnType, cell: Cell): unknown {
+  // A BLOB is bytes in any column, as better-sqlite3 gives a Buffer for one.
+  if (typeof cell === 'object') return asBytes(cell.b)
   if (type === C.Bytes) return typeof cell === 'string' ? asBytes(cell) : cell
   if (type === C.Boolean) return cell === 1 || cell === '1' || cell === 'true' ? true : cell === 0 || cell === '0' || cell === 'false' ? false : cell
   if (typeof cell === 'number') {
@@ -233,7 +236,7 @@ function inferredReader(): ColumnReader {
       return type ?? C.Int32
     },
     read(cell: Cell) {
-      type ??= typeof cell === 'number' ? C.UnknownNumber : INTEGER_TEXT.test(cell) ? C.Int64 : C.Text
+      type ??= typeof cell === 'object' ? C.Bytes : typeof cell === 'number' ? C.UnknownNumber : INTEGER_TEXT.test(cell) ? C.Int64 : C.Text
       return value(type, cell)
     },
   }

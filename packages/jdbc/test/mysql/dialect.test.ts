@@ -147,6 +147,7 @@ describe('properties', () => {
       connectionAttributes: 'prisma_pool:app_x@host/42,program_name:app_x,team:payments',
       sessionVariables: "sql_mode='ANSI',time_zone='+00:00'",
       connectTimeout: '6000',
+      useAffectedRows: 'false',
     })
     // Connector/J takes a property the URL sets when the properties do not: so do we.
     expect(properties({}, "jdbc:mariadb://h/db?sessionVariables=wait_timeout=60").fixed?.sessionVariables).toBe("wait_timeout=60,time_zone='+00:00'")
@@ -158,6 +159,14 @@ describe('properties', () => {
     [{ useAffectedRows: 'true' }, 'useAffectedRows=true makes UPDATE report the rows it changed'],
   ])('%o is refused: the adapter’s results depend on it', (given, message) => {
     expect(() => properties(given)).toThrow(message)
+  })
+
+  test('useAffectedRows is refused in every spelling Connector/J reads as true, and fixed to false', () => {
+    for (const value of ['TRUE', '1', '']) expect(() => properties({ useAffectedRows: value })).toThrow('useAffectedRows=true makes UPDATE report')
+    for (const url of ['jdbc:mariadb://h/db?useAffectedRows', 'jdbc:mariadb://h/db?a=1&useAffectedRows=1']) {
+      expect(() => properties({}, url)).toThrow('useAffectedRows=true makes UPDATE report')
+    }
+    expect(properties({ useAffectedRows: 'false' }).fixed?.useAffectedRows).toBe('false')
   })
 
   test('scripts are split at the semicolons that are SQL', () => {

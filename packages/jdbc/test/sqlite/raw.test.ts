@@ -125,3 +125,22 @@ test('a raw query that fails: P2010 with the same code and SQLite message', asyn
   expect(ours.message).toBe(official.message)
   expect(ours.message).toContain('Raw query failed. Code: `SQLITE_ERROR`. Message: `near "SELEC": syntax error`')
 })
+
+test('$executeRaw of a statement that changes no row (CREATE TABLE after an UPDATE) is 0, as the official adapter says', async () => {
+  const [ours, official] = await both(pair(), async (prisma) => {
+    await prisma.$executeRaw`INSERT INTO "Tag" (name) VALUES ('ddl1'), ('ddl2')`
+    const updated = await prisma.$executeRaw`UPDATE "Tag" SET name = name WHERE name LIKE 'ddl%'`
+    const created = await prisma.$executeRawUnsafe('CREATE TABLE "DdlCount" (x INTEGER)')
+    return { updated, created }
+  })
+  expectSame(ours, official, { updated: 2, created: 0 })
+})
+
+test('BLOBs in an expression column whose first row is NULL come back as bytes', async () => {
+  const bytes = Uint8Array.from([0, 255, 128])
+  const rows = await pair().ours.$queryRawUnsafe<{ v: Uint8Array | null }[]>(
+    'SELECT CASE WHEN n = 1 THEN NULL ELSE ? END AS v FROM (SELECT 1 AS n UNION ALL SELECT 2) ORDER BY n',
+    bytes,
+  )
+  expect(rows.map((row) => (row.v === null ? null : [...row.v]))).toEqual([null, [0, 255, 128]])
+})

@@ -90,6 +90,7 @@ public final class JdbcSession {
             if (mariaDbSession != null) mariaDbSession.beforeStatement();
             StringBuilder out = new StringBuilder(256).append('[');
             long updateCount = -1;
+            long changesBefore = sqlite != null ? sqlite.totalChanges(connection) : 0;
             // Whether it returned rows, asked once: xerial's getResultSet() refuses a second call ("ResultSet already requested").
             boolean returnsRows = statement.execute();
             if (returnsRows && (flags & COUNT_ROWS) != 0) {
@@ -136,6 +137,9 @@ public final class JdbcSession {
             } else {
                 out.append(0);
                 updateCount = Math.max(statement.getLargeUpdateCount(), 0);
+                // xerial reports sqlite3_changes(), which only INSERT, UPDATE and DELETE set: a CREATE TABLE after an
+                // UPDATE would report the UPDATE's rows. Nothing changed: 0, as better-sqlite3 says.
+                if (sqlite != null && changesBefore >= 0 && sqlite.totalChanges(connection) == changesBefore) updateCount = 0;
             }
             out.append(',').append(updateCount).append(',');
             String key = null;

@@ -67,6 +67,16 @@ final class Sqlite {
         }
     }
 
+    /** sqlite3_total_changes() of the connection (xerial's DB.total_changes), or -1 where this xerial has none. */
+    long totalChanges(Connection connection) {
+        try {
+            Object db = connection.getClass().getMethod("getDatabase").invoke(connection);
+            return ((Number) db.getClass().getMethod("total_changes").invoke(db)).longValue();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The type name JdbcSession sends: "" for an expression (SQLite has no declared type for it). */
     String typeName(ResultSetMetaData meta, int column) throws SQLException {
         String table = meta.getTableName(column);
@@ -84,8 +94,8 @@ final class Sqlite {
         } else if (value == null || value instanceof String) {
             JdbcSession.string(out, (String) value);
         } else if (value instanceof byte[]) {
-            // A BLOB in a column that is not binary by its first row: its text, as getString gives it.
-            JdbcSession.string(out, rows.getString(column));
+            // A BLOB in a column that is not binary by its first row (whose value was NULL, say): its bytes, tagged.
+            out.append("{\"b\":\"").append(java.util.Base64.getEncoder().encodeToString((byte[]) value)).append("\"}");
         } else {
             JdbcSession.string(out, value.toString());
         }
