@@ -1,7 +1,7 @@
 // A private MariaDB (or MySQL) for the tests, from the machine's server binaries: its own data directory, port
 // and configuration (performance_schema on, which the accounting tests read), removed when stopped.
 import { execFileSync } from 'node:child_process'
-import { rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import mysql from 'mysql2/promise'
 import { findCommand, freePort, runCommand, serverDirectory, ServerProcess } from './process.js'
@@ -76,12 +76,15 @@ export class MariaDbServer extends ServerProcess {
         datadir: join(dir, 'data'),
         socket: join(dir, 'mysqld.sock'),
         'pid-file': join(dir, 'mysqld.pid'),
+        // Its own temporary files too: two servers bootstrapping at once in the system's /tmp collided on one (seen once).
+        tmpdir: join(dir, 'tmp'),
         ...SETTINGS_FOR_TESTS,
         // mariadbd refuses to run as root unless told to; a data directory created by root is root's.
         ...(process.getuid?.() === 0 ? { user: 'root' } : {}),
         ...(options.tls ? { ssl_cert: options.tls.cert, ssl_key: options.tls.key } : {}),
         ...options.settings,
       }
+      mkdirSync(join(dir, 'tmp'))
       const config = join(dir, 'my.cnf')
       writeFileSync(config, `[mysqld]\n${Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n')}\n`)
       await bins.install(config, dir)
