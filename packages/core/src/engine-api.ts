@@ -46,4 +46,5 @@ export {
   type Source,
 } from './option-rules.js'
 export { maxConnections, ms, NESTED_POOL_ALIASES, POOL_OPTIONS, validatePoolOptions } from './options.js'
+export { onSideConnection } from './side-connection.js'
 export { describeTlsFailure, isObject, lossOfKind, mapSocketError, socketError, TLS_CODES, type SocketError } from './socket-errors.js'

@@ -81,7 +81,7 @@ export class JdbcConnection implements EngineConnection {
     this.#dialect = dialect
     this.#translations = translations
     this.#pingTimeoutSeconds = Math.max(1, Math.ceil(pingTimeoutMs / 1000))
-    this.#generatedKeys = dialect.provider === 'mysql'
+    this.#generatedKeys = dialect.lastInsertId === true
     this.sessionId = sessionIdOf(session)
   }
 

@@ -74,6 +74,8 @@ export interface JdbcDialect {
   readonly name: string
   /** The most bytes of the worker tag the server keeps (see EngineDriver.tagLength). */
   readonly tagLength?: number
+  /** Whether Prisma reads a statement's lastInsertId (MySQL): queries then ask the driver for generated keys. */
+  readonly lastInsertId?: boolean
   /** Levels `begin()` accepts (default: the SQL standard's four). */
   readonly isolationLevels?: readonly IsolationLevel[]
   /**

@@ -1,5 +1,6 @@
 import {
   maxConnections,
+  onSideConnection,
   type ConcurrencyLimit,
   type ConnectionLoss,
   type EngineConnection,
@@ -127,17 +128,7 @@ export class JdbcDriver implements EngineDriver {
 
   /** Runs `work` on a short-lived connection of its own, all of it (connect, work, goodbye) within `timeoutMs`. */
   async #onCheckConnection<T>(timeoutMs: number, work: (conn: JdbcConnection) => Promise<T>): Promise<T> {
-    const conn = await this.#open(CHECK_CONNECTION_NAME, timeoutMs, AbortSignal.timeout(timeoutMs), false)
-    // It may run into the same dead path: by the deadline it is destroyed, and the work fails.
-    const deadline = setTimeout(() => conn.destroy(), timeoutMs)
-    try {
-      return await work(conn)
-    } finally {
-      conn.close().then(
-        () => clearTimeout(deadline),
-        () => clearTimeout(deadline),
-      )
-    }
+    return onSideConnection(await this.#open(CHECK_CONNECTION_NAME, timeoutMs, AbortSignal.timeout(timeoutMs), false), timeoutMs, work)
   }
 
   convertError(error: unknown): AdapterError | undefined {

@@ -22,7 +22,6 @@ export interface JavaSession {
   closePromise(): Promise<void>
   abortPromise(): Promise<void>
   sessionIdSync(): JavaLong
-  transactionStateSync(): number
   /** The transaction state when the last call failed (a field: no wait for the driver's lock). */
   lastStateSync(): number
   aliveSync(): boolean

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { connect as connectSocket, type Socket } from 'node:net'
-import type {
-  ConnectionLimit,
-  EngineConnection,
-  EngineContext,
-  EngineDriver,
-  ServerConnectionList,
-  SessionState,
-  ShadowDatabase,
+import {
+  onSideConnection,
+  type ConnectionLimit,
+  type EngineConnection,
+  type EngineContext,
+  type EngineDriver,
+  type ServerConnectionList,
+  type SessionState,
+  type ShadowDatabase,
 } from '@prisma-pool/core/engine'
 import {
   DriverAdapterError,
@@ -442,18 +443,7 @@ export class PgDriver implements EngineDriver {
 
   /** Runs `work` on a short-lived connection of its own, all of it (connect, work, goodbye) within `timeoutMs`. */
   async #onCheckConnection<T>(timeoutMs: number, work: (conn: PgConnection) => Promise<T>): Promise<T> {
-    const conn = await this.#open(timeoutMs, CHECK_CONNECTION_NAME)
-    // It may run into the same dead path: by the deadline it is destroyed, and the work fails.
-    const deadline = setTimeout(() => conn.destroy(), timeoutMs)
-    try {
-      return await work(conn)
-    } finally {
-      // The goodbye is not waited for; the deadline still destroys a connection whose goodbye hangs.
-      conn.close().then(
-        () => clearTimeout(deadline),
-        () => clearTimeout(deadline),
-      )
-    }
+    return onSideConnection(await this.#open(timeoutMs, CHECK_CONNECTION_NAME), timeoutMs, work)
   }
 
   /** Runs one statement on a connection of its own, outside the pool (CREATE / DROP DATABASE). */

@@ -273,6 +273,7 @@ const REFUSED: Record<string, (value: string) => string | undefined> = {
 export const mysqlDialect: JdbcDialect = {
   provider: 'mysql',
   name: 'MySQL',
+  lastInsertId: true,
   // MariaDB ends a session it kills while idle without a word, as a restart and wait_timeout do (mysql2 sees the socket
   // close at once): the socket is read at every checkout after a millisecond of quiet, at no wait (MARIADB_SOCKET_FACTORY).
   aliveCheckAfterMs: 1,

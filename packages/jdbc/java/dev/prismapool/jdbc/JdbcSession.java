@@ -19,7 +19,7 @@ import java.util.concurrent.Executor;
 
 /**
  * One JDBC connection, as @prisma-pool/jdbc drives it from Node.js (node-java). Every call from JavaScript costs a
- * crossing of about 15 µs, so each method does a whole step in Java: a statement runs, binds its arguments and comes
+ * crossing of about 25 µs, so each method does a whole step in Java: a statement runs, binds its arguments and comes
  * back with its whole result as one JSON text. Public class, public methods only: node-java aborts the process on a
  * call to a method of a class that is not public.
  *
@@ -28,7 +28,8 @@ import java.util.concurrent.Executor;
  * (base64), O an untyped value (setObject with Types.OTHER: PostgreSQL infers its type, as for node-postgres' text
  * parameters).
  *
- * Every answer starts with the session's transaction state after the call: 0 none, 1 open, 2 unknown.
+ * The calls that change it answer with the session's transaction state after them (run() as its last element): 0 none,
+ * 1 open, 2 unknown; after a failure, lastState() tells it.
  */
 public final class JdbcSession {
     private final Connection connection;
@@ -315,11 +316,6 @@ public final class JdbcSession {
         return savepoint;
     }
 
-    /** The transaction state (0 none, 1 open, 2 unknown), read from the driver without a round trip. */
-    public int transactionState() throws SQLException {
-        return state();
-    }
-
     /**
      * Whether the connection is still open, as far as the driver can tell without a round trip, for an idle connection
      * (never while a statement runs): pgjdbc reads what the server sent unasked, such as the FATAL message of a
@@ -402,10 +398,6 @@ public final class JdbcSession {
         }
         Executor now = Runnable::run;
         connection.abort(now);
-    }
-
-    public boolean isClosed() throws SQLException {
-        return connection.isClosed();
     }
 
     /** The server's id of this session, where the driver tells (PostgreSQL's backend pid, MariaDB's thread id); else -1. */

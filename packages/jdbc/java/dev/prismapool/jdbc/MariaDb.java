@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -99,39 +97,10 @@ public final class MariaDb {
      * logs in on the calling thread): its sockets are tracked as TrackedSocketFactory's are, so that the pool's abort of
      * a connect closes them (see Connect), and each is a SocketChannel's, which Session.alive reads without waiting.
      */
-    public static final class Sockets extends javax.net.SocketFactory {
+    public static final class Sockets extends TrackedSocketFactory {
         @Override
-        public Socket createSocket() throws IOException {
-            Socket socket = SocketChannel.open().socket();
-            Connect.track(socket);
-            return socket;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            return connected(new InetSocketAddress(host, port), null);
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            return connected(new InetSocketAddress(host, port), null);
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-            return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
-        }
-
-        private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
-            Socket socket = createSocket();
-            if (local != null) socket.bind(local);
-            socket.connect(remote);
-            return socket;
+        protected Socket newSocket() throws IOException {
+            return SocketChannel.open().socket();
         }
     }
 

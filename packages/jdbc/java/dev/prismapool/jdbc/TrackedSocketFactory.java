@@ -2,6 +2,7 @@ package dev.prismapool.jdbc;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import javax.net.SocketFactory;
 
@@ -9,43 +10,45 @@ import javax.net.SocketFactory;
  * The socket factory of the connects that the pool may give up on (pgjdbc's and MariaDB Connector/J's
  * `socketFactory` property): each socket it makes belongs to the Connect running on the thread that asks for it,
  * which closes it when the pool gives up, so that a login stuck on a silent server ends at once instead of at the
- * driver's own timeout.
+ * driver's own timeout. A subclass may make another kind of socket (MariaDb.Sockets: a SocketChannel's).
  */
-public final class TrackedSocketFactory extends SocketFactory {
+public class TrackedSocketFactory extends SocketFactory {
+    /** A new, unconnected socket. */
+    protected Socket newSocket() throws IOException {
+        return new Socket();
+    }
+
     @Override
-    public Socket createSocket() {
-        Socket socket = new Socket();
+    public final Socket createSocket() throws IOException {
+        Socket socket = newSocket();
         Connect.track(socket);
         return socket;
     }
 
     @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        Socket socket = createSocket();
-        socket.connect(new java.net.InetSocketAddress(host, port));
-        return socket;
+    public final Socket createSocket(String host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port), null);
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        Socket socket = createSocket();
-        socket.bind(new java.net.InetSocketAddress(localHost, localPort));
-        socket.connect(new java.net.InetSocketAddress(host, port));
-        return socket;
+    public final Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
     }
 
     @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        Socket socket = createSocket();
-        socket.connect(new java.net.InetSocketAddress(host, port));
-        return socket;
+    public final Socket createSocket(InetAddress host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port), null);
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public final Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
+    }
+
+    private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
         Socket socket = createSocket();
-        socket.bind(new java.net.InetSocketAddress(localAddress, localPort));
-        socket.connect(new java.net.InetSocketAddress(address, port));
+        if (local != null) socket.bind(local);
+        socket.connect(remote);
         return socket;
     }
 }
