@@ -21,6 +21,8 @@ try {
   const { numPassedTests, numFailedTests, numPendingTests, numTotalTests, numFailedTestSuites } = JSON.parse(readFileSync(results, 'utf8'))
   if (numTotalTests === 0) status = 1
   // A file whose set-up failed (beforeAll) counts its tests as skipped: the failed files are said too.
+  // Said plainly, not skipped in silence: no Oracle can run on these machines (see packages/oracle/README.md).
+  if (!process.env.ORACLE_URL) console.log('\nThe Oracle live suite (packages/oracle/test/live.test.ts) did not run: ORACLE_URL is not set.')
   console.log(
     `\n${numPassedTests} passed, ${numFailedTests} failed` +
       (numPendingTests ? `, ${numPendingTests} skipped` : '') +
