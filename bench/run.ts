@@ -1,8 +1,8 @@
 // The benchmarks' one entry point: `pnpm bench` runs every part, one after the other, then prints one table of every
 // figure with its ratio to its peer, and writes the raw numbers to bench/results/. One part alone:
 //
-//   node --expose-gc --import tsx bench/run.ts pool|growth|adapters|statements|faults|jdbc      (pnpm bench:pool,
-//   bench:growth, bench:adapters; pnpm bench statements, pnpm bench faults, pnpm bench jdbc)
+//   node --expose-gc --import tsx bench/run.ts pool|growth|adapters|statements|faults|jdbc|oracle      (pnpm bench:pool,
+//   bench:growth, bench:adapters; pnpm bench statements, pnpm bench faults, pnpm bench jdbc, pnpm bench oracle)
 //
 // BENCH_QUICK=1 makes a short smoke run; BENCH_ENGINE=pg, =mysql (an engine id of test-support/engines, or several,
 // comma-separated) runs those engines of the adapter and fault benchmarks.
@@ -12,7 +12,7 @@ import { selectEngines, type EngineId } from '../test-support/engines/index.js'
 import { machine, printTable, writeResults, type Row } from './harness.js'
 import { benchServers } from './servers.js'
 
-const PARTS = ['pool', 'growth', 'adapters', 'statements', 'faults', 'jdbc'] as const
+const PARTS = ['pool', 'growth', 'adapters', 'statements', 'faults', 'jdbc', 'oracle'] as const
 type Part = (typeof PARTS)[number]
 const asked = process.argv[2]
 if (asked !== undefined && !(PARTS as readonly string[]).includes(asked)) {
@@ -45,6 +45,8 @@ try {
   let statements: unknown
   // The event loop under the JDBC adapter.
   let jdbcStalls: unknown
+  // The Oracle dialect's translator: µs per statement, no server.
+  let oracleTranslator: unknown
   for (const part of parts) {
     if (part === 'pool') rows.push(...(await (await import('./pool.js')).runPoolBench()))
     if (part === 'growth') rows.push(...(await (await import('./growth.js')).runGrowthBench()))
@@ -56,9 +58,10 @@ try {
       rows.push(...jdbcRows)
       jdbcStalls = stalls
     }
+    if (part === 'oracle') oracleTranslator = (await import('./oracle.js')).runOracleBench()
   }
   if (parts.length > 1) printTable('All figures (ratio: subject ÷ peer, measured in the same run, rounds interleaved)', rows)
-  console.log(`\nraw figures: ${writeResults(asked ?? 'all', faults || statements || jdbcStalls ? { figures: rows, statements, faults, jdbcStalls } : rows)}`)
+  console.log(`\nraw figures: ${writeResults(asked ?? 'all', faults || statements || jdbcStalls || oracleTranslator ? { figures: rows, statements, faults, jdbcStalls, oracleTranslator } : rows)}`)
 } finally {
   await stopServers()
 }

@@ -3,7 +3,7 @@
 import type { ConnectionLimit, ConnectionLoss, EngineConnection, ServerConnectionList, SessionId } from '@prisma-pool/core/engine'
 import { DriverAdapterError, type IsolationLevel, type SqlQuery, type SqlResultSet } from '@prisma/driver-adapter-utils'
 import { encodeArgs } from './bind.js'
-import type { ColumnReader, JdbcColumn, JdbcDialect, SessionFacts, Translated } from './dialect.js'
+import type { ColumnReader, JdbcColumn, JdbcDialect, PlannedStatement, SessionFacts, Translated } from './dialect.js'
 import { jdbcErrorOf } from './errors.js'
 import type { NodeJava } from './jvm.js'
 import { call, parseRun, RUN_COUNT_ROWS, RUN_GENERATED_KEYS, sessionIdOf, type JavaSession, type RunResult } from './session.js'
@@ -104,12 +104,58 @@ export class JdbcConnection implements EngineConnection {
   }
 
   async #run(query: SqlQuery, flags: number): Promise<RunResult> {
+    if (this.#dialect.plan) return this.#runPlan(this.#dialect.plan(query), flags)
     const { sql, argOrder } = this.#translations.get(query.sql)
-    const args = encodeArgs(this.#dialect, query.args, query.argTypes, argOrder)
+    return this.#runText(sql, encodeArgs(this.#dialect, query.args, query.argTypes, argOrder), flags)
+  }
+
+  async #runText(sql: string, args: string, flags: number): Promise<RunResult> {
     const text = await this.#call(this.#session.runPromise(sql, args, flags))
     const result = parseRun(text)
     this.#state = this.#stateOf(result.state)
     return result
+  }
+
+  /**
+   * The statements a dialect made of one of Prisma's (JdbcDialect.plan), as one result: the rows of those that yield
+   * rows, one after the other, and the sum of the counts. Several run all or nothing, as Prisma's one statement would.
+   */
+  async #runPlan(statements: readonly PlannedStatement[], flags: number): Promise<RunResult> {
+    const runOne = (statement: PlannedStatement) =>
+      this.#runText(statement.sql, encodeArgs(this.#dialect, statement.args, statement.argTypes), statement.yields === 'rows' ? flags : 0)
+    if (statements.length === 1 && !statements[0]!.skipDuplicate) return runOne(statements[0]!)
+    const own = statements.length > 1 && this.#state === 0
+    if (own) await this.begin()
+    try {
+      let rows: RunResult | undefined
+      let count = 0
+      let previous = 0
+      for (const statement of statements) {
+        if (statement.ifPreviousCounted && previous === 0) continue
+        let result: RunResult
+        try {
+          result = await runOne(statement)
+        } catch (error) {
+          if (!statement.skipDuplicate || !this.#isDuplicate(error)) throw error
+          previous = 0
+          continue
+        }
+        previous = result.updateCount >= 0 ? result.updateCount : result.cells.length / Math.max(result.columns.length, 1)
+        if (statement.yields === 'nothing') continue
+        count += previous
+        if (statement.yields === 'rows') rows = rows ? { ...rows, cells: rows.cells.concat(result.cells) } : result
+      }
+      if (own) await this.commit()
+      return { columns: rows?.columns ?? [], cells: rows?.cells ?? [], updateCount: count, generatedKey: null, state: this.#state }
+    } catch (error) {
+      if (own && !this.#broken) await this.rollback().catch(() => {})
+      throw error
+    }
+  }
+
+  #isDuplicate(error: unknown): boolean {
+    const jdbc = jdbcErrorOf(error)
+    return jdbc !== undefined && this.#dialect.convertError(jdbc)?.kind === 'UniqueConstraintViolation'
   }
 
   async query(query: SqlQuery): Promise<SqlResultSet> {

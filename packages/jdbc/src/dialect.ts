@@ -3,7 +3,7 @@
 // what that database's JDBC driver takes, reads its result columns into Prisma's types, and maps its errors. The
 // PostgreSQL and MySQL dialects share their SQL and error mapping with @prisma-pool/pg and @prisma-pool/mysql.
 import type { ConnectionLimit, ConnectionLoss, ServerConnectionList, SessionId, SessionState } from '@prisma-pool/core/engine'
-import type { ArgType, ColumnType, ConnectionInfo, Error as AdapterError, IsolationLevel, Provider } from '@prisma/driver-adapter-utils'
+import type { ArgType, ColumnType, ConnectionInfo, Error as AdapterError, IsolationLevel, Provider, SqlQuery } from '@prisma/driver-adapter-utils'
 
 /** One result column, as the JDBC driver describes it (ResultSetMetaData). */
 export interface JdbcColumn {
@@ -48,6 +48,22 @@ export interface Translated {
   readonly sql: string
   /** For each `?`, in order, the index of its argument; absent when they are the arguments in order. */
   readonly argOrder?: readonly number[]
+}
+
+/**
+ * One statement of a query the dialect runs as several (JdbcDialect.plan): SQL with `?` placeholders and its own
+ * arguments, and what it gives the result.
+ */
+export interface PlannedStatement {
+  readonly sql: string
+  readonly args: readonly unknown[]
+  readonly argTypes: readonly (ArgType | undefined)[]
+  /** Its rows (concatenated with the other statements'), its count (added up), or nothing. */
+  readonly yields: 'rows' | 'count' | 'nothing'
+  /** A unique violation counts 0 rows instead of failing (PostgreSQL's ON CONFLICT DO NOTHING, row by row). */
+  readonly skipDuplicate?: boolean
+  /** Runs only if the statement before counted a row (an upsert's re-read of its row, after a MERGE that may change none). */
+  readonly ifPreviousCounted?: boolean
 }
 
 /**
@@ -113,6 +129,12 @@ export interface JdbcDialect {
   }
   /** Prisma's SQL as the driver takes it (PostgreSQL's `$1` → `?`); absent, it is passed as it is. Cached per SQL text. */
   translate?(sql: string): Translated
+  /**
+   * Prisma's statement as the statements the database runs for it, where one may become several (Oracle's upsert: a
+   * MERGE, then a SELECT): in place of translate. Several run all or nothing: in a transaction of their own when the
+   * caller is not in one. The dialect caches what it can per SQL text.
+   */
+  plan?(query: SqlQuery): readonly PlannedStatement[]
   /**
    * One argument as the Java helper binds it: a code (see JdbcSession.java: S string, I int, L long, D double,
    * M decimal, B boolean, Y bytes as base64, O untyped) and its text; null for SQL NULL. Absent: the generic binding

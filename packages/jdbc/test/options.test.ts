@@ -21,10 +21,16 @@ test('the provider follows from the URL; an unknown subprotocol needs the provid
   expect(dialectFor('jdbc:sqlite:/tmp/app.db', undefined).provider).toBe('sqlite')
   expect(dialectFor('jdbc:sqlserver://h;databaseName=app', undefined).provider).toBe('sqlserver')
   expect(() => new PrismaPoolJdbc({ url: 'jdbc:h2:mem:app' })).toThrow(
-    "PrismaPoolJdbc does not know which Prisma provider jdbc:h2: URLs are for (it knows jdbc:postgresql, jdbc:pgsql, jdbc:mysql, jdbc:mariadb, jdbc:sqlite, jdbc:sqlserver). " +
+    "PrismaPoolJdbc does not know which Prisma provider jdbc:h2: URLs are for (it knows jdbc:postgresql, jdbc:pgsql, jdbc:mysql, jdbc:mariadb, jdbc:sqlite, jdbc:sqlserver, jdbc:h2 (;MODE=Oracle)). " +
       "If the database speaks one of Prisma's dialects, say which: provider: 'postgres' | 'mysql' | 'sqlite' | 'sqlserver'.",
   )
   expect(new PrismaPoolJdbc({ url: 'jdbc:h2:mem:app;MODE=PostgreSQL', provider: 'postgres' }).provider).toBe('postgres')
+  expect(dialectFor('jdbc:h2:mem:app;MODE=PostgreSQL', 'postgres').name).toBe('PostgreSQL')
+  // H2 in Oracle mode takes Oracle's SQL: the Oracle dialect, for a postgresql Prisma schema (see @prisma-pool/oracle).
+  expect(dialectFor('jdbc:h2:mem:app;mode=oracle;DB_CLOSE_DELAY=-1', undefined)).toMatchObject({ provider: 'postgres', name: 'H2 (Oracle mode)' })
+  expect(() => new PrismaPoolJdbc({ url: 'jdbc:oracle:thin:@//db:1521/FREEPDB1' })).toThrow(
+    'PrismaPoolJdbc does not run Oracle Database itself yet: its RETURNING … INTO needs out-binds the JDBC route does not bind. Use @prisma-pool/oracle',
+  )
 })
 
 test('a misspelt option gets a suggestion, a pool option beside the others is pointed into pool, a bad value names what is allowed', () => {

@@ -25,7 +25,9 @@ export function asUtcDateTime(cell: string): string {
   const m = TIMESTAMP_TEXT.exec(cell)
   if (!m) return cell
   const [, y, mo, d, time, fraction = '', zone] = m
-  if (zone && zone !== 'Z' && !/^[+-]00:?00$/.test(zone)) return new Date(`${y}-${mo}-${d}T${time}${fraction}${zone}`).toISOString().replace('Z', '+00:00')
+  // An offset of hours alone (H2's `+02`) or without its colon (`+0200`) is `+02:00` to Date.
+  const offset = zone && zone !== 'Z' ? `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '') || '00'}` : undefined
+  if (offset && offset.slice(1) !== '00:00') return new Date(`${y}-${mo}-${d}T${time}${fraction}${offset}`).toISOString().replace('Z', '+00:00')
   // A fraction of only zeros (Timestamp.toString's ".0") is none.
   const kept = /^\.0+$/.test(fraction) ? '' : fraction
   return `${y}-${mo}-${d}T${time}${kept}+00:00`
