@@ -1,6 +1,7 @@
 // What the translator (translate.ts) makes of one of Prisma's PostgreSQL statements, and what an engine runs: a plan
 // of one or more Oracle statements. Shared by @prisma-pool/oracle (oracledb) and @prisma-pool/jdbc (ojdbc, and H2 in
 // Oracle mode), which differ only in how a statement returns the rows a RETURNING clause asked for (`ReturningStyle`).
+import type { SqlQuery } from '@prisma/driver-adapter-utils'
 
 /**
  * How the database hands back the rows of an INSERT / UPDATE / DELETE … RETURNING:
@@ -29,8 +30,12 @@ export interface TranslateOptions {
 
 /** Where a bind of an Oracle statement takes its value from. */
 export type BindSource =
-  /** Prisma's argument at this index (its type is Prisma's argTypes[index]). */
-  | { readonly arg: number }
+  /**
+   * Prisma's argument at this index (its type is Prisma's argTypes[index]). `likePattern`: the bind is a part of a LIKE
+   * pattern concatenated with a non-empty literal (`LIKE ('%' || :1 || '%')`, contains / startsWith / endsWith), where
+   * '' is exact on Oracle too (the pattern is '%%'): an engine that refuses empty strings may let this one through.
+   */
+  | { readonly arg: number; readonly likePattern?: true }
   /** A value the translator fixed (the `1`/`0` of a boolean literal Oracle has no syntax for, a LIKE escape …). */
   | { readonly value: string | number | null }
 
@@ -66,6 +71,18 @@ export interface OracleStep {
   readonly ifPreviousCounted?: boolean
 }
 
+/** What a plan needs of the server beyond Oracle 12.2, for an engine to check before it runs the plan. */
+export interface PlanRequirements {
+  /**
+   * The plan compares whole JSON documents with a SQL/JSON function (JSON_EQUAL), which takes a top-level scalar
+   * (`42`, `"text"`, `null`: Prisma's JsonNull is the document `null`) as JSON only from Oracle 21c with COMPATIBLE 20 or
+   * higher. Before that, a column holding such a document (written with `jsonCheck` off) compares unequal to everything,
+   * silently: an engine must refuse the plan there (a DriverAdapterError saying so). One way to tell, once per pool:
+   * `SELECT CASE WHEN JSON_EQUAL('1', '1') THEN 1 ELSE 0 END FROM DUAL` is 1 exactly where scalars are JSON.
+   */
+  readonly jsonScalars?: true
+}
+
 /**
  * A translated statement. Its result is the concatenated rows of the steps that yield rows (with the columns of the
  * first), and its count the sum of the steps' counts (or of the rows they yield). Steps run in order on one connection;
@@ -74,24 +91,41 @@ export interface OracleStep {
  */
 export interface OraclePlan {
   readonly steps: readonly OracleStep[]
+  /** What the server must have for the plan to mean what Prisma's statement meant; none where absent. */
+  readonly requires?: PlanRequirements
 }
 
 /**
- * The plan of a statement whose text alone does not decide it, because Oracle needs some of the arguments in the SQL
- * itself (a JSON path, which Oracle takes only as a literal): `render` makes the plan for the arguments of one call.
- * Cached per SQL text like a plain plan; `inlined` are the arguments `render` reads (the plan of one set of their
- * values may be cached under them).
+ * The plan of a statement whose text alone does not decide it, because some argument values change what it means on
+ * Oracle: an empty string (Oracle stores '' as NULL) compared with, an empty byte array compared with, a NULL where an
+ * upsert re-reads its row by its key. `valueArgs` are the arguments whose values are looked at; `variant` reads them
+ * (a loop over that short list) and says which plan a call needs: `''` for `usual`, the plan of nearly every call;
+ * another key for the plan `render` makes (or the UntranslatableError it throws), the same for every call of that key.
  */
 export interface DeferredPlan {
-  readonly inlined: readonly number[]
+  readonly valueArgs: readonly number[]
+  readonly usual: OraclePlan
+  variant(args: readonly unknown[]): string
   render(args: readonly unknown[]): OraclePlan
 }
 
-export type Translation = OraclePlan | DeferredPlan
+/** Prisma's types of a statement's arguments (SqlQuery['argTypes']): `{ scalarType, dbType?, arity }` each. */
+export type ArgTypes = SqlQuery['argTypes']
 
-export const isDeferred = (translation: Translation): translation is DeferredPlan => 'render' in translation
+/**
+ * What translate() makes of a statement. `typedBy`: the arguments whose types (Prisma's argTypes) the translation read,
+ * ascending — it holds for every call whose arguments at those indexes have the same types (scalarType, dbType,
+ * arity); absent or empty, for any types.
+ */
+export type Translation = (OraclePlan | DeferredPlan) & { readonly typedBy?: readonly number[] }
 
-/** A statement Prisma sent that no Oracle statement can do, with why and what to do instead (a DriverAdapterError then). */
+export const isDeferred = (translation: Translation): translation is DeferredPlan & { readonly typedBy?: readonly number[] } => 'render' in translation
+
+/**
+ * A statement Prisma sent that no Oracle statement can do, with why and what to do instead (a DriverAdapterError then).
+ * `typedBy`, as a Translation's: the arguments whose types led to the refusal (it holds for calls with the same types).
+ */
 export class UntranslatableError extends Error {
   override readonly name = 'UntranslatableError'
+  typedBy?: readonly number[]
 }

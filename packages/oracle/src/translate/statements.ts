@@ -1,7 +1,8 @@
 // Statements whose Oracle form is not their PostgreSQL one rewritten in place: INSERT of several rows (one step per
 // row), ON CONFLICT DO NOTHING (a step per row that skips a duplicate), ON CONFLICT … DO UPDATE (a MERGE, then a
 // SELECT of the row), and RETURNING (Oracle's RETURNING … INTO, or H2's SELECT … FROM FINAL TABLE (…)).
-import { RETURNING_STYLE, UntranslatableError, type OracleStep, type ReturningColumn, type TranslationTarget } from '../plan.js'
+import { RETURNING_STYLE, UntranslatableError, type OracleStep, type ReturningColumn } from '../plan.js'
+import type { TranslationContext } from './context.js'
 import { rewriteExpression } from './expressions.js'
 import { fragment, isName, isOp, isWord, partners, quoteIdentifier, spaced, splitAtCommas, type Token } from './tokens.js'
 
@@ -15,11 +16,6 @@ interface Table {
   readonly tokens: readonly Token[]
   readonly name: string
   readonly schema?: string
-}
-
-interface Context {
-  readonly target: TranslationTarget
-  readonly inlined: Set<number>
 }
 
 /** Pieces of SQL (fragments written as text, or token lists) joined by one space, none after ( or . nor before ) , . */
@@ -79,7 +75,7 @@ function parseReturning(tokens: readonly Token[], from: number, partner: Int32Ar
 }
 
 /** The step of an INSERT, UPDATE or DELETE (already Oracle's), with its RETURNING in the target's way. */
-function withReturning(statement: readonly Token[], verb: string, table: Table, returning: readonly ReturningColumn[] | undefined, context: Context): StepTemplate {
+function withReturning(statement: readonly Token[], verb: string, table: Table, returning: readonly ReturningColumn[] | undefined, context: TranslationContext): StepTemplate {
   if (returning === undefined) return { tokens: statement, yields: 'count' }
   if (RETURNING_STYLE[context.target] === 'into') {
     // Out-binds, numbered after the statement's placeholders: the engine binds the in-binds, then one out-bind per column.
@@ -113,7 +109,16 @@ function parseConflict(tokens: readonly Token[], at: number, partner: Int32Array
     i = partner[i]! + 1
   }
   if (!isWord(tokens[i], 'DO')) throw new UntranslatableError('ON CONFLICT ON CONSTRAINT and ON CONFLICT on a partial index are not supported on Oracle')
-  if (isWord(tokens[i + 1], 'NOTHING')) return { conflict: { keys, action: 'nothing', assignments: [] }, end: i + 2 }
+  if (isWord(tokens[i + 1], 'NOTHING')) {
+    // Row by row, a step skips its row on any unique violation (ORA-00001), where PostgreSQL skips a conflict on these
+    // keys only and fails on another.
+    if (keys.length > 0) {
+      throw new UntranslatableError(
+        `ON CONFLICT (${keys.map(quoteIdentifier).join(', ')}) DO NOTHING is not supported on Oracle: a row would be skipped on a conflict with any unique constraint, not only this one; write ON CONFLICT DO NOTHING (any conflict), or check for the row first`,
+      )
+    }
+    return { conflict: { keys, action: 'nothing', assignments: [] }, end: i + 2 }
+  }
   if (!isWord(tokens[i + 1], 'UPDATE') || !isWord(tokens[i + 2], 'SET')) throw new UntranslatableError('Unexpected ON CONFLICT clause')
   const setEnd = findAtLevel(tokens, i + 3, partner, (k) => isWord(tokens[k], 'WHERE', 'RETURNING'))
   const assignments = splitAtCommas(tokens, i + 3, setEnd, partner).map((assignment) => {
@@ -133,7 +138,7 @@ function parseConflict(tokens: readonly Token[], at: number, partner: Int32Array
  * upsert of a key must: 'oracle' matches on the ROWID of the row with the key; H2, which has no ROWID under that name
  * but updates ON columns, matches on the key.
  */
-function mergeSteps(table: Table, columns: readonly Token[], values: readonly Token[][], conflict: Conflict, returning: readonly ReturningColumn[] | undefined, context: Context): StepTemplate[] {
+function mergeSteps(table: Table, columns: readonly Token[], values: readonly Token[][], conflict: Conflict, returning: readonly ReturningColumn[] | undefined, context: TranslationContext): StepTemplate[] {
   if (conflict.keys.length === 0) throw new UntranslatableError('ON CONFLICT DO UPDATE without a conflict target is not supported on Oracle')
   const columnNames = columns.map((c) => c.key)
   const valueOf = (key: string): readonly Token[] => {
@@ -141,7 +146,7 @@ function mergeSteps(table: Table, columns: readonly Token[], values: readonly To
     if (value === undefined || isWord(value[0], 'DEFAULT')) throw new UntranslatableError(`An upsert whose conflict key ${quoteIdentifier(key)} is not among the inserted values is not supported on Oracle`)
     return value
   }
-  const rewrite = (tokens: readonly Token[]) => rewriteExpression(tokens, context.inlined)
+  const rewrite = (tokens: readonly Token[]) => rewriteExpression(tokens, context)
   const assigned = new Map(conflict.assignments.map(({ column, value }) => [column.key, rewrite(value)]))
   const keyMatch = (qualifier: readonly Token[] | undefined, value: (key: string) => readonly Token[]) =>
     join(
@@ -152,7 +157,7 @@ function mergeSteps(table: Table, columns: readonly Token[], values: readonly To
     conflict.assignments.map(({ column }) => build([column], '=', assigned.get(column.key)!)),
     ',',
   )
-  const whenMatched = build('WHEN MATCHED THEN UPDATE SET', setList, ...(conflict.where === undefined ? [] : ['WHERE', rewriteExpression(conflict.where, context.inlined, true)]))
+  const whenMatched = build('WHEN MATCHED THEN UPDATE SET', setList, ...(conflict.where === undefined ? [] : ['WHERE', rewriteExpression(conflict.where, context, true)]))
   const whenNotMatched = build('WHEN NOT MATCHED THEN INSERT (', join(columns.map((c) => [c]), ','), ') VALUES (', join(values, ','), ')')
   const on =
     context.target === 'oracle'
@@ -163,10 +168,22 @@ function mergeSteps(table: Table, columns: readonly Token[], values: readonly To
 
   // The row has the inserted key, or, where the update set the key, the assigned one; it was inserted exactly where
   // a row with the inserted key exists after the MERGE (the key is unique), so the assigned key is read only otherwise.
+  // A key that is NULL finds no row by "key = …", where PostgreSQL's RETURNING gives the row: refused, a NULL literal
+  // here, a NULL argument per call (the plan's nonNullArgs).
   const changesKey = conflict.keys.some((key) => assigned.has(key))
   for (const key of conflict.keys) {
-    if (assigned.get(key)?.some((t) => t.kind === 'ident' || (t.kind === 'word' && t.key !== 'NULL'))) {
-      throw new UntranslatableError(`An upsert that sets its conflict key ${quoteIdentifier(key)} from the row's values is not supported on Oracle`)
+    const value = assigned.get(key)
+    if (value !== undefined && !(value.length === 1 && (value[0]!.kind === 'param' || value[0]!.kind === 'number' || value[0]!.kind === 'string' || isWord(value[0], 'NULL')))) {
+      throw new UntranslatableError(`An upsert that sets its conflict key ${quoteIdentifier(key)} from an expression is not supported on Oracle: set it to a value, or update the row in a separate update`)
+    }
+    for (const [what, tokens] of [
+      ['sets', value],
+      ['inserts', valueOf(key)],
+    ] as const) {
+      const refusal = `An upsert that ${what} its conflict key ${quoteIdentifier(key)} to NULL is not supported on Oracle: the row it returns is read again by its key, which finds no row with a NULL key (PostgreSQL's RETURNING gives the row); ${what === 'sets' ? 'update the row, then set the key to null in a separate update' : 'create the row with create(), not upsert()'}`
+      if (tokens === undefined || tokens.length !== 1) continue
+      if (isWord(tokens[0], 'NULL')) throw new UntranslatableError(refusal)
+      if (tokens[0]!.kind === 'param' && !context.nonNullArgs.has(tokens[0]!.arg!)) context.nonNullArgs.set(tokens[0]!.arg!, refusal)
     }
   }
   const newValueOf = (key: string) => assigned.get(key) ?? valueOf(key)
@@ -180,7 +197,7 @@ function mergeSteps(table: Table, columns: readonly Token[], values: readonly To
   ]
 }
 
-function planInsert(tokens: readonly Token[], context: Context): StepTemplate[] {
+function planInsert(tokens: readonly Token[], context: TranslationContext): StepTemplate[] {
   const partner = partners(tokens)
   if (!isWord(tokens[1], 'INTO')) throw new UntranslatableError('Unexpected INSERT statement')
   const { table, end: tableEnd } = parseTable(tokens, 2)
@@ -193,7 +210,7 @@ function planInsert(tokens: readonly Token[], context: Context): StepTemplate[] 
     })
     i = partner[i]! + 1
   }
-  const rewrite = (part: readonly Token[]) => rewriteExpression(part, context.inlined)
+  const rewrite = (part: readonly Token[]) => rewriteExpression(part, context)
   let rows: Token[][][] | undefined
   let query: readonly Token[] | undefined
   if (isWord(tokens[i], 'DEFAULT') && isWord(tokens[i + 1], 'VALUES')) {
@@ -243,7 +260,7 @@ function planInsert(tokens: readonly Token[], context: Context): StepTemplate[] 
   })
 }
 
-function planUpdateOrDelete(tokens: readonly Token[], context: Context): StepTemplate[] {
+function planUpdateOrDelete(tokens: readonly Token[], context: TranslationContext): StepTemplate[] {
   const partner = partners(tokens)
   const verb = tokens[0]!.key
   const tableAt = verb === 'DELETE' ? 2 : 1
@@ -251,15 +268,14 @@ function planUpdateOrDelete(tokens: readonly Token[], context: Context): StepTem
   const { table } = parseTable(tokens, tableAt)
   const at = findAtLevel(tokens, tableAt, partner, (k) => isWord(tokens[k], 'RETURNING'))
   const returning = at < tokens.length ? parseReturning(tokens, at + 1, partner) : undefined
-  return [withReturning(rewriteExpression(tokens.slice(0, at), context.inlined), verb, table, returning, context)]
+  return [withReturning(rewriteExpression(tokens.slice(0, at), context), verb, table, returning, context)]
 }
 
-/** The steps of one statement (without its "public". qualifiers); arguments rendered into the SQL go to `inlined`. */
-export function planStatement(tokens: readonly Token[], target: TranslationTarget, inlined: Set<number>): StepTemplate[] {
-  const context: Context = { target, inlined }
+/** The steps of one statement (without its "public". qualifiers). */
+export function planStatement(tokens: readonly Token[], context: TranslationContext): StepTemplate[] {
   const first = tokens[0]
   if (isWord(first, 'INSERT')) return planInsert(tokens, context)
   if (isWord(first, 'UPDATE', 'DELETE')) return planUpdateOrDelete(tokens, context)
   const yields = isWord(first, 'SELECT', 'WITH') || isOp(first, '(') ? 'rows' : 'count'
-  return [{ tokens: rewriteExpression(tokens, inlined), yields }]
+  return [{ tokens: rewriteExpression(tokens, context), yields }]
 }

@@ -4,18 +4,9 @@
 // keeps the statement's spacing (N'x' stays one literal, "intNull"ASC stays as Prisma wrote it).
 import { UntranslatableError } from '../plan.js'
 
-/**
- * SQL whose text depends on the arguments of a call (a JSON path, which Oracle takes only as a literal): rendered by
- * the DeferredPlan, from the arguments at `reads`. It renders text only, never a placeholder.
- */
-export interface DynamicSql {
-  readonly reads: readonly number[]
-  render(args: readonly unknown[]): string
-}
-
 export interface Token {
-  /** word: a keyword or unquoted name; ident: a quoted name; out: an out-bind of RETURNING … INTO; dynamic: see DynamicSql. */
-  readonly kind: 'word' | 'ident' | 'string' | 'number' | 'param' | 'op' | 'hint' | 'out' | 'dynamic'
+  /** word: a keyword or unquoted name; ident: a quoted name; out: an out-bind of RETURNING … INTO. */
+  readonly kind: 'word' | 'ident' | 'string' | 'number' | 'param' | 'op' | 'hint' | 'out'
   /** The token as written to the output. */
   readonly text: string
   /** What the token means: a word upper-cased, an identifier's name, an operator itself, a string's or number's text. */
@@ -24,7 +15,6 @@ export interface Token {
   readonly space: boolean
   /** param: the index of Prisma's argument ($1 → 0). */
   readonly arg?: number
-  readonly dynamic?: DynamicSql
 }
 
 /** Operators of more than one character, longest first; any other character is an operator of its own. */
@@ -197,12 +187,12 @@ const KEYWORDS = new Set(
 )
 
 export const isName = (token: Token | undefined): boolean => token !== undefined && (token.kind === 'ident' || (token.kind === 'word' && !KEYWORDS.has(token.key)))
-const isValue = (token: Token) => token.kind === 'param' || token.kind === 'number' || token.kind === 'string' || token.kind === 'dynamic'
+const isValue = (token: Token) => token.kind === 'param' || token.kind === 'number' || token.kind === 'string'
 /** Operators that bind tighter than LIKE, IN and the comparisons in PostgreSQL: they extend an operand. */
 const OPERAND_OPERATORS = new Set(['||', '+', '-', '*', '/', '%'])
 
 /** Where the primary (a name a.b.c, a value, a call f(…), a parenthesised group) that ends at `last` starts, or -1. */
-function primaryStart(tokens: readonly Token[], last: number, partner: Int32Array): number {
+export function primaryStart(tokens: readonly Token[], last: number, partner: Int32Array): number {
   const token = tokens[last]
   if (token === undefined) return -1
   if (isOp(token, ')')) {
@@ -217,7 +207,7 @@ function primaryStart(tokens: readonly Token[], last: number, partner: Int32Arra
 }
 
 /** Where the primary that starts at `first` ends (exclusive), or -1. */
-function primaryEnd(tokens: readonly Token[], first: number, partner: Int32Array): number {
+export function primaryEnd(tokens: readonly Token[], first: number, partner: Int32Array): number {
   const token = tokens[first]
   if (token === undefined) return -1
   if (isOp(token, '(')) return partner[first]! + 1
@@ -268,6 +258,33 @@ export function splitAtCommas(tokens: readonly Token[], start: number, end: numb
   }
   if (end > start) parts.push(tokens.slice(from, end))
   return parts
+}
+
+/** Words that end a SET list at its level (an UPDATE's, a MERGE's WHEN MATCHED THEN UPDATE SET). */
+const SET_ENDS = ['WHERE', 'RETURNING', 'FROM', 'WHEN', 'DELETE']
+
+/**
+ * The indexes of the `=` of SET's assignments (`SET "a" = …, "b" = …`, `SET ("a", "b") = (…)`), which are not
+ * comparisons.
+ */
+export function assignmentOperators(tokens: readonly Token[], partner: Int32Array): Set<number> {
+  const found = new Set<number>()
+  tokens.forEach((token, at) => {
+    if (!isWord(token, 'SET')) return
+    let itemStart = at + 1
+    for (let i = at + 1; i < tokens.length; i++) {
+      const t = tokens[i]!
+      if (isOp(t, ')') || isWord(t, ...SET_ENDS)) break
+      if (isOp(t, ',')) itemStart = i + 1
+      else if (isOp(t, '=') && i > itemStart) {
+        const target = tokens.slice(itemStart, i)
+        const isTarget = isOp(target[0], '(') ? partner[itemStart] === i - 1 : target.every((part, k) => (k % 2 === 0 ? isName(part) : isOp(part, '.')))
+        if (isTarget) found.add(i)
+      }
+      if (isOp(t, '(', '[')) i = partner[i]!
+    }
+  })
+  return found
 }
 
 /** SQL text of tokens that hold no placeholder (a column reference copied into rendered SQL). */

@@ -1,6 +1,7 @@
 // A strict, token-based check that SQL is written for Oracle and not PostgreSQL: what the translator must have
 // rewritten (LIMIT, ILIKE, ::, AS before a table alias, TRUE/FALSE, "public"., $n, ON CONFLICT, JSON operators,
-// LATERAL, long IN lists, multi-row VALUES, OFFSET without ROWS, RETURNING the target cannot run) and how its
+// LATERAL, long IN lists, multi-row VALUES, OFFSET without ROWS, RETURNING the target cannot run, row-value
+// comparisons with a list of values) and how its
 // placeholders are numbered. Its own lexer (Oracle's rules), so that it does not share the translator's mistakes.
 import type { OracleStep, TranslationTarget } from '../../src/plan.js'
 
@@ -175,6 +176,26 @@ function analyse(sql: string, options: LintOptions): { problems: string[]; retur
       default:
         if (token.key.startsWith('JSONB_')) problems.push(`PostgreSQL function ${token.key}`)
     }
+  })
+  // (a, b) = (x, y): Oracle compares a row value only with a sub-select (ORA-00920).
+  const COMPARISON_OPS = ['=', '<>', '!=', '<', '<=', '>', '>=']
+  const closing = new Map([...partner].map(([start, end]) => [end, start]))
+  const isRow = (open: number | undefined) => {
+    if (open === undefined || !isOp(tokens[open], '(') || isWord(tokens[open + 1], 'SELECT', 'WITH')) return false
+    const before = tokens[open - 1]
+    if (before?.kind === 'ident' || (before?.kind === 'word' && !['WHERE', 'AND', 'OR', 'NOT', 'ON', 'WHEN', 'HAVING'].includes(before.key))) return false
+    const close = partner.get(open) ?? tokens.length
+    for (let k = open + 1; k < close; k++) {
+      if (isOp(tokens[k], '(')) k = partner.get(k) ?? k
+      else if (isOp(tokens[k], ',')) return true
+    }
+    return false
+  }
+  tokens.forEach((token, i) => {
+    if (!isOp(token, ...COMPARISON_OPS)) return
+    const left = isOp(tokens[i - 1], ')') ? closing.get(i - 1) : undefined
+    const right = isOp(tokens[i + 1], '(') ? i + 1 : undefined
+    if (isRow(right) || (isRow(left) && !isWord(tokens[i + 2], 'SELECT', 'WITH'))) problems.push(`a row-value comparison with a list of values: ${context(i)}`)
   })
   binds.forEach((n, k) => {
     if (n !== k + 1) problems.push(`placeholder :${n} where :${k + 1} was due (numbered in order of occurrence, each once)`)
