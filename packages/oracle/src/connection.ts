@@ -3,19 +3,25 @@
 //
 // How a plan runs:
 // - its steps run in order on this connection; binds come from Prisma's arguments (binds.ts) or the plan's fixed
-//   values; a RETURNING … INTO step gets out-binds typed from its table's columns (ALL_TAB_COLUMNS, looked up once
-//   per table by the driver), whose arrays (one value per changed row) become its rows;
+//   values, every argument checked before anything runs; a RETURNING … INTO step gets out-binds typed from its table's
+//   columns (ALL_TAB_COLUMNS, looked up once per table by the driver), whose arrays (one value per changed row) become
+//   its rows. Should the cached columns be out of date (NJS-016, ORA-00932, ORA-06502 from such a step: a column
+//   altered since), the plan is undone, the table read again and the plan run once more;
 // - consecutive steps of the same SQL that return nothing (createMany's rows) go in one executeMany round trip;
 //   skipDuplicate rows (ON CONFLICT DO NOTHING) with batchErrors, so that a row's ORA-00001 skips that row alone;
-// - outside a transaction a one-step plan runs with autoCommit; a plan of several steps runs as a transaction of its
-//   own, committed with its last change (autoCommit; an upsert's re-read of its row comes after) or by a COMMIT of its
-//   own, and rolled back if a step fails; inside the caller's transaction, a plan of two changes or more is wrapped in
-//   a savepoint, so that a failure leaves none of them;
+// - outside a transaction a one-step plan runs with autoCommit, unless it is a RETURNING; a plan of several steps, or
+//   a RETURNING, runs as a transaction of its own: its last statement commits it (autoCommit) only when it is a change
+//   whose result is complete when its call ends; otherwise (an upsert's re-read of its row, a RETURNING whose out-binds
+//   and LOBs are read after the call) a COMMIT follows once everything is read, so that no error after a change can
+//   leave it committed. A failure rolls the plan's transaction back;
+// - inside the caller's transaction, a plan in which any step follows its first change is wrapped in a savepoint, so
+//   that a failure leaves none of it. Where nothing can undo a change whose result could not be read (a one-step
+//   RETURNING), the transaction can only be rolled back from then on, as PostgreSQL's aborted transaction;
 // - an ifPreviousCounted step (an upsert's re-read) runs only if the step before changed a row.
 import type { ConnectionLimit, EngineConnection, ServerConnectionList } from '@prisma-pool/core/engine'
 import { DriverAdapterError, type ColumnType, type IsolationLevel, type SqlQuery, type SqlResultSet } from '@prisma/driver-adapter-utils'
-import oracledb, { type BindParameter, type Connection, type ExecuteOptions } from 'oracledb'
-import { asParameter, batchDefinitions, stepBinds, type InBind } from './binds.js'
+import oracledb, { type BindParameter, type Connection, type ExecuteOptions, type Result } from 'oracledb'
+import { asParameter, batchDefinitions, stepBinds, type BindSettings, type EmptyStrings, type InBind } from './binds.js'
 import {
   fetchedColumn,
   fetchTypeHandler,
@@ -27,11 +33,11 @@ import {
   TABLE_COLUMNS_SQL,
   type TableColumn,
 } from './conversion.js'
-import { oracleDbConnectionLoss, oraNumberOf } from './errors.js'
+import { codeOf, DestroyedConnectionError, oracleDbConnectionLoss, oraNumberOf } from './errors.js'
 import { UNIQUE_VIOLATION } from './oracle-errors.js'
 import type { OraclePlan, OracleStep } from './plan.js'
 import { splitStatements } from './script.js'
-import { readConnectionLimits, readServerConnections, sessionIdOf, type SessionFacts, type ViewQuery } from './server-views.js'
+import { readConnectionLimits, readServerConnections, sessionIdOf, UNICODE_CHARSETS, type SessionFacts, type ViewQuery } from './server-views.js'
 import {
   isolationLevelSql,
   isolationRefusal,
@@ -43,12 +49,14 @@ import {
 
 /** What a connection needs of its driver, shared by the driver's connections. */
 export interface ConnectionServices {
-  /** The Oracle plan of one of Prisma's statements with these arguments (the driver's TranslationCache). */
-  plan(sql: string, args: readonly unknown[]): OraclePlan
+  /** The Oracle plan of one of Prisma's statements with these arguments and their types (the driver's TranslationCache). */
+  plan(sql: string, args: readonly unknown[], argTypes: SqlQuery['argTypes']): OraclePlan
   /** The columns of `owner`.`table`, by name: cached by the driver, read with `load` (TABLE_COLUMNS_SQL) when not. */
   tableColumns(owner: string, table: string, load: () => Promise<Record<string, unknown>[]>, refresh: boolean): Promise<Map<string, TableColumn>>
   /** Closes the socket at once (node-oracledb has no public call for it). */
   destroy(conn: Connection): void
+  /** The adapter's emptyStrings option. */
+  readonly emptyStrings: EmptyStrings
 }
 
 /** Rows are fetched this many at a time (node-oracledb's default is 100, and 2 with the execute round trip). */
@@ -67,14 +75,14 @@ const batchable = (first: OracleStep, next: OracleStep) =>
   next.sql === first.sql && !first.returning && !next.returning && first.yields !== 'rows' && next.yields === first.yields && !!next.skipDuplicate === !!first.skipDuplicate
 
 /** The plan's steps with their binds, batched where they can be (see Unit). */
-function unitsOf(plan: OraclePlan, query: SqlQuery): Unit[] {
+function unitsOf(plan: OraclePlan, query: SqlQuery, settings: BindSettings): Unit[] {
   const units: Unit[] = []
   const { steps } = plan
   for (let i = 0; i < steps.length; ) {
     const step = steps[i]!
     let end = i + 1
     while (end < steps.length && batchable(step, steps[end]!)) end++
-    const rows = steps.slice(i, end).map((s) => stepBinds(s.binds, query.args, query.argTypes))
+    const rows = steps.slice(i, end).map((s) => stepBinds(s.binds, query.args, query.argTypes, settings))
     const defs = end - i > 1 ? batchDefinitions(rows) : undefined
     if (defs) units.push({ kind: 'batch', step, rows })
     else rows.forEach((binds, k) => units.push({ kind: 'one', step: steps[i + k]!, binds }))
@@ -101,15 +109,68 @@ interface UnitOutcome {
   committed: boolean
 }
 
+/** Errors of a RETURNING step that cached columns out of date can cause (a column altered since it was read). */
+const STALE_COLUMNS = new Set(['NJS-016', 'ORA-00932', 'ORA-06502'])
+
+/**
+ * A RETURNING statement ran (its change is made) but what it returned could not be read: its out-binds did not fit
+ * (NJS-016, raised by node-oracledb after the server's answer) or a LOB's data could not be fetched.
+ */
+class UnreadChangeError extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original), { cause: original })
+  }
+}
+
+/** A plan that failed in a way the table's columns read again may fix (STALE_COLUMNS), and that was undone. */
+class StaleColumnsError extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original), { cause: original })
+  }
+}
+
+const unwrap = (error: unknown) => (error instanceof UnreadChangeError || error instanceof StaleColumnsError ? error.original : error)
+
+/** PostgreSQL's SQLSTATE for a statement in a transaction that can only be rolled back (in_failed_sql_transaction). */
+const FAILED_TRANSACTION = '25P02'
+
 /** One node-oracledb connection, as the pool holds it. */
+/** Oracle 21c: where a top-level scalar (Prisma's JsonNull is `null`) is JSON, which whole-value JSON filters need. */
+const JSON_SCALARS_VERSION = 2100000000
+
+const refusedBefore21c = () =>
+  new DriverAdapterError({
+    kind: 'postgres',
+    code: '0A000',
+    severity: 'ERROR',
+    message:
+      'JSON equality filters need Oracle Database 21c or later: before it, a stored top-level scalar (JsonNull, 42, "text") ' +
+      'is not JSON to JSON_EQUAL and would silently compare unequal. Filter in application code, or with $queryRaw.',
+    detail: undefined,
+    column: undefined,
+    hint: undefined,
+  })
+
 export class OracleConnection implements EngineConnection {
   readonly #conn: Connection
   readonly #services: ConnectionServices
   readonly #facts: SessionFacts
   readonly #log: (message: string) => void
+  readonly #bindSettings: BindSettings
   /** begin() was called and neither commit() nor rollback() since: statements must not autoCommit. */
   #inTransaction = false
+  /** The caller's savepoints in this transaction, oldest first (Oracle erases those after one rolled back to). */
+  #savepoints: string[] = []
+  /**
+   * The caller's transaction holds a change this connection could not undo and whose statement failed: only a rollback
+   * (or one to a savepoint set before it) may follow. The message says why; `savepoints` are those that predate it.
+   */
+  #mustRollBack: { why: string; savepoints: ReadonlySet<string> } | undefined
+  /** cancel() sent a break: Oracle may answer the next call with ORA-01013 rather than the call it interrupted. */
+  #breakSent = false
   #broken = false
+  /** destroy() was called: what fails from now on failed because the pool gave up on this connection. */
+  #destroyed = false
   #running = 0
   readonly sessionId: string | undefined
   readonly idleTimeoutMs: number | undefined
@@ -119,6 +180,7 @@ export class OracleConnection implements EngineConnection {
     this.#services = services
     this.#facts = facts
     this.#log = log
+    this.#bindSettings = { national: facts.charset !== undefined && !UNICODE_CHARSETS.has(facts.charset), emptyStrings: services.emptyStrings }
     this.sessionId = facts.session && sessionIdOf(facts.session)
     this.idleTimeoutMs = facts.idleTimeoutMs
   }
@@ -128,17 +190,51 @@ export class OracleConnection implements EngineConnection {
     return this.#facts
   }
 
-  /** A call on the connection: counted (cancel() interrupts only a running one), and a lost connection noted. */
+  /**
+   * A call on the connection: counted (cancel() interrupts only a running one), and a lost connection noted. After
+   * destroy(), whatever fails failed because the pool gave up on this connection (DestroyedConnectionError), not
+   * because the server went away.
+   */
   async #call<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#destroyed) throw new DestroyedConnectionError(new Error('the connection was destroyed'))
     this.#running++
     try {
       return await work()
     } catch (error) {
+      if (this.#destroyed) throw error instanceof DestroyedConnectionError ? error : new DestroyedConnectionError(error)
       if (oracleDbConnectionLoss(error)) this.#broken = true
       throw error
     } finally {
       this.#running--
     }
+  }
+
+  /**
+   * A rollback (of the transaction, or to a savepoint). After a cancel(), Oracle may answer it with the ORA-01013 of the
+   * break, which arrived after the call it was meant for had ended: it is sent once more.
+   */
+  async #rollbackCall(work: () => Promise<void>): Promise<void> {
+    try {
+      await this.#call(work)
+    } catch (error) {
+      if (!this.#breakSent || oraNumberOf(error) !== 1013) throw error
+      this.#breakSent = false
+      await this.#call(work)
+    }
+  }
+
+  /** Refuses a statement in a transaction that can only be rolled back (see #mustRollBack). */
+  #checkUsable(): void {
+    if (!this.#mustRollBack) return
+    throw new DriverAdapterError({
+      kind: 'postgres',
+      code: FAILED_TRANSACTION,
+      severity: 'ERROR',
+      message: `current transaction can only be rolled back: ${this.#mustRollBack.why}`,
+      detail: undefined,
+      column: undefined,
+      hint: 'roll the transaction back (or back to a savepoint set before the failed statement)',
+    })
   }
 
   #execute(sql: string, binds: BindParameter[] | Record<string, BindParameter>, options: ExecuteOptions) {
@@ -168,29 +264,52 @@ export class OracleConnection implements EngineConnection {
   }
 
   async #runPlan(query: SqlQuery): Promise<Outcome> {
-    const plan = this.#services.plan(query.sql, query.args)
+    this.#checkUsable()
+    const plan = this.#services.plan(query.sql, query.args, query.argTypes)
+    if (plan.requires?.jsonScalars && (this.#conn.oracleServerVersion ?? 0) < JSON_SCALARS_VERSION) throw refusedBefore21c()
     // Everything that can be refused is, before anything runs: arguments that cannot be bound, columns not found.
-    const units = unitsOf(plan, query)
-    const returning = await this.#returningReaders(plan.steps)
+    const units = unitsOf(plan, query, this.#bindSettings)
+    let refresh = false
+    for (;;) {
+      const returning = await this.#returningReaders(plan.steps, refresh)
+      try {
+        return await this.#runUnits(plan, units, returning)
+      } catch (error) {
+        if (refresh || !(error instanceof StaleColumnsError)) throw unwrap(error)
+        // Undone already: the tables' columns are read again, and the plan runs once more.
+        this.#log(`a RETURNING failed with ${codeOf(error.original) ?? 'an error'}: its table's columns are read again and the statement run once more`)
+        refresh = true
+      }
+    }
+  }
+
+  /** Runs a plan's units (see the top of this file for how it commits and undoes). */
+  async #runUnits(plan: OraclePlan, units: readonly Unit[], returning: Map<OracleStep, ReturningReader[]>): Promise<Outcome> {
     const inTransaction = this.#inTransaction
-    const ownTransaction = !inTransaction && plan.steps.length > 1
-    // The last statement that changes data commits the plan's own transaction (with autoCommit): what runs after it
-    // only reads (an upsert's re-read). A query's COMMIT flag is not relied on.
-    const lastChange = units.findLastIndex((unit) => changesData(unit.step))
-    // In the caller's transaction, a plan with two changes or more could be left half-done by a failure: a savepoint
-    // makes it all or nothing there too. (One change needs none: Oracle rolls a failed statement back by itself.)
-    const savepoint = inTransaction && plan.steps.filter(changesData).length > 1
+    const hasReturning = units.some((unit) => returning.has(unit.step))
+    const ownTransaction = !inTransaction && (plan.steps.length > 1 || hasReturning)
+    // In the caller's transaction, a failure after the plan's first change could leave it half-done: a savepoint makes
+    // it all or nothing there too. (A change alone needs none: Oracle rolls a failed statement back by itself.)
+    const firstChange = plan.steps.findIndex(changesData)
+    const savepoint = inTransaction && firstChange !== -1 && firstChange < plan.steps.length - 1
     if (savepoint) await this.#command(savepointSql(PLAN_SAVEPOINT))
     const outcome: Outcome = { columns: undefined, rows: [], count: 0 }
+    let failed: OracleStep | undefined
     try {
-      let uncommitted = ownTransaction && lastChange !== -1
+      let committed = false
+      let changed = false
       let previousChanged = 0
       for (const [i, unit] of units.entries()) {
         // An upsert's re-read, where its MERGE left the row alone (DO UPDATE … WHERE): no row, as PostgreSQL's RETURNING.
         if (unit.step.ifPreviousCounted && previousChanged === 0) continue
-        const autoCommit = !inTransaction && (!ownTransaction || i === lastChange)
+        const last = i === units.length - 1
+        // Only the plan's last statement may commit it, and only a change whose result is complete when its call ends.
+        const autoCommit = !inTransaction && (!ownTransaction || (last && changesData(unit.step) && !returning.has(unit.step)))
+        failed = unit.step
         const result = await this.#runUnit(unit, autoCommit, returning.get(unit.step))
-        if (i === lastChange && result.committed) uncommitted = false
+        failed = undefined
+        if (changesData(unit.step)) changed = true
+        if (last && result.committed) committed = true
         previousChanged = result.changed
         if (result.rows) {
           outcome.columns ??= result.columns
@@ -198,12 +317,33 @@ export class OracleConnection implements EngineConnection {
         }
         outcome.count += result.count
       }
-      // Its last change did not commit (a duplicate skipped, batch errors, or never ran): the plan's transaction must.
-      if (uncommitted) await this.#call(() => this.#conn.commit())
+      // Not committed by its last statement (a re-read or a RETURNING came last, a duplicate skipped, batch errors): now.
+      if (ownTransaction && changed && !committed) await this.#call(() => this.#conn.commit())
     } catch (error) {
       const undo = ownTransaction ? () => this.#conn.rollback() : savepoint ? () => this.#command(rollbackToSavepointSql(PLAN_SAVEPOINT)) : undefined
-      if (undo) await this.#call(undo).catch((undoError: unknown) => this.#log(`undoing a failed plan failed: ${String(undoError)}`))
-      throw error
+      let undone = true
+      if (undo) {
+        await this.#rollbackCall(undo).catch((undoError: unknown) => {
+          undone = false
+          this.#log(`undoing a failed plan failed: ${String(undoError)}`)
+        })
+      }
+      const unread = error instanceof UnreadChangeError
+      // Left in the caller's transaction: a plan half-done whose savepoint could not be rolled back to, or a one-step
+      // RETURNING that changed rows it could not read. Committing that would keep what Prisma was told failed.
+      if (inTransaction && ((savepoint && !undone) || (!savepoint && unread))) {
+        const original = unwrap(error)
+        const why =
+          `a statement of it changed rows but failed (${original instanceof Error ? original.message.split('\n')[0] : String(original)}), ` +
+          'and its change could not be undone alone'
+        this.#mustRollBack = { why, savepoints: new Set(this.#savepoints) }
+        if (original instanceof Error) original.message = `${original.message}\nThe change was made in this transaction and cannot be undone alone: the transaction can only be rolled back now.`
+        throw original
+      }
+      // Cached columns out of date, and nothing of the failed attempt left: it may run again with the table read anew.
+      const stale = failed?.returning !== undefined && STALE_COLUMNS.has(codeOf(unwrap(error)) ?? '')
+      if (stale && undone && !(unread && !undo)) throw new StaleColumnsError(unwrap(error))
+      throw unwrap(error)
     }
     return outcome
   }
@@ -212,7 +352,7 @@ export class OracleConnection implements EngineConnection {
     if (unit.kind === 'batch') return this.#runBatch(unit.step, unit.rows, autoCommit)
     const { step } = unit
     const binds = unit.binds.map(asParameter)
-    if (step.returning && returning) return this.#runReturning(step, binds, returning, autoCommit)
+    if (step.returning && returning) return this.#runReturning(step, binds, returning)
     if (step.yields === 'rows') {
       const result = await this.#execute(step.sql, binds, { ...QUERY_OPTIONS, autoCommit })
       const readers = (result.metaData ?? []).map(fetchedColumn)
@@ -231,24 +371,43 @@ export class OracleConnection implements EngineConnection {
     }
   }
 
-  /** A RETURNING … INTO: the out-binds' arrays (a value per changed row) are the step's rows. */
-  async #runReturning(step: OracleStep, binds: BindParameter[], readers: ReturningReader[], autoCommit: boolean): Promise<UnitOutcome> {
-    const result = await this.#execute(step.sql, [...binds, ...readers.map((reader) => reader.outBind)], { autoCommit })
+  /**
+   * A RETURNING … INTO: the out-binds' arrays (a value per changed row) are the step's rows. It never commits: the plan
+   * does, once its values (LOBs included) are read. A duplicate skipped (ON CONFLICT DO NOTHING: createManyAndReturn
+   * with skipDuplicates) returns no row.
+   */
+  async #runReturning(step: OracleStep, binds: BindParameter[], readers: ReturningReader[]): Promise<UnitOutcome> {
+    const names = step.returning!.columns.map((column) => column.name)
+    let result: Result<unknown[]>
+    try {
+      result = await this.#execute(step.sql, [...binds, ...readers.map((reader) => reader.outBind)], { autoCommit: false })
+    } catch (error) {
+      if (step.skipDuplicate && oraNumberOf(error) === UNIQUE_VIOLATION) {
+        return { ...(step.yields === 'rows' ? { columns: columnsOf(names, readers), rows: [] } : {}), count: 0, changed: 0, committed: false }
+      }
+      // node-oracledb raises NJS-016 after the server's answer: the statement ran, its change is made.
+      if (codeOf(error) === 'NJS-016') throw new UnreadChangeError(error)
+      throw error
+    }
     const outBinds = (result.outBinds ?? []) as unknown[]
     const columns = readers.map((_, i) => (Array.isArray(outBinds[i]) ? (outBinds[i] as unknown[]) : outBinds[i] === undefined ? [] : [outBinds[i]]))
     const returned = Math.max(0, ...columns.map((values) => values.length))
     const raw: unknown[][] = []
     // A LOB column's values are Lob objects: their data is read one after the other (one call at a time per connection).
-    for (let r = 0; r < returned; r++) {
-      const row: unknown[] = []
-      for (const values of columns) row.push(await this.#call(() => resolveLob(values[r] ?? null)))
-      raw.push(row)
+    try {
+      for (let r = 0; r < returned; r++) {
+        const row: unknown[] = []
+        for (const values of columns) row.push(await this.#call(() => resolveLob(values[r] ?? null)))
+        raw.push(row)
+      }
+    } catch (error) {
+      if (error instanceof DestroyedConnectionError || oracleDbConnectionLoss(error)) throw error
+      throw new UnreadChangeError(error)
     }
     const rows = readRows(raw, readers)
-    const names = step.returning!.columns.map((column) => column.name)
     const changed = result.rowsAffected ?? rows.length
-    if (step.yields !== 'rows') return { count: step.yields === 'count' ? changed : 0, changed, committed: autoCommit }
-    return { columns: columnsOf(names, readers), rows, count: rows.length, changed, committed: autoCommit }
+    if (step.yields !== 'rows') return { count: step.yields === 'count' ? changed : 0, changed, committed: false }
+    return { columns: columnsOf(names, readers), rows, count: rows.length, changed, committed: false }
   }
 
   /**
@@ -269,17 +428,26 @@ export class OracleConnection implements EngineConnection {
     return { count: step.yields === 'count' ? inserted : 0, changed: inserted, committed: autoCommit && errors.length === 0 }
   }
 
-  /** The readers (and out-binds) of the RETURNING steps, by step: their tables' columns are read first if not cached. */
-  async #returningReaders(steps: readonly OracleStep[]): Promise<Map<OracleStep, ReturningReader[]>> {
+  /**
+   * The readers (and out-binds) of the RETURNING steps, by step: their tables' columns are read first if not cached, or
+   * when `refresh` (the cached ones failed), each table once.
+   */
+  async #returningReaders(steps: readonly OracleStep[], refresh = false): Promise<Map<OracleStep, ReturningReader[]>> {
     const readers = new Map<OracleStep, ReturningReader[]>()
+    const refreshed = new Set<string>()
     for (const step of steps) {
       if (!step.returning) continue
       const { table, columns } = step.returning
       const owner = step.returning.schema ?? this.#facts.schema
       const load = () => this.#view(TABLE_COLUMNS_SQL, [owner, table])
-      let known = await this.#services.tableColumns(owner, table, load, false)
+      const key = `${owner}\0${table}`
+      let known = await this.#services.tableColumns(owner, table, load, refresh && !refreshed.has(key))
+      if (refresh) refreshed.add(key)
       // A column added since the table was read (a migration): read it again, once.
-      if (columns.some((column) => !known.has(column.column))) known = await this.#services.tableColumns(owner, table, load, true)
+      if (columns.some((column) => !known.has(column.column)) && !refreshed.has(key)) {
+        known = await this.#services.tableColumns(owner, table, load, true)
+        refreshed.add(key)
+      }
       readers.set(
         step,
         columns.map((column) => {
@@ -301,7 +469,32 @@ export class OracleConnection implements EngineConnection {
    * transaction each commits (DDL always does); a failing statement stops the script, the ones before it stay done.
    */
   async executeScript(script: string): Promise<void> {
-    for (const statement of splitStatements(script)) await this.#execute(statement, [], { autoCommit: !this.#inTransaction })
+    this.#checkUsable()
+    for (const statement of splitStatements(script)) {
+      const result = await this.#execute(statement, [], { autoCommit: !this.#inTransaction })
+      // Oracle creates a PL/SQL unit (or a view) that does not compile, and says so with a warning only (NJS-700,
+      // ORA-24344): the script must stop there, as it would at an error.
+      if (result.warning && isCompilationWarning(result.warning)) throw await this.#compilationError(statement, result.warning)
+    }
+  }
+
+  /** The error for a statement that created an object with compilation errors: the object, and its errors if readable. */
+  async #compilationError(statement: string, warning: Error): Promise<DriverAdapterError> {
+    const object = createdObject(statement, this.#facts.schema)
+    let errors = ''
+    if (object) {
+      try {
+        const rows = await this.#view(COMPILATION_ERRORS_SQL, [object.owner, object.name, object.type])
+        errors = rows.map((row) => `line ${String(row.LINE)}, column ${String(row.POSITION)}: ${String(row.TEXT).trim()}`).join('; ')
+      } catch (error) {
+        this.#log(`reading the compilation errors of ${object.type} ${object.owner}.${object.name} failed: ${String(error)}`)
+      }
+    }
+    const what = object ? `${object.type} ${quoteName(object.owner)}.${quoteName(object.name)}` : `the object of "${statement.slice(0, 80)}${statement.length > 80 ? '…' : ''}"`
+    const message =
+      `${what} was created with compilation errors, and Oracle leaves it invalid (${warning.message.split('\n')[0]})` +
+      (errors ? `: ${errors}` : object ? ' (its errors are in ALL_ERRORS)' : '')
+    return new DriverAdapterError({ kind: 'postgres', code: 'ORA-24344', severity: 'ERROR', message, detail: undefined, column: undefined, hint: undefined })
   }
 
   async ping(): Promise<void> {
@@ -315,38 +508,71 @@ export class OracleConnection implements EngineConnection {
     }
     const sql = isolationLevelSql(isolationLevel)
     if (sql) await this.#command(sql)
+    this.#endTransaction()
     this.#inTransaction = true
   }
 
+  /** A transaction that can only be rolled back (#mustRollBack) is rolled back, and its commit fails saying why. */
   async commit(): Promise<void> {
     try {
+      if (this.#mustRollBack) {
+        const { why } = this.#mustRollBack
+        await this.#rollbackCall(() => this.#conn.rollback())
+        throw new DriverAdapterError({
+          kind: 'postgres',
+          code: FAILED_TRANSACTION,
+          severity: 'ERROR',
+          message: `the transaction was rolled back, not committed: ${why}`,
+          detail: undefined,
+          column: undefined,
+          hint: undefined,
+        })
+      }
       await this.#call(() => this.#conn.commit())
     } finally {
-      this.#inTransaction = false
+      this.#endTransaction()
     }
   }
 
   async rollback(): Promise<void> {
     try {
-      await this.#call(() => this.#conn.rollback())
+      await this.#rollbackCall(() => this.#conn.rollback())
     } finally {
-      this.#inTransaction = false
+      this.#endTransaction()
     }
   }
 
+  #endTransaction(): void {
+    this.#inTransaction = false
+    this.#savepoints = []
+    this.#mustRollBack = undefined
+    this.#breakSent = false
+  }
+
   async createSavepoint(name: string): Promise<void> {
+    this.#checkUsable()
     await this.#command(savepointSql(name))
+    this.#savepoints = [...this.#savepoints.filter((saved) => saved !== name), name]
   }
 
   async rollbackToSavepoint(name: string): Promise<void> {
-    await this.#command(rollbackToSavepointSql(name))
+    await this.#rollbackCall(() => this.#command(rollbackToSavepointSql(name)))
+    const at = this.#savepoints.indexOf(name)
+    if (at !== -1) this.#savepoints = this.#savepoints.slice(0, at + 1)
+    // Back to before the change that could not be undone: the transaction is usable again.
+    if (this.#mustRollBack?.savepoints.has(name)) this.#mustRollBack = undefined
   }
 
   // No releaseSavepoint: Oracle has no RELEASE SAVEPOINT (a savepoint lasts until the transaction ends).
 
-  /** A break on the wire: the running call fails with ORA-01013 and the session stays usable. */
+  /**
+   * A break on the wire: the running call fails with ORA-01013 and the session stays usable. Should the call have ended
+   * before the break arrived, the next call gets the ORA-01013 instead: a rollback then is sent again (#rollbackCall).
+   */
   async cancel(): Promise<void> {
-    if (this.#running > 0) await this.#conn.break()
+    if (this.#running === 0) return
+    this.#breakSent = true
+    await this.#conn.break()
   }
 
   /**
@@ -372,8 +598,10 @@ export class OracleConnection implements EngineConnection {
     await this.#conn.close()
   }
 
+  /** The socket closed at once; the calls waiting on it fail with DestroyedConnectionError (this connection alone is lost). */
   destroy(): void {
     this.#broken = true
+    this.#destroyed = true
     this.#services.destroy(this.#conn)
   }
 
@@ -396,4 +624,34 @@ export class OracleConnection implements EngineConnection {
 
 /** The columns of a result, for SqlResultSet. */
 const columnsOf = (names: string[], readers: readonly ColumnReader[]) => ({ names, types: readers.map((reader) => reader.type) })
+
+/** node-oracledb's warning of an object created with compilation errors (NJS-700, the server's ORA-24344). */
+const isCompilationWarning = (warning: Error) => ['NJS-700', 'ORA-24344'].includes(codeOf(warning) ?? '') || /compilation errors/i.test(warning.message)
+
+/** An object's errors, as ALL_ERRORS lists them (the user's own objects and those it may see). Binds: owner, name, type. */
+const COMPILATION_ERRORS_SQL =
+  'SELECT LINE, POSITION, TEXT FROM ALL_ERRORS WHERE OWNER = :1 AND NAME = :2 AND TYPE = :3 ORDER BY SEQUENCE FETCH FIRST 20 ROWS ONLY'
+
+/** An Oracle name as written: a quoted one as it is, an unquoted one in upper case. */
+const nameOf = (text: string) => (text.startsWith('"') ? text.slice(1, -1).replaceAll('""', '"') : text.toUpperCase())
+const quoteName = (name: string) => (/^[A-Z][A-Z0-9_$#]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`)
+
+const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z][\w$#]*)`
+/** `CREATE [OR REPLACE] [EDITIONABLE] [FORCE] <type> [owner.]name`, or `ALTER <type> [owner.]name COMPILE`. */
+const CREATED_OBJECT = new RegExp(
+  String.raw`^\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:NON)?EDITIONABLE\s+)?(?:(?:NO\s+)?FORCE\s+)?|ALTER\s+)` +
+    String.raw`(PACKAGE\s+BODY|TYPE\s+BODY|PACKAGE|PROCEDURE|FUNCTION|TRIGGER|TYPE|VIEW|MATERIALIZED\s+VIEW|LIBRARY|JAVA\s+SOURCE)\s+` +
+    String.raw`(${NAME})(?:\s*\.\s*(${NAME}))?`,
+  'i',
+)
+
+/** The object a statement creates (or compiles), for ALL_ERRORS: its owner (the session's schema if unqualified), name and type. */
+function createdObject(statement: string, schema: string): { owner: string; name: string; type: string } | undefined {
+  const text = statement.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+  const found = CREATED_OBJECT.exec(text)
+  if (!found) return undefined
+  const type = found[1]!.toUpperCase().replace(/\s+/g, ' ')
+  const [owner, name] = found[3] !== undefined ? [nameOf(found[2]!), nameOf(found[3])] : [schema, nameOf(found[2]!)]
+  return { owner, name, type }
+}
 

@@ -4,10 +4,15 @@
 //
 // - NUMBER is fetched as text (node-oracledb Thin decodes it exactly), then read by its declared precision and scale:
 //   NUMBER(p ≤ 10, 0) is Int32 (a number), other integers Int64 (text), a scale Numeric (text), FLOAT(p) Double, and a
-//   NUMBER without either (an expression's: COUNT, SUM) Numeric, exact.
-// - DATE and TIMESTAMP hold a wall clock with no zone, which the session keeps in UTC: node-oracledb builds a Date from
-//   it in the process's local time, and its local fields give the wall clock back. TIMESTAMP WITH (LOCAL) TIME ZONE
-//   arrives as the instant itself. Both are written `YYYY-MM-DDTHH:MM:SS.mmm+00:00`, as Prisma reads DateTime.
+//   NUMBER without either (an expression's: COUNT, SUM) Numeric, exact. A RETURNING's NUMBER out-bind is text too.
+// - BINARY_FLOAT arrives as the double of its float32; it reads as the shortest decimal that is that float32 (0.1, not
+//   0.10000000149011612), as PostgreSQL writes a real.
+// - DATE and TIMESTAMP hold a wall clock with no zone, which the session keeps in UTC: each connection decodes them as
+//   Dates whose UTC fields are that wall clock (thin.ts: decodeDatesExactly; Thin's own decoding goes through the
+//   process's local time, an hour off in a DST gap and a century off before year 100). A RETURNING's out-bind of such a
+//   column is a TIMESTAMP WITH TIME ZONE, which the server converts in the session's UTC: the instant itself. TIMESTAMP
+//   WITH (LOCAL) TIME ZONE arrives as the instant itself. All are written `YYYY-MM-DDTHH:MM:SS.mmm+00:00`, as Prisma
+//   reads DateTime.
 // - CLOB and NCLOB are fetched as text, BLOB as bytes (a Buffer, as the pg engine gives bytea), native JSON as its text.
 //   A column with an IS JSON check (node-oracledb's metadata says so) is Json; Prisma reads a Json field from text
 //   either way, which is all a RETURNING's CLOB can say.
@@ -31,13 +36,26 @@ const isoYear = (year: number) => (year >= 0 && year <= 9999 ? pad(year, 4) : `$
 const dateTimeText = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number) =>
   `${isoYear(y)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}+00:00`
 
-/** A DATE or TIMESTAMP (a UTC wall clock that node-oracledb put in a local-time Date): its fields, as UTC. */
-export const wallClockText = (date: Date) =>
-  dateTimeText(date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds(), date.getMilliseconds())
-
-/** A TIMESTAMP WITH (LOCAL) TIME ZONE: the instant, in UTC. */
+/**
+ * A date-time value as Prisma reads it: its UTC fields. For TIMESTAMP WITH (LOCAL) TIME ZONE the instant; for DATE and
+ * TIMESTAMP the wall clock, which decodeDatesExactly has Thin put in the UTC fields.
+ */
 export const instantText = (date: Date) =>
   dateTimeText(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds())
+
+/**
+ * A BINARY_FLOAT's value (the double of a float32) as the shortest decimal whose float32 it is: 0.1 for
+ * 0.10000000149011612. At most 9 significant digits tell any two float32 apart.
+ */
+export function float32Number(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value
+  const single = Math.fround(value)
+  for (let digits = 1; digits < 9; digits++) {
+    const shortest = Number(value.toPrecision(digits))
+    if (Math.fround(shortest) === single) return shortest
+  }
+  return Number(value.toPrecision(9))
+}
 
 const asText = (value: unknown) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value))
 
@@ -46,11 +64,10 @@ const READERS = {
   int64: reader(C.Int64, (value) => numberText(value)),
   numeric: reader(C.Numeric, (value) => numberText(value)),
   double: reader(C.Double, (value) => (typeof value === 'number' ? value : Number(numberText(value)))),
-  float: reader(C.Float, (value) => Number(value)),
+  float: reader(C.Float, (value) => float32Number(Number(value))),
   text: reader(C.Text, asText),
   json: reader(C.Json, (value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : JSON.stringify(value))),
   bytes: reader(C.Bytes, (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array))),
-  wallClock: reader(C.DateTime, (value) => wallClockText(value as Date)),
   instant: reader(C.DateTime, (value) => instantText(value as Date)),
   boolean: reader(C.Boolean, (value) => value === true || value === 1),
 } as const
@@ -95,7 +112,6 @@ export function fetchedColumn(meta: Metadata): ColumnReader {
       return READERS.bytes
     case oracledb.DB_TYPE_DATE:
     case oracledb.DB_TYPE_TIMESTAMP:
-      return READERS.wallClock
     case oracledb.DB_TYPE_TIMESTAMP_TZ:
     case oracledb.DB_TYPE_TIMESTAMP_LTZ:
       return READERS.instant
@@ -166,21 +182,28 @@ const out = (type: DbType, maxSize?: number): BindParameter => ({ dir: oracledb.
 const NUMBER_TEXT_SIZE = 64
 /** Text of a type that is not text (a RETURNING of `"col"::text` on a NUMBER or DATE column). */
 const OTHER_AS_TEXT_SIZE = 4000
+/** The most bytes of a VARCHAR out-bind: Oracle's longest VARCHAR2 (MAX_STRING_SIZE = EXTENDED). */
+const MAX_STRING_BYTES = 32767
+/** The most bytes a character takes in UTF-8, the encoding Thin receives text in. */
+const UTF8_MAX_BYTES_PER_CHAR = 4
 
 /**
- * The out-bind and reading of a table column in a RETURNING … INTO. A NUMBER whose digits a double holds exactly
- * (NUMBER(p ≤ 15, 0)) comes as a number; other NUMBERs as text (node-oracledb reads an out-bind NUMBER as a double).
- * LOBs come as Lob objects, whose data is read after the statement. `asText`: Prisma cast the column to text.
+ * The out-bind and reading of a table column in a RETURNING … INTO. A NUMBER comes as text, whatever its precision
+ * (node-oracledb reads an out-bind NUMBER as a double): exact. Text is sized for its longest value as Thin receives it:
+ * DATA_LENGTH counts bytes of the database's character set, which may take more in UTF-8, so a VARCHAR2's out-bind is
+ * 4 bytes per character (CHAR_LENGTH), up to 32767; an NVARCHAR2's counts characters (Thin makes them bytes). DATE,
+ * TIMESTAMP and TIMESTAMP WITH LOCAL TIME ZONE come as TIMESTAMP WITH TIME ZONE: converted by the server in the
+ * session's UTC, decoded by Thin without the process's time zone. LOBs come as Lob objects, whose data is read after the
+ * statement. `asText`: Prisma cast the column to text.
  */
 export function returningColumn(column: TableColumn, asText: boolean): ReturningReader {
   const type = column.dataType.toUpperCase().replace(/\(\d+\)/g, '')
   const withOut = (read: ColumnReader, bind: BindParameter): ReturningReader => ({ ...read, outBind: bind })
-  // node-oracledb's maxSize is in bytes for VARCHAR2 (DATA_LENGTH) and in characters for NVARCHAR2 (CHAR_LENGTH); either
-  // stays within the server's longest string, past which it would read the value as a LONG.
+  const characters = Math.max(1, column.charLength || column.dataLength)
   switch (type) {
     case 'VARCHAR2':
     case 'CHAR':
-      return withOut(READERS.text, out(oracledb.DB_TYPE_VARCHAR, Math.max(1, column.dataLength)))
+      return withOut(READERS.text, out(oracledb.DB_TYPE_VARCHAR, Math.min(UTF8_MAX_BYTES_PER_CHAR * characters, MAX_STRING_BYTES)))
     case 'NVARCHAR2':
     case 'NCHAR':
       return withOut(READERS.text, out(oracledb.DB_TYPE_NVARCHAR, Math.max(1, column.charLength || column.dataLength / 2)))
@@ -191,11 +214,8 @@ export function returningColumn(column: TableColumn, asText: boolean): Returning
   }
   if (asText) return withOut(READERS.text, out(oracledb.DB_TYPE_VARCHAR, OTHER_AS_TEXT_SIZE))
   switch (type) {
-    case 'NUMBER': {
-      const read = numberReader(column.precision, column.scale)
-      const exact = column.scale === 0 && column.precision !== null && column.precision > 0 && column.precision <= 15
-      return withOut(read, exact ? out(oracledb.DB_TYPE_NUMBER) : out(oracledb.DB_TYPE_VARCHAR, NUMBER_TEXT_SIZE))
-    }
+    case 'NUMBER':
+      return withOut(numberReader(column.precision, column.scale), out(oracledb.DB_TYPE_VARCHAR, NUMBER_TEXT_SIZE))
     case 'FLOAT':
       return withOut(READERS.double, out(oracledb.DB_TYPE_VARCHAR, NUMBER_TEXT_SIZE))
     case 'BINARY_DOUBLE':
@@ -207,13 +227,10 @@ export function returningColumn(column: TableColumn, asText: boolean): Returning
     case 'RAW':
       return withOut(READERS.bytes, out(oracledb.DB_TYPE_RAW, Math.max(1, column.dataLength)))
     case 'DATE':
-      return withOut(READERS.wallClock, out(oracledb.DB_TYPE_DATE))
     case 'TIMESTAMP':
-      return withOut(READERS.wallClock, out(oracledb.DB_TYPE_TIMESTAMP))
     case 'TIMESTAMP WITH TIME ZONE':
-      return withOut(READERS.instant, out(oracledb.DB_TYPE_TIMESTAMP_TZ))
     case 'TIMESTAMP WITH LOCAL TIME ZONE':
-      return withOut(READERS.instant, out(oracledb.DB_TYPE_TIMESTAMP_LTZ))
+      return withOut(READERS.instant, out(oracledb.DB_TYPE_TIMESTAMP_TZ))
     case 'BOOLEAN':
       return withOut(READERS.boolean, out(oracledb.DB_TYPE_BOOLEAN))
     case 'JSON':

@@ -2,7 +2,8 @@
 // Opens node-oracledb connections for the pool, one standalone connection per pool slot (the core pools, not
 // node-oracledb's pool), in Thin mode: pure JavaScript, no Oracle Client libraries (initOracleClient is never called).
 // Each session is tagged with the worker's tag as MODULE and CLIENT_IDENTIFIER (what V$SESSION shows), runs in UTC with
-// '.' as its decimal point, and tells who it is (SID, SERIAL#) in the same round trip.
+// '.' as its decimal point, and tells who it is (SID, SERIAL#) and its database's character set in the same round trip.
+// Its DATE and TIMESTAMP values are decoded exactly (thin.ts), and a connect the pool gives up on is cut off.
 import {
   onSideConnection,
   type EngineConnection,
@@ -10,12 +11,12 @@ import {
   type EngineDriver,
   type SessionState,
 } from '@prisma-pool/core/engine'
-import type { ConnectionInfo, Error as AdapterError } from '@prisma/driver-adapter-utils'
+import type { ConnectionInfo, Error as AdapterError, SqlQuery } from '@prisma/driver-adapter-utils'
 import oracledb, { type BindParameter, type Connection, type ConnectionAttributes } from 'oracledb'
 import { OracleConnection, type ConnectionServices } from './connection.js'
 import { tableColumnOf, type TableColumn } from './conversion.js'
 import { codeOf, convertOracleDbError, oracleDbConnectionLoss, oraNumberOf } from './errors.js'
-import type { ResolvedOracleOptions } from './options.js'
+import { targetOf, type ResolvedOracleOptions } from './options.js'
 import type { OraclePlan } from './plan.js'
 import {
   checkOracleSession,
@@ -26,9 +27,13 @@ import {
   type OracleSession,
   type SessionFacts,
   type ViewQuery,
+  UNICODE_CHARSETS,
 } from './server-views.js'
+import { decodeDatesExactly, destroyConnection, watchedConnect } from './thin.js'
 import { TranslationCache } from './translate.js'
 import { ORACLE_ISOLATION_LEVELS } from './transaction-sql.js'
+
+export { destroyConnection } from './thin.js'
 
 export const ADAPTER_NAME = '@prisma-pool/oracle'
 
@@ -44,27 +49,6 @@ export const MAX_BIND_VALUES = 32_766
 
 /** MODULE of the connections that check a session with an unanswered statement. */
 const CHECK_CONNECTION_NAME = 'prisma-pool (session check)'
-
-/** node-oracledb's immediate close of the network session (sqlnet constants: NSFIMM). */
-const NSFIMM = 0x40
-
-/**
- * Closes the socket at once, with no goodbye (the path may be dead). node-oracledb has no public call for it: its Thin
- * network session's disconnect(NSFIMM) is what it runs itself on a fatal error, and calls waiting on the connection then
- * fail with NJS-500. Without it (another mode, another version), the connection is closed politely in the background.
- */
-export function destroyConnection(conn: Connection): void {
-  const nscon = (conn as unknown as { _impl?: { nscon?: { disconnect?: (type: number) => void } } })._impl?.nscon
-  if (typeof nscon?.disconnect === 'function') {
-    try {
-      nscon.disconnect(NSFIMM)
-      return
-    } catch {
-      // Already gone: nothing to close.
-    }
-  }
-  conn.close().catch(() => {})
-}
 
 /** How long a connection that arrived after its connect was given up may take to say goodbye. */
 const LATE_CLOSE_MS = 1000
@@ -84,6 +68,38 @@ function closeWithin(conn: Connection, ms: number): void {
 /** How connections are opened (node-oracledb's getConnection; a test's fake). */
 export type GetConnection = (attributes: ConnectionAttributes) => Promise<Connection>
 
+/**
+ * node-oracledb's messages that repeat (part of) the connect string: NJS-515 `error in Easy Connect connection string:
+ * <why>: <the string>` (lib/thin/sqlnet/ezConnectResolver.js) and NJS-512 `invalid connection string parameters.` with
+ * the parser's words on the next line. The part kept, and the part replaced.
+ */
+const ECHOES_CONNECT_STRING = [/^(NJS-515: [^:\n]*: [^:\n]*): [^\n]*/, /^(NJS-512: [^\n]*)\n[^\n]*/]
+
+/** Sets an error's message, and the message at the head of its stack (which repeats it). */
+function setMessage(error: Error, message: string): void {
+  if (error.message === message) return
+  if (typeof error.stack === 'string') {
+    const at = error.stack.indexOf(error.message)
+    error.stack = at === -1 ? `${error.name}: ${message}` : error.stack.slice(0, at) + message + error.stack.slice(at + error.message.length)
+  }
+  error.message = message
+}
+
+/**
+ * A connect failure's message without what may hold a password: the connect string node-oracledb repeats (NJS-515
+ * writes it whole, blanks removed) is replaced by where it goes, and the passwords given are masked wherever they
+ * appear (in the message and its stack).
+ */
+function scrubConnectFailure(error: Error, connectString: string, secrets: readonly (string | undefined)[]): void {
+  let message = error.message
+  for (const echo of ECHOES_CONNECT_STRING) {
+    message = message.replace(echo, (_, head: string) => `${head}: the connect string of ${targetOf(connectString)} (not repeated here: it may hold a password)`)
+  }
+  for (const secret of secrets) if (secret) message = message.split(secret).join('***')
+  setMessage(error, message)
+  if (typeof error.stack === 'string') for (const secret of secrets) if (secret) error.stack = error.stack.split(secret).join('***')
+}
+
 /** A connect failure, with what to check added to node-oracledb's message (which names host and port). */
 function explainConnectFailure(error: unknown, target: string, timeoutS: number): unknown {
   const code = codeOf(error)
@@ -97,10 +113,23 @@ function explainConnectFailure(error: unknown, target: string, timeoutS: number)
     'NJS-530': `Check the host name of ${target}, and this machine's DNS.`,
   }
   const text = hint[code]
-  if (text && !error.message.includes(text)) error.message = `${error.message}\n${text}`
+  if (text && !error.message.includes(text)) setMessage(error, `${error.message}\n${text}`)
   // An unknown host name stays unknown: the core gives up at once on a lookup that found nothing (ENOTFOUND), as for
   // the other engines, instead of retrying until the pool's timeout.
   if (code === 'NJS-530') Object.assign(error, { errors: [{ code: 'ENOTFOUND', syscall: 'getaddrinfo', message: error.message }] })
+  return error
+}
+
+/** A set-up that fails because the schema asked for does not exist: what to check, and where the name came from. */
+function explainSetUpFailure(error: unknown, options: ResolvedOracleOptions, user: string): unknown {
+  if (!(error instanceof Error) || oraNumberOf(error) !== 1435 || options.schema === undefined) return error
+  const { schema } = options
+  const upper = schema.toUpperCase()
+  const hint =
+    `The schema "${schema}" (${options.schemaFrom ?? 'the schema option'}) does not exist, or user ${user} may not see it. ` +
+    `Oracle names are upper case unless created quoted${upper !== schema ? `: a schema created as ${schema} is named ${upper}` : ''}. ` +
+    'Give it exactly as Oracle spells it (SELECT USERNAME FROM ALL_USERS lists them), or leave the schema out for the user\'s own.'
+  if (!error.message.includes(hint)) setMessage(error, `${error.message}\n${hint}`)
   return error
 }
 
@@ -138,31 +167,36 @@ export class OracleDriver implements EngineDriver {
     this.target = options.target
     this.#getConnection = getConnection
     this.#services = {
-      plan: (sql, args) => this.plan(sql, args),
+      plan: (sql, args, argTypes) => this.plan(sql, args, argTypes),
       tableColumns: (owner, table, load, refresh) => this.#tables.get(owner, table, load, refresh),
       destroy: destroyConnection,
+      emptyStrings: options.emptyStrings,
     }
   }
 
-  /** The Oracle plan of one of Prisma's statements, cached per SQL text (and per inlined argument, for a deferred one). */
-  plan(sql: string, args: readonly unknown[]): OraclePlan {
+  /** The Oracle plan of one of Prisma's statements, cached per SQL text (and per argument types or values it depends on). */
+  plan(sql: string, args: readonly unknown[], argTypes: SqlQuery['argTypes']): OraclePlan {
     // Prisma qualifies its names with the schema it is told (connectionInfo), or "public", which the translator drops.
     this.#plans ??= new TranslationCache({ target: 'oracle', schema: this.#options.schema ?? 'public' })
-    return this.#plans.plan(sql, args)
+    return this.#plans.plan(sql, args, argTypes)
   }
 
   /**
-   * One node-oracledb connection, within `timeoutMs`. node-oracledb cannot be interrupted while it connects: at `signal`
-   * the attempt is given up (its own timeout, a second later, ends it) and a connection that still arrives is closed.
+   * One node-oracledb connection, within `timeoutMs`. Thin's own timers cover the TCP connect and Oracle's network
+   * handshake, not the authentication after it: at `signal` the attempt is given up and cut off (thin.ts:
+   * watchedConnect destroys its socket, whatever stage it is at), and a connection that still arrives is closed.
    */
   async #open(timeoutMs: number, signal: AbortSignal): Promise<Connection> {
     signal.throwIfAborted()
     // node-oracledb takes whole seconds; its timers fire a little after the pool's signal, which reports the timeout.
     const seconds = Math.ceil(timeoutMs / 1000) + 1
-    const attempt = this.#getConnection({ ...this.#options.connection, connectTimeout: seconds, transportConnectTimeout: seconds })
+    const { connection } = this.#options
+    const { attempt, giveUp } = watchedConnect(() => this.#getConnection({ ...connection, connectTimeout: seconds, transportConnectTimeout: seconds }))
     return new Promise<Connection>((resolve, reject) => {
       const onAbort = () => {
+        const reason = signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason))
         reject(signal.reason)
+        giveUp(reason)
         attempt.then((late) => closeWithin(late, LATE_CLOSE_MS), () => {})
       }
       signal.addEventListener('abort', onAbort, { once: true })
@@ -173,6 +207,7 @@ export class OracleDriver implements EngineDriver {
         },
         (error: unknown) => {
           signal.removeEventListener('abort', onAbort)
+          if (error instanceof Error) scrubConnectFailure(error, connection.connectString, [connection.password, connection.walletPassword])
           reject(explainConnectFailure(error, this.target, seconds))
         },
       )
@@ -193,6 +228,8 @@ export class OracleDriver implements EngineDriver {
     try {
       const result = await conn.execute(sessionSetupSql(this.#options.schema), binds, { autoCommit: false })
       return sessionFactsOf((result.outBinds ?? {}) as Record<string, unknown>)
+    } catch (error) {
+      throw explainSetUpFailure(error, this.#options, this.#options.connection.user)
     } finally {
       signal.removeEventListener('abort', onAbort)
     }
@@ -201,7 +238,16 @@ export class OracleDriver implements EngineDriver {
   async connect(context: EngineContext, signal: AbortSignal): Promise<EngineConnection> {
     const conn = await this.#open(context.connectTimeoutMs, signal)
     try {
+      // Before any statement: every DATE and TIMESTAMP this connection reads is decoded exactly.
+      decodeDatesExactly(conn)
       const facts = await this.#setUp(conn, context.tag, signal)
+      const national = facts.charset !== undefined && !UNICODE_CHARSETS.has(facts.charset)
+      if (national) {
+        context.log(
+          `the database character set is ${facts.charset}, not Unicode: text that is not ASCII is bound in the national character set ` +
+            `(NVARCHAR2, NCLOB columns hold it exactly; VARCHAR2, CHAR and CLOB columns hold only ${facts.charset}'s characters, Oracle stores others as '¿')`,
+        )
+      }
       return new OracleConnection(conn, this.#services, facts, context.log)
     } catch (error) {
       destroyConnection(conn)

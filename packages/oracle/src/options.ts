@@ -58,9 +58,18 @@ export interface PrismaPoolOracleOptions extends OracleConnectionAttributes {
   privilege?: OraclePrivilege | number
   /**
    * The Oracle schema Prisma's tables are in, exactly as Oracle names it (unquoted names are upper case: `APP`). It is
-   * set as each session's CURRENT_SCHEMA and Prisma qualifies its names with it. Default: the user's own schema.
+   * set as each session's CURRENT_SCHEMA and Prisma qualifies its names with it. Default: the user's own schema; so is
+   * `public` (any case), PostgreSQL's default schema, which a URL carried over from PostgreSQL may name.
    */
   schema?: string
+  /**
+   * What an empty string argument does. Oracle stores '' as NULL (and compares it as NULL, matching no row), which
+   * would silently differ from what Prisma means on PostgreSQL: with `'error'` (the default) a statement with an
+   * empty string (or empty bytes) argument fails before anything runs, with Prisma's P2007 (InvalidInputValue); with
+   * `'null'` it is bound as it is, and Oracle stores NULL. An argument that only goes into a LIKE pattern (contains,
+   * startsWith, endsWith, where '' matches as on PostgreSQL) is always allowed, once the translator marks it so.
+   */
+  emptyStrings?: 'error' | 'null'
   /** Longest wait for one connection to be established, in seconds: the same as pool.connectTimeout (set one). */
   connectTimeout?: number
   /** Pool options: size, maxOverflow, timeout, recycle, prePing, resetOnReturn … */
@@ -78,7 +87,11 @@ export interface OracleConnectFields extends OracleConnectionAttributes {
 /** What the adapter works from once the options are checked. */
 export interface ResolvedOracleOptions {
   connection: OracleConnectFields
+  /** undefined: the session's own schema (no schema given, or `public`). */
   schema: string | undefined
+  /** Where the schema was given, for messages: `the schema option`, `the url's schema parameter`. */
+  schemaFrom?: string
+  emptyStrings: 'error' | 'null'
   pool: PoolOptions
   /** `oracle://host:port/service`, for messages. Never holds the password. */
   target: string
@@ -128,6 +141,7 @@ const OPTIONS: OptionTable = {
       check: (value) => (typeof value === 'string' && Object.hasOwn(PRIVILEGES, value)) || (Object.values(PRIVILEGES) as unknown[]).includes(value),
     },
     schema: { allowed: 'an Oracle schema name as Oracle spells it (unquoted names are upper case: "APP"), without quotes', check: isOracleName },
+    emptyStrings: { allowed: "'error' or 'null'", check: (value) => value === 'error' || value === 'null' },
     connectTimeout: rule.seconds,
     pool: rule.object('an object of pool options'),
     walletLocation: rule.string,
@@ -172,6 +186,24 @@ const PARAMS: ParamRules<OracleUrlSettings> = {
 const schemeOf = (text: string) => /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase()
 /** Whether a text is meant as a URL rather than a connect string: oracle:…, jdbc:…, or any scheme:// but Easy Connect's tcp(s)://. */
 const looksLikeUrl = (text: string) => /^(?:oracle|jdbc):/i.test(text) || (schemeOf(text) !== undefined && !['tcp', 'tcps'].includes(schemeOf(text)!))
+
+/**
+ * Whether a connect string is SQL*Plus's `user/password@connect_identifier` (or `user@…`): node-oracledb takes the
+ * credentials as options only, and would repeat the string, password and all, in its NJS-515 message.
+ */
+const hasCredentials = (text: string) => /^\s*[^\s@()/:"']+(?:\/[^@]*)?@/.test(text) || /^\s*"[^"]*"(?:\/[^@]*)?@/.test(text)
+
+/** A connect string that holds credentials is refused without repeating it. */
+function checkConnectString(value: string): void {
+  if (hasCredentials(value)) {
+    throw new PoolOptionError(
+      'connectString looks like SQL*Plus\'s user/password@host:port/service (it is not repeated here: it may hold a password). ' +
+        'node-oracledb does not read credentials from a connect string: give user and password as options, and only the part after "@" as connectString, ' +
+        `or write a URL such as ${EXAMPLE_URL}.`,
+      { option: 'connectString' },
+    )
+  }
+}
 
 /** A url option that cannot be what it should, never repeating its text (it may hold the password). */
 function checkUrlText(value: string): void {
@@ -277,10 +309,23 @@ function optionsOf(input: PrismaPoolOracleOptions | string | undefined): PrismaP
 /** Checks the options of `PrismaPoolOracle` and works out the connection attributes and the pool options. */
 export function resolveOracleOptions(input: PrismaPoolOracleOptions | string | undefined): ResolvedOracleOptions {
   const given = checkOptions<PrismaPoolOracleOptions>(OPTIONS, optionsOf(input))
-  const { url, connectString: connectStringOption, user, password, privilege, schema: schemaOption, connectTimeout, pool: poolInput, ...attributes } = given
+  const {
+    url,
+    connectString: connectStringOption,
+    user,
+    password,
+    privilege,
+    schema: schemaOption,
+    emptyStrings = 'error',
+    connectTimeout,
+    pool: poolInput,
+    ...attributes
+  } = given
+  if (connectStringOption !== undefined) checkConnectString(connectStringOption)
   let pool = validatePoolOptions(poolInput)
   let credentials: { user?: string; password?: string } = { user, password }
   let schema = schemaOption
+  let schemaFrom = schemaOption === undefined ? undefined : 'the schema option'
   let connectString = connectStringOption
   let target = connectString === undefined ? undefined : targetOf(connectString)
   if (url !== undefined) {
@@ -289,6 +334,7 @@ export function resolveOracleOptions(input: PrismaPoolOracleOptions | string | u
     pool = mergeUrlPoolOptions(pool, fromUrl.pool)
     credentials = mergeFromUrl(OPTIONS, credentials, fromUrl.credentials)
     schema = mergeFromUrl(OPTIONS, { schema }, fromUrl.settings).schema
+    if (fromUrl.settings.schema !== undefined) schemaFrom = "the url's schema parameter"
     connectString = fromUrl.connectString
     target = fromUrl.target
   }
@@ -304,6 +350,11 @@ export function resolveOracleOptions(input: PrismaPoolOracleOptions | string | u
   if (schema !== undefined && !isOracleName(schema)) {
     throw new PoolOptionError(`invalid schema ${JSON.stringify(schema)}: expected ${OPTIONS.rules.schema!.allowed}.`, { option: 'schema' })
   }
+  // PostgreSQL's default schema, as the translator reads Prisma's "public": the session's own schema.
+  if (schema !== undefined && schema.toLowerCase() === 'public') {
+    schema = undefined
+    schemaFrom = undefined
+  }
   // connectTimeout is pool.connectTimeout, given the way node-oracledb users write it.
   const timeout = agreedSource('pool.connectTimeout', [
     { where: 'in the pool options', value: pool.connectTimeout },
@@ -317,5 +368,5 @@ export function resolveOracleOptions(input: PrismaPoolOracleOptions | string | u
     connectString,
     ...(privilege !== undefined ? { privilege: typeof privilege === 'string' ? PRIVILEGES[privilege] : privilege } : {}),
   }
-  return { connection, schema, pool, target }
+  return { connection, schema, ...(schemaFrom !== undefined && schema !== undefined ? { schemaFrom } : {}), emptyStrings, pool, target }
 }

@@ -70,10 +70,12 @@ const SERVER_GONE = new Set([
   12570, // TNS:packet reader failure
   12571, // TNS:packet writer failure
 ])
-/** Server errors that end this session alone: it was killed, or timed out. */
+/** Server errors that end this session alone: it was killed, timed out, or ended by a fatal error of its own. */
 const SESSION_GONE = new Set([
+  22, // invalid session ID; access denied
   28, // your session has been killed
   31, // session marked for kill
+  603, // ORACLE server session terminated by fatal error
   1012, // not logged on
   2396, // exceeded maximum idle time, please connect again
 ])

@@ -65,6 +65,8 @@ declare module 'oracledb' {
     metaData?: Metadata[]
     outBinds?: unknown
     rowsAffected?: number
+    /** A success with information: NJS-700 (ORA-24344), an object created with compilation errors. */
+    warning?: Error & { code?: string; errorNum?: number }
   }
 
   /** An error of a row of executeMany({ batchErrors: true }): its message (`ORA-00001: …`) and the row's index. */
@@ -96,6 +98,8 @@ declare module 'oracledb' {
     isHealthy(): boolean
     /** From the call status of the last round trip (Thin: TNS_EOCS_FLAGS_TXN_IN_PROGRESS). */
     readonly transactionInProgress: boolean | undefined
+    /** The server's version as a number: 1903000000 for 19.3.0.0.0, 2305000000 for 23.5. */
+    readonly oracleServerVersion?: number
     readonly thin: boolean
     /** End-to-end attributes, sent with the next round trip. */
     module: string | null
@@ -155,4 +159,10 @@ declare module 'oracledb' {
     DB_TYPE_VARCHAR: DbType
   }
   export default oracledb
+}
+
+// node-oracledb Thin's connection implementation (lib/thin/connection.js), whose connect() src/thin.ts watches.
+declare module 'oracledb/lib/thin/connection.js' {
+  const ThinConnectionImpl: { prototype: { connect(params: unknown): Promise<void> } }
+  export default ThinConnectionImpl
 }

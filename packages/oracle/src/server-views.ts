@@ -49,15 +49,18 @@ export const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}
 
 /**
  * A new session's set-up and facts, in one round trip: the settings above (and CURRENT_SCHEMA when a schema is given),
- * then who the session is, and its profile's IDLE_TIME (minutes; past it the server ends an idle session with
- * ORA-02396). SERIAL# needs V$SESSION, which the user may not read: then it is NULL (and statements without an answer
- * are not checked on the server). Out-binds: o_sid, o_serial, o_audsid, o_server, o_started, o_user, o_schema (see SESSION_SETUP_BINDS).
+ * then who the session is, its profile's IDLE_TIME (minutes; past it the server ends an idle session with ORA-02396)
+ * and the database character set (NLS_DATABASE_PARAMETERS, which every user may read; else the one USERENV's LANGUAGE
+ * ends with). SERIAL# needs V$SESSION, which the user may not read: then it is NULL (and statements without an answer
+ * are not checked on the server). Out-binds: o_sid, o_serial, o_audsid, o_server, o_started, o_user, o_schema, o_idle,
+ * o_charset (see SESSION_SETUP_BINDS).
  */
 export function sessionSetupSql(schema?: string): string {
   const alterSchema = schema === undefined ? '' : `EXECUTE IMMEDIATE 'ALTER SESSION SET CURRENT_SCHEMA = ${quoteIdentifier(schema).replaceAll("'", "''")}';\n  `
   return `DECLARE
   v_serial NUMBER;
   v_idle VARCHAR2(128);
+  v_charset VARCHAR2(128);
 BEGIN
   EXECUTE IMMEDIATE '${SESSION_SETTINGS.replaceAll("'", "''")}';
   ${alterSchema}:o_sid := SYS_CONTEXT('USERENV', 'SID');
@@ -71,6 +74,11 @@ BEGIN
   EXCEPTION WHEN OTHERS THEN v_idle := NULL;
   END;
   :o_idle := v_idle;
+  BEGIN
+    EXECUTE IMMEDIATE 'SELECT VALUE FROM NLS_DATABASE_PARAMETERS WHERE PARAMETER = ''NLS_CHARACTERSET''' INTO v_charset;
+  EXCEPTION WHEN OTHERS THEN v_charset := REGEXP_SUBSTR(SYS_CONTEXT('USERENV', 'LANGUAGE'), '[^.]+$');
+  END;
+  :o_charset := v_charset;
   BEGIN
     EXECUTE IMMEDIATE 'SELECT SERIAL# FROM V$SESSION WHERE SID = SYS_CONTEXT(''USERENV'', ''SID'')' INTO v_serial;
   EXCEPTION WHEN OTHERS THEN v_serial := NULL;
@@ -89,10 +97,15 @@ export interface SessionFacts {
   schema: string
   /** The profile's IDLE_TIME, when it has one: the pool closes an idle connection before the server does. */
   idleTimeoutMs: number | undefined
+  /** NLS_CHARACTERSET (AL32UTF8, WE8MSWIN1252 …), undefined when it could not be read. */
+  charset: string | undefined
 }
 
+/** The database character sets that hold every character (Unicode): text binds need no national character set. */
+export const UNICODE_CHARSETS: ReadonlySet<string> = new Set(['AL32UTF8', 'UTF8'])
+
 /** The out-binds of sessionSetupSql: all text (at most 128 bytes each), but SERIAL#. */
-export const SESSION_SETUP_BINDS = ['o_sid', 'o_audsid', 'o_server', 'o_started', 'o_user', 'o_schema', 'o_idle'] as const
+export const SESSION_SETUP_BINDS = ['o_sid', 'o_audsid', 'o_server', 'o_started', 'o_user', 'o_schema', 'o_idle', 'o_charset'] as const
 
 export function sessionFactsOf(binds: Record<string, unknown>): SessionFacts {
   const serial = binds.o_serial === null || binds.o_serial === undefined ? undefined : Number(binds.o_serial)
@@ -102,7 +115,8 @@ export function sessionFactsOf(binds: Record<string, unknown>): SessionFacts {
       : { sid: Number(binds.o_sid), serial, audsid: String(binds.o_audsid), server: String(binds.o_server), started: String(binds.o_started) }
   const idleMinutes = Number(binds.o_idle)
   const idleTimeoutMs = Number.isInteger(idleMinutes) && idleMinutes > 0 ? idleMinutes * 60_000 : undefined
-  return { session, user: String(binds.o_user), schema: String(binds.o_schema), idleTimeoutMs }
+  const charset = typeof binds.o_charset === 'string' && binds.o_charset !== '' ? binds.o_charset.toUpperCase() : undefined
+  return { session, user: String(binds.o_user), schema: String(binds.o_schema), idleTimeoutMs, charset }
 }
 
 /**
@@ -167,8 +181,17 @@ export async function endOracleSession(session: OracleSession, run: ViewQuery, r
 export const grantNote = (user: string, view: string) =>
   `user ${user} may not read ${view.replace('_$', '$')}: GRANT SELECT ON ${view} TO ${quoteIdentifier(user)} (or GRANT SELECT_CATALOG_ROLE TO ${quoteIdentifier(user)})`
 
-/** The instance's session and process limits, and whether profile limits (SESSIONS_PER_USER) are enforced. */
-export const PARAMETERS_SQL = "SELECT NAME, VALUE FROM V$PARAMETER WHERE NAME IN ('sessions', 'processes', 'resource_limit')"
+/**
+ * The instance's session and process limits, whether profile limits (SESSIONS_PER_USER) are enforced, and the container
+ * the session is in (CON_NAME: CDB$ROOT, a PDB's name, or NULL before multitenant).
+ *
+ * From a PDB, V$PARAMETER shows the PDB's values (a PDB may lower `sessions` for itself) and V$SESSION only that PDB's
+ * sessions, while `processes` (and `sessions`, unless the PDB sets its own) are shared with the other PDBs of the CDB:
+ * the sessions those hold are not seen, so the room left may be less than counted. The limits' descriptions say so.
+ */
+export const PARAMETERS_SQL =
+  "SELECT NAME, VALUE FROM V$PARAMETER WHERE NAME IN ('sessions', 'processes', 'resource_limit') " +
+  "UNION ALL SELECT 'con_name', SYS_CONTEXT('USERENV', 'CON_NAME') FROM DUAL"
 /** The background sessions, which take their share of both limits. */
 export const BACKGROUND_SQL = "SELECT COUNT(*) AS N FROM V$SESSION WHERE TYPE = 'BACKGROUND'"
 /** The session user's profile limit on its sessions: a number, UNLIMITED (or DEFAULT, resolved by the view). Any user may read it. */
@@ -193,9 +216,14 @@ export function limitsOf(
   const limits: ConnectionLimit[] = []
   const value = (name: string) => parameters?.find((row) => String(row.NAME).toLowerCase() === name)?.VALUE
   const taken = background ? ` - ${background} background sessions` : ''
+  const container = value('con_name')
+  const pdb =
+    container !== null && container !== undefined && String(container) !== '' && String(container).toUpperCase() !== 'CDB$ROOT'
+      ? ` (seen from PDB ${String(container)}: sessions of the CDB's other PDBs, which share the limit, are not counted)`
+      : ''
   for (const name of ['sessions', 'processes']) {
     const n = Number(value(name))
-    if (Number.isInteger(n) && n > 0) limits.push({ limit: Math.max(0, n - (background ?? 0)), what: `${name} ${n}${taken}` })
+    if (Number.isInteger(n) && n > 0) limits.push({ limit: Math.max(0, n - (background ?? 0)), what: `${name} ${n}${taken}${pdb}` })
   }
   const enforced = String(value('resource_limit') ?? 'TRUE').toUpperCase() !== 'FALSE'
   const perUser = Number(profileLimit)

@@ -141,7 +141,7 @@ describe('a server that is not Oracle', () => {
     }
   })
 
-  test('one that answers garbage and stays open, or says nothing: given up at the connect timeout, its socket closed after', async () => {
+  test('one that answers garbage and stays open, or says nothing: given up at the connect timeout, its socket closed then', async () => {
     for (const behaviour of [(socket: Socket) => socket.write('HTTP/1.1 400 Bad Request\r\n\r\n'), () => {}]) {
       const server = await fakeServer(behaviour)
       try {
@@ -155,8 +155,10 @@ describe('a server that is not Oracle', () => {
         await expect(connecting).rejects.toBe(reason)
         clearTimeout(timer)
         expect(server.accepted()).toBe(1)
-        // node-oracledb cannot be interrupted: its own timeout, a second after the pool's, ends the attempt and its socket.
+        // The attempt is cut off at the pool's signal (its socket destroyed), not a second later at node-oracledb's own timeout.
+        const before = Date.now()
         await server.clientsGone()
+        expect(Date.now() - before).toBeLessThan(700)
         expect(await watch.left()).toEqual([])
       } finally {
         await server.close()
@@ -181,18 +183,92 @@ describe('a server that is not Oracle', () => {
   })
 })
 
+/**
+ * Oracle's NS ACCEPT packet (lib/thin/sqlnet/packet.js AcceptPacket): version 3.17, SDU 8192, TDU 65535, and no
+ * network services (flag1 NSINANOSERVICES), so that Thin skips ANO and goes on to authenticate at once.
+ */
+function acceptPacket(): Buffer {
+  const packet = Buffer.alloc(48)
+  packet.writeUInt16BE(packet.length, 0) // length
+  packet[4] = 2 // NSPTAC
+  packet.writeUInt16BE(317, 8) // version
+  packet.writeUInt16BE(8192, 12) // SDU
+  packet.writeUInt16BE(65535, 14) // TDU
+  packet.writeUInt16BE(1, 16)
+  packet[23] = 0x08 // NSINANOSERVICES
+  packet.writeUInt32BE(8192, 32) // large SDU
+  packet.writeUInt32BE(65535, 36) // large TDU
+  return packet
+}
+
+describe('a server that completes the handshake, then stalls (authentication, a logon trigger that waits)', () => {
+  test('Thin has no timer there: the pool giving up ends the connect, and its socket is closed at once', async () => {
+    let received = 0
+    const server = await fakeServer((socket) => {
+      socket.on('data', (data) => {
+        // The client's CONNECT packet: accepted. Then its first data packet (the protocol negotiation): no answer, ever.
+        if (received++ === 0 && data[4] === 1) socket.write(acceptPacket())
+      })
+    })
+    try {
+      const driver = driverFor(`127.0.0.1:${server.port}/FREEPDB1`)
+      const watch = watchResources()
+      const abort = new AbortController()
+      const connecting = driver.connect(engineContext('t@h/1', 300), abort.signal)
+      // Past the handshake: the client has sent its next packet, which the server leaves unanswered.
+      while (received < 2) await new Promise((resolve) => setTimeout(resolve, 10))
+      const reason = new ConnectTimeoutError(0.3, driver.target)
+      abort.abort(reason)
+      await expect(connecting).rejects.toBe(reason)
+      // Closed now, not at some timer of Thin's (it has none after the handshake: the socket would stay open for good).
+      let timer: NodeJS.Timeout | undefined
+      const closed = await Promise.race([server.clientsGone().then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), 1000)))])
+      clearTimeout(timer)
+      expect(closed).toBe(true)
+      expect(await watch.left()).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('given up before Thin reached the server, no socket is opened after', async () => {
+    const server = await fakeServer(() => {})
+    try {
+      const driver = driverFor(`127.0.0.1:${server.port}/FREEPDB1`)
+      const abort = new AbortController()
+      const connecting = driver.connect(engineContext('t@h/1', 300), abort.signal)
+      abort.abort(new Error('given up'))
+      await expect(connecting).rejects.toThrow('given up')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(server.accepted()).toBe(0)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
 describe('connect strings node-oracledb cannot use', () => {
-  test('are refused with its message, at once, without the password', async () => {
+  test('are refused with its message, at once, without the password or the connect string repeated', async () => {
     for (const [connectString, code] of [
       ['a:b:c:d/e f', 'NJS-515'],
+      [`a:b:c:d/${PASSWORD}`, 'NJS-515'],
       ['MY_TNS_ALIAS', 'NJS-516'],
     ] as const) {
       const driver = driverFor(connectString)
       const error = await driver.connect(engineContext('t@h/1', 2000), new AbortController().signal).catch((e: unknown) => e)
       expect(error).toMatchObject({ code })
-      expect((error as Error).message).not.toContain(PASSWORD)
+      const { message, stack } = error as Error
+      expect(message).not.toContain(PASSWORD)
+      expect(stack).not.toContain(PASSWORD)
       // Not a fault that passes: the pool does not retry it (no Prisma kind: it reaches the user as it is).
       expect(driver.convertError(error)).toBeUndefined()
+      if (code === 'NJS-515') {
+        // node-oracledb writes the connect string whole (blanks removed): replaced by where it goes.
+        expect(message).toBe(
+          'NJS-515: error in Easy Connect connection string: input string not in easy connect format: the connect string of oracle://a (not repeated here: it may hold a password)',
+        )
+        expect(stack).not.toContain('a:b:c:d/')
+      }
     }
   })
 })

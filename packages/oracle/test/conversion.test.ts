@@ -1,10 +1,15 @@
 // Prisma's arguments as node-oracledb binds, and Oracle's values as Prisma's encodings (src/binds.ts, src/conversion.ts).
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { ColumnTypeEnum as C, type ArgType } from '@prisma/driver-adapter-utils'
 import oracledb from 'oracledb'
-import { afterEach, describe, expect, test } from 'vitest'
-import { batchDefinitions, bindArg } from '../src/binds.js'
-import { fetchedColumn, fetchTypeHandler, instantText, numberText, returningColumn, wallClockText } from '../src/conversion.js'
+import { describe, expect, test } from 'vitest'
+import { batchDefinitions, bindArg, checkEmptyString, stepBinds, type BindSettings } from '../src/binds.js'
+import { fetchedColumn, fetchTypeHandler, float32Number, instantText, numberText, returningColumn } from '../src/conversion.js'
 import { column } from './fake-oracledb.js'
+
+/** A database whose character set is not Unicode (WE8MSWIN1252 …). */
+const LEGACY: BindSettings = { national: true, emptyStrings: 'error' }
 
 const t = (scalarType: ArgType['scalarType'], dbType?: string, arity: ArgType['arity'] = 'scalar'): ArgType => ({ scalarType, arity, ...(dbType ? { dbType } : {}) })
 
@@ -38,6 +43,90 @@ describe('binds', () => {
     expect((bindArg('2024-03-01T01:00:00+02:00', t('datetime')).val as Date).toISOString()).toBe('2024-02-29T23:00:00.000Z')
     const date = new Date('1999-12-31T00:00:00.000Z')
     expect(bindArg(date, t('datetime', 'DATE'))).toEqual({ val: date, type: oracledb.DB_TYPE_TIMESTAMP_TZ })
+  })
+
+  test('a @db.Date (dbType DATE) binds its UTC calendar day, at midnight UTC, as a write and as a filter', () => {
+    const day = (arg: unknown) => (bindArg(arg, t('datetime', 'DATE')).val as Date).toISOString()
+    expect(day(new Date('2024-03-10T23:30:00.000Z'))).toBe('2024-03-10T00:00:00.000Z')
+    expect(day('2024-03-10T23:30:00.000+00:00')).toBe('2024-03-10T00:00:00.000Z')
+    // Prisma's pg adapter sends YYYY-MM-DD; a day alone is that day.
+    expect(day('2024-03-10')).toBe('2024-03-10T00:00:00.000Z')
+    // Years 0–99 stay themselves (Date.UTC would make them 1900–1999).
+    const year50 = new Date(0)
+    year50.setUTCFullYear(50, 5, 15)
+    year50.setUTCHours(13, 0, 0, 0)
+    expect(day(year50)).toBe('0050-06-15T00:00:00.000Z')
+    // A DateTime that is not @db.Date keeps its time.
+    expect((bindArg('2024-03-10T23:30:00.000Z', t('datetime', 'TIMESTAMP')).val as Date).toISOString()).toBe('2024-03-10T23:30:00.000Z')
+  })
+
+  test('a @db.Char binds as CHAR (blank-padded comparison, as bpchar); a @db.Real as BINARY_FLOAT, refused outside its range', () => {
+    expect(bindArg('A', t('string', 'CHAR'))).toEqual({ val: 'A', type: oracledb.DB_TYPE_CHAR })
+    expect(bindArg('A', t('string', 'BPCHAR'))).toEqual({ val: 'A', type: oracledb.DB_TYPE_CHAR })
+    expect(bindArg(null, t('string', 'CHAR'))).toEqual({ val: null, type: oracledb.DB_TYPE_CHAR })
+    expect(bindArg(0.1, t('float', 'REAL'))).toEqual({ val: 0.1, type: oracledb.DB_TYPE_BINARY_FLOAT })
+    expect(bindArg(0.1, t('float', 'FLOAT4'))).toEqual({ val: 0.1, type: oracledb.DB_TYPE_BINARY_FLOAT })
+    expect(bindArg(null, t('float', 'REAL'))).toEqual({ val: null, type: oracledb.DB_TYPE_BINARY_FLOAT })
+    expect(bindArg(Number.NaN, t('float', 'REAL')).type).toBe(oracledb.DB_TYPE_BINARY_FLOAT)
+    expect(bindArg(3.4e38, t('float', 'REAL')).type).toBe(oracledb.DB_TYPE_BINARY_FLOAT)
+    // PostgreSQL refuses these for a real ("out of range for type real"); a BINARY_FLOAT would hold Infinity, or 0.
+    expect(() => bindArg(1e39, t('float', 'REAL'))).toThrow(/out of range for a REAL/)
+    expect(() => bindArg(1e-50, t('float', 'REAL'))).toThrow(/out of range for a REAL/)
+    // DOUBLE PRECISION stays a BINARY_DOUBLE.
+    expect(bindArg(0.1, t('float', 'DOUBLEPRECISION')).type).toBe(oracledb.DB_TYPE_BINARY_DOUBLE)
+  })
+
+  test('text past 4000 bytes binds as a LOB: CLOB for VARCHAR2 / CHAR columns and Json, NCLOB for the rest', () => {
+    const long = 'é'.repeat(2001) // 4002 bytes in UTF-8
+    expect(bindArg('x'.repeat(4000), t('string', 'TEXT')).type).toBe(oracledb.DB_TYPE_VARCHAR)
+    expect(bindArg(long, t('string', 'TEXT'))).toEqual({ val: long, type: oracledb.DB_TYPE_NCLOB })
+    expect(bindArg(long, t('string'))).toEqual({ val: long, type: oracledb.DB_TYPE_NCLOB })
+    expect(bindArg(long, t('string', 'VARCHAR'))).toEqual({ val: long, type: oracledb.DB_TYPE_CLOB })
+    expect(bindArg(long, t('string', 'CHAR'))).toEqual({ val: long, type: oracledb.DB_TYPE_CLOB })
+    expect(bindArg(JSON.stringify({ s: long }), t('json', 'JSONB')).type).toBe(oracledb.DB_TYPE_CLOB)
+    // … and such rows are not batched as VARCHAR: they run one by one.
+    expect(batchDefinitions([[bindArg('a', t('string'))], [bindArg(long, t('string'))]])).toBeUndefined()
+    expect(batchDefinitions([[bindArg(long, t('string'))], [bindArg(long, t('string'))]])).toBeUndefined()
+  })
+
+  test('a database whose character set is not Unicode: text outside ASCII in the national character set, JSON escaped', () => {
+    expect(bindArg('plain ascii', t('string', 'TEXT'), LEGACY)).toEqual({ val: 'plain ascii', type: oracledb.DB_TYPE_VARCHAR })
+    expect(bindArg('héllo ✓', t('string', 'TEXT'), LEGACY)).toEqual({ val: 'héllo ✓', type: oracledb.DB_TYPE_NVARCHAR })
+    expect(bindArg('✓', t('string', 'CHAR'), LEGACY)).toEqual({ val: '✓', type: oracledb.DB_TYPE_NCHAR })
+    expect(bindArg('✓'.repeat(1500), t('string', 'VARCHAR'), LEGACY).type).toBe(oracledb.DB_TYPE_NCLOB)
+    const json = bindArg('{"name":"✓ é 😀"}', t('json', 'JSONB'), LEGACY)
+    expect(json).toEqual({ val: '{"name":"\\u2713 \\u00e9 \\ud83d\\ude00"}', type: oracledb.DB_TYPE_VARCHAR })
+    expect(JSON.parse(json.val as string)).toEqual({ name: '✓ é 😀' })
+    // A batch of ASCII and national text shares the national type.
+    expect(batchDefinitions([[bindArg('a', t('string'), LEGACY)], [bindArg('✓', t('string'), LEGACY)]])).toEqual([{ type: oracledb.DB_TYPE_NVARCHAR, maxSize: 3 }])
+  })
+
+  test("an empty string (or empty bytes) is refused before anything is bound: Oracle stores '' as NULL", () => {
+    const refusal = (run: () => unknown) => {
+      try {
+        run()
+      } catch (error) {
+        return (error as { cause?: { kind?: string; message?: string } }).cause
+      }
+      throw new Error('accepted')
+    }
+    const cause = refusal(() => stepBinds([{ arg: 1 }], ['x', ''], [t('string'), t('string', 'TEXT')], { national: false, emptyStrings: 'error' }))
+    expect(cause?.kind).toBe('InvalidInputValue')
+    expect(cause?.message).toBe(
+      "Oracle stores '' as NULL: argument 2 is an empty string, which Oracle would store, and compare, as NULL. " +
+        "Set emptyStrings: 'null' on PrismaPoolOracle to store it as NULL, as Oracle does, or write null.",
+    )
+    expect(refusal(() => stepBinds([{ arg: 0 }], [new Uint8Array(0)], [t('bytes')], { national: false, emptyStrings: 'error' }))?.message).toMatch(/^Oracle stores empty bytes as NULL/)
+    expect(refusal(() => stepBinds([{ arg: 0 }], [''], [t('bytes')], { national: false, emptyStrings: 'error' }))?.message).toMatch(/^Oracle stores empty bytes as NULL/)
+    // With emptyStrings: 'null', bound as it is (Oracle stores NULL).
+    expect(stepBinds([{ arg: 0 }], [''], [t('string')], { national: false, emptyStrings: 'null' })).toEqual([{ val: '', type: oracledb.DB_TYPE_VARCHAR }])
+    // A bind the translator marks as only a LIKE pattern's part ('%' || :1 || '%') is exact with '': allowed.
+    expect(() => checkEmptyString('', t('string'), { likePattern: true }, 0, 'error')).not.toThrow()
+    expect(() => checkEmptyString('', t('string'), {}, 0, 'error')).toThrow(/Oracle stores '' as NULL/)
+    expect(() => checkEmptyString(' ', t('string'), {}, 0, 'error')).not.toThrow()
+    expect(() => checkEmptyString(null, t('string'), {}, 0, 'error')).not.toThrow()
+    // Fixed values of the plan are the translator's, not Prisma's arguments.
+    expect(stepBinds([{ value: '' }], [], [], { national: false, emptyStrings: 'error' })).toEqual([{ val: '', type: oracledb.DB_TYPE_VARCHAR }])
   })
 
   test('a NULL takes the type of its place', () => {
@@ -107,6 +196,17 @@ describe('results', () => {
   test('the other types', () => {
     expect(read(column('f', oracledb.DB_TYPE_BINARY_DOUBLE), 1.5e-300)).toEqual([C.Double, 1.5e-300])
     expect(read(column('f', oracledb.DB_TYPE_BINARY_FLOAT), 0.5)).toEqual([C.Float, 0.5])
+    // Thin gives a BINARY_FLOAT as the double of its float32: read as the shortest decimal of that float32.
+    expect(read(column('f', oracledb.DB_TYPE_BINARY_FLOAT), Math.fround(0.1))).toEqual([C.Float, 0.1])
+    expect(Math.fround(0.1)).toBe(0.10000000149011612)
+    for (const n of [0.1, -1.5, 3.4028234663852886e38, 1.401298464324817e-45, 16777216, 123456.789, 1 / 3, 0, Number.POSITIVE_INFINITY]) {
+      const single = Math.fround(n)
+      const shortest = float32Number(single)
+      expect(Math.fround(shortest)).toBe(single)
+      expect(String(shortest).replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(9)
+    }
+    expect(float32Number(Math.fround(123456.789))).toBe(123456.79)
+    expect(float32Number(Number.NaN)).toBeNaN()
     expect(read(column('s', oracledb.DB_TYPE_NVARCHAR), 'héllo')).toEqual([C.Text, 'héllo'])
     expect(read(column('s', oracledb.DB_TYPE_CHAR), 'A ')).toEqual([C.Text, 'A '])
     expect(read(column('c', oracledb.DB_TYPE_NCLOB), 'long text')).toEqual([C.Text, 'long text'])
@@ -129,24 +229,41 @@ describe('results', () => {
     )
   })
 
-  describe('DATE and TIMESTAMP: UTC wall clocks, whatever the process\'s time zone', () => {
-    const tz = process.env.TZ
-    afterEach(() => {
-      if (tz === undefined) delete process.env.TZ
-      else process.env.TZ = tz
-    })
+  describe("DATE and TIMESTAMP, read through node-oracledb Thin's own decoder, exact whatever the process's time zone", () => {
+    // Thin's real read buffer and column decoder, in a process of each time zone (test/support/thin-dates.ts).
+    const script = fileURLToPath(new URL('./support/thin-dates.ts', import.meta.url))
+    const decoded = (zone: string) => {
+      const output = execFileSync(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, TZ: zone }, encoding: 'utf8' })
+      const { zone: seen, cases } = JSON.parse(output) as { zone: string; cases: { name: string; engine: unknown; localFields?: string }[] }
+      expect(seen).toBe(zone)
+      return Object.fromEntries(cases.map((c) => [c.name, c]))
+    }
+    const exact = {
+      'DATE 0050-06-15 12:00:00': '0050-06-15T12:00:00.000+00:00',
+      'DATE 1999-12-31 23:59:59': '1999-12-31T23:59:59.000+00:00',
+      'TIMESTAMP 2024-03-10 02:30:00.123': '2024-03-10T02:30:00.123+00:00',
+      'DATE 2018-11-04 00:30:00': '2018-11-04T00:30:00.000+00:00',
+      'TIMESTAMP 0001-01-01 00:00:00.000': '0001-01-01T00:00:00.000+00:00',
+      'out-bind 0050-06-15 12:00:00': '0050-06-15T12:00:00.000+00:00',
+      'out-bind 2024-03-10 02:30:00.123': '2024-03-10T02:30:00.123+00:00',
+    }
 
-    for (const zone of ['UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham']) {
+    for (const zone of ['America/New_York', 'America/Sao_Paulo', 'UTC']) {
       test(zone, () => {
-        process.env.TZ = zone
-        // What node-oracledb Thin makes of TIMESTAMP '2024-02-29 23:59:59.123': new Date(y, m, d, h, mi, s, ms), local time.
-        expect(wallClockText(new Date(2024, 1, 29, 23, 59, 59, 123))).toBe('2024-02-29T23:59:59.123+00:00')
-        // New York's fall-back hour happens twice: either instant has these local fields.
-        expect(wallClockText(new Date(2024, 10, 3, 1, 30))).toBe('2024-11-03T01:30:00.000+00:00')
-        expect(wallClockText(new Date(9999, 11, 31, 23, 59, 59, 999))).toBe('9999-12-31T23:59:59.999+00:00')
-        expect(instantText(new Date('2024-03-10T07:30:00.000Z'))).toBe('2024-03-10T07:30:00.000+00:00')
+        const cases = decoded(zone)
+        for (const [name, text] of Object.entries(exact)) expect([name, cases[name]?.engine]).toEqual([name, text])
+        // Thin's own Date read back by its local fields (what the engine did before) is a century off before year 100
+        // in every zone, and an hour off for a wall clock of the process's DST gap.
+        expect(cases['DATE 0050-06-15 12:00:00']!.localFields).toBe('1950-06-15T12:00:00.000+00:00')
+        if (zone === 'America/New_York') expect(cases['TIMESTAMP 2024-03-10 02:30:00.123']!.localFields).toBe('2024-03-10T03:30:00.123+00:00')
+        if (zone === 'America/Sao_Paulo') expect(cases['DATE 2018-11-04 00:30:00']!.localFields).toBe('2018-11-04T01:30:00.000+00:00')
       })
     }
+
+    test('TIMESTAMP WITH (LOCAL) TIME ZONE values are instants', () => {
+      expect(instantText(new Date('2024-03-10T07:30:00.000Z'))).toBe('2024-03-10T07:30:00.000+00:00')
+      expect(fetchedColumn(column('d', oracledb.DB_TYPE_DATE)).read(new Date('2024-03-10T02:30:00.000Z'))).toBe('2024-03-10T02:30:00.000+00:00')
+    })
   })
 })
 
@@ -165,24 +282,32 @@ describe('RETURNING out-binds from the data dictionary', () => {
       const { type, outBind } = returningColumn(c, asText)
       return [type, outBind.type?.name, outBind.maxSize]
     }
-    expect(shape(col('NUMBER', 10, 0))).toEqual([C.Int32, 'DB_TYPE_NUMBER', undefined])
-    expect(shape(col('NUMBER', 15, 0))).toEqual([C.Int64, 'DB_TYPE_NUMBER', undefined])
+    // Every NUMBER as text: exact whatever its precision (a NUMBER out-bind is read as a double).
+    expect(shape(col('NUMBER', 10, 0))).toEqual([C.Int32, 'DB_TYPE_VARCHAR', 64])
+    expect(shape(col('NUMBER', 15, 0))).toEqual([C.Int64, 'DB_TYPE_VARCHAR', 64])
     expect(shape(col('NUMBER', 19, 0))).toEqual([C.Int64, 'DB_TYPE_VARCHAR', 64])
     expect(shape(col('NUMBER', 30, 10))).toEqual([C.Numeric, 'DB_TYPE_VARCHAR', 64])
     // An identity column declared NUMBER: no precision.
     expect(shape(col('NUMBER'))).toEqual([C.Numeric, 'DB_TYPE_VARCHAR', 64])
     expect(shape(col('FLOAT', 126))).toEqual([C.Double, 'DB_TYPE_VARCHAR', 64])
     expect(shape(col('BINARY_DOUBLE'))).toEqual([C.Double, 'DB_TYPE_BINARY_DOUBLE', undefined])
+    // VARCHAR2's DATA_LENGTH counts bytes of the database's character set; Thin receives UTF-8: 4 bytes a character.
     expect(shape(col('VARCHAR2', null, null, 80, 20))).toEqual([C.Text, 'DB_TYPE_VARCHAR', 80])
+    expect(shape(col('VARCHAR2', null, null, 20, 20))).toEqual([C.Text, 'DB_TYPE_VARCHAR', 80])
+    expect(shape(col('VARCHAR2', null, null, 32767, 32767))).toEqual([C.Text, 'DB_TYPE_VARCHAR', 32767])
+    expect(shape(col('CHAR', null, null, 10, 10))).toEqual([C.Text, 'DB_TYPE_VARCHAR', 40])
     expect(shape(col('NVARCHAR2', null, null, 4000, 2000))).toEqual([C.Text, 'DB_TYPE_NVARCHAR', 2000])
     expect(shape(col('CLOB', null, null, 4000))).toEqual([C.Text, 'DB_TYPE_CLOB', undefined])
     expect(shape(col('NCLOB', null, null, 4000))).toEqual([C.Text, 'DB_TYPE_NCLOB', undefined])
     expect(shape(col('BLOB', null, null, 4000))).toEqual([C.Bytes, 'DB_TYPE_BLOB', undefined])
     expect(shape(col('RAW', null, null, 16))).toEqual([C.Bytes, 'DB_TYPE_RAW', 16])
-    expect(shape(col('DATE', null, null, 7))).toEqual([C.DateTime, 'DB_TYPE_DATE', undefined])
-    expect(shape(col('TIMESTAMP(3)', null, 3, 11))).toEqual([C.DateTime, 'DB_TYPE_TIMESTAMP', undefined])
+    // DATE and TIMESTAMP (and WITH LOCAL TIME ZONE) as TIMESTAMP WITH TIME ZONE: the server converts in the session's
+    // UTC, and Thin decodes that as the instant, without the process's time zone.
+    expect(shape(col('DATE', null, null, 7))).toEqual([C.DateTime, 'DB_TYPE_TIMESTAMP_TZ', undefined])
+    expect(shape(col('TIMESTAMP(3)', null, 3, 11))).toEqual([C.DateTime, 'DB_TYPE_TIMESTAMP_TZ', undefined])
     expect(shape(col('TIMESTAMP(6) WITH TIME ZONE', null, 6, 13))).toEqual([C.DateTime, 'DB_TYPE_TIMESTAMP_TZ', undefined])
-    expect(shape(col('TIMESTAMP(6) WITH LOCAL TIME ZONE', null, 6, 11))).toEqual([C.DateTime, 'DB_TYPE_TIMESTAMP_LTZ', undefined])
+    expect(shape(col('TIMESTAMP(6) WITH LOCAL TIME ZONE', null, 6, 11))).toEqual([C.DateTime, 'DB_TYPE_TIMESTAMP_TZ', undefined])
+    expect(shape(col('BINARY_FLOAT'))).toEqual([C.Float, 'DB_TYPE_BINARY_FLOAT', undefined])
     expect(shape(col('BOOLEAN'))).toEqual([C.Boolean, 'DB_TYPE_BOOLEAN', undefined])
     // Prisma's "col"::text: text, from the server's conversion.
     expect(shape(col('NUMBER', 10, 0), true)).toEqual([C.Text, 'DB_TYPE_VARCHAR', 4000])
@@ -192,7 +317,11 @@ describe('RETURNING out-binds from the data dictionary', () => {
   test('the values read as the same column\'s would from a query', () => {
     expect(returningColumn(col('NUMBER', 19, 0), false).read('-9223372036854775808')).toBe('-9223372036854775808')
     expect(returningColumn(col('NUMBER', 30, 10), false).read('-.5')).toBe('-0.5')
-    expect(returningColumn(col('NUMBER', 10, 0), false).read(7)).toBe(7)
+    expect(returningColumn(col('NUMBER', 10, 0), false).read('7')).toBe(7)
+    expect(returningColumn(col('NUMBER', 10, 0), false).read('-2147483648')).toBe(-2147483648)
+    expect(returningColumn(col('NUMBER', 15, 0), false).read('999999999999999')).toBe('999999999999999')
+    expect(returningColumn(col('BINARY_FLOAT'), false).read(Math.fround(0.1))).toBe(0.1)
+    expect(returningColumn(col('DATE', null, null, 7), false).read(new Date('0050-06-15T12:00:00Z'))).toBe('0050-06-15T12:00:00.000+00:00')
     expect(returningColumn(col('FLOAT', 126), false).read('1.5')).toBe(1.5)
     expect(returningColumn(col('JSON'), false).read({ a: [1] })).toBe('{"a":[1]}')
   })

@@ -16,6 +16,7 @@ import {
   column,
   FakeOracleConnection,
   lob,
+  njsError,
   oraError,
   oracledb,
   rowsResult,
@@ -85,8 +86,8 @@ describe('connecting', () => {
     expect((setup[0] as { sql: string }).sql).toContain(`EXECUTE IMMEDIATE 'ALTER SESSION SET CURRENT_SCHEMA = "APP_DATA"'`)
     expect(driver.connectionInfo().schemaName).toBe('APP_DATA')
     // The translator keeps a schema other than "public".
-    expect(driver.plan('SELECT "APP_DATA"."User"."id" FROM "APP_DATA"."User"', []).steps[0]!.sql).toBe('SELECT "APP_DATA"."User"."id" FROM "APP_DATA"."User"')
-    expect(driver.plan('SELECT "public"."User"."id" FROM "public"."User"', []).steps[0]!.sql).not.toContain('APP_DATA')
+    expect(driver.plan('SELECT "APP_DATA"."User"."id" FROM "APP_DATA"."User"', [], []).steps[0]!.sql).toBe('SELECT "APP_DATA"."User"."id" FROM "APP_DATA"."User"')
+    expect(driver.plan('SELECT "public"."User"."id" FROM "public"."User"', [], []).steps[0]!.sql).not.toContain('APP_DATA')
   })
 
   test("the profile's IDLE_TIME is the connection's idle timeout (the pool closes it first); UNLIMITED is none", async () => {
@@ -105,6 +106,63 @@ describe('connecting', () => {
     const driver = new OracleDriver(resolveOracleOptions({ connectString: 'h:1521/s', user: 'app', password: PASSWORD }), async () => fake.asConnection())
     const error = await driver.connect(engineContext(TAG), new AbortController().signal).catch((e: unknown) => e)
     expect(driver.convertError(error)).toMatchObject({ kind: 'DatabaseAccessDenied', originalCode: 'ORA-01045' })
+    expect(fake.disconnectedWith).toBe(0x40)
+  })
+
+  test('the database character set is read in the set-up; not Unicode, text outside ASCII binds in the national one', async () => {
+    const logged: string[] = []
+    const fake = new FakeOracleConnection().answer(sessionSetup({ ...SESSION_FACTS, o_charset: 'WE8MSWIN1252' }))
+    const driver = new OracleDriver(resolveOracleOptions({ connectString: 'h:1521/s', user: 'app', password: PASSWORD }), async () => fake.asConnection())
+    const conn = (await driver.connect({ ...engineContext(TAG), log: (line) => logged.push(line) }, new AbortController().signal)) as OracleConnection
+    expect((fake.calls[0] as { sql: string }).sql).toContain("NLS_DATABASE_PARAMETERS WHERE PARAMETER = ''NLS_CHARACTERSET''")
+    expect(conn.facts.charset).toBe('WE8MSWIN1252')
+    expect(logged).toEqual([expect.stringContaining('the database character set is WE8MSWIN1252, not Unicode')])
+    fake.calls.length = 0
+    fake.answer(() => ({ rowsAffected: 1 }))
+    await conn.execute(q('UPDATE "public"."Tag" SET "name" = $1 WHERE "public"."Tag"."name" = $2', ['✓ ok', 'plain'], [t('string', 'TEXT'), t('string', 'TEXT')]))
+    // NVARCHAR2 columns get '✓', and VARCHAR2 ones compare exactly (Oracle converts them to the national set to compare).
+    expect(bindsOf(executes(fake)[0]!)).toEqual([
+      { val: '✓ ok', type: oracledb.DB_TYPE_NVARCHAR },
+      { val: 'plain', type: oracledb.DB_TYPE_VARCHAR },
+    ])
+    // A Unicode database binds VARCHAR as before.
+    const unicode = await connect()
+    unicode.fake.answer(() => ({ rowsAffected: 1 }))
+    await unicode.conn.execute(q('UPDATE "public"."Tag" SET "name" = $1', ['✓ ok'], [t('string', 'TEXT')]))
+    expect(bindsOf(executes(unicode.fake)[0]!)).toEqual([{ val: '✓ ok', type: oracledb.DB_TYPE_VARCHAR }])
+  })
+
+  test('a schema that does not exist (ORA-01435): the error names it, where it came from, and that Oracle upper-cases names', async () => {
+    for (const [options, from] of [
+      [{ schema: 'app_data' }, 'the schema option'],
+      [{ connectString: undefined, url: `oracle://app:${PASSWORD}@h:1521/s?schema=app_data` }, "the url's schema parameter"],
+    ] as const) {
+      const fake = new FakeOracleConnection().answer(() => oraError(1435, 'user does not exist'))
+      const driver = new OracleDriver(resolveOracleOptions({ connectString: 'h:1521/s', user: 'app', password: PASSWORD, ...options }), async () => fake.asConnection())
+      const error = (await driver.connect(engineContext(TAG), new AbortController().signal).catch((e: unknown) => e)) as Error
+      expect(error.message).toContain('ORA-01435: user does not exist')
+      expect(error.message).toContain(`The schema "app_data" (${from}) does not exist, or user app may not see it.`)
+      expect(error.message).toContain('Oracle names are upper case unless created quoted: a schema created as app_data is named APP_DATA')
+      expect(error.message).not.toContain(PASSWORD)
+      expect(error.stack).toContain('Oracle names are upper case')
+      expect(fake.disconnectedWith).toBe(0x40)
+    }
+  })
+
+  test('?schema=public (any case) is the session\'s own schema, as the translator reads "public"', async () => {
+    const { setup, driver } = await connect({ connectString: undefined, url: `oracle://app:${PASSWORD}@db:1521/FREEPDB1?schema=PUBLIC` })
+    expect((setup[0] as { sql: string }).sql).not.toContain('CURRENT_SCHEMA =')
+    expect(driver.connectionInfo().schemaName).toBeUndefined()
+  })
+
+  test('a connection whose Thin internals are not those verified is refused with what to install (DATE values could not be read exactly)', async () => {
+    const fake = new FakeOracleConnection().answer(sessionSetup())
+    Object.assign(fake._impl, { _protocol: {} })
+    const driver = new OracleDriver(resolveOracleOptions({ connectString: 'h:1521/s', user: 'app', password: PASSWORD }), async () => fake.asConnection())
+    const error = (await driver.connect(engineContext(TAG), new AbortController().signal).catch((e: unknown) => e)) as Error
+    expect(error.message).toMatch(/cannot read DATE and TIMESTAMP values exactly on this connection: .*node-oracledb 26\.0\.0 in Thin mode/)
+    expect(driver.convertError(error)).toBeUndefined()
+    expect(fake.calls).toEqual([])
     expect(fake.disconnectedWith).toBe(0x40)
   })
 
@@ -168,11 +226,26 @@ describe('plans: binds and out-binds', () => {
     expect(optionsOf(call!)).toMatchObject({ autoCommit: true, outFormat: oracledb.OUT_FORMAT_ARRAY, fetchTypeHandler })
   })
 
-  test('INSERT … RETURNING INTO: out-binds typed from the table\'s columns, read once per table for the driver', async () => {
+  test('a plan that needs JSON scalars (whole-value JSON equality) runs on Oracle 21c and later, and is refused before it', async () => {
+    const sql = 'SELECT "id" FROM "public"."AllTypes" WHERE "json"::jsonb = $1'
+    const plan: OraclePlan = { steps: [{ sql: 'SELECT "id" FROM "AllTypes" WHERE JSON_EQUAL("json", :1)', binds: [{ arg: 0 }], yields: 'rows' }], requires: { jsonScalars: true } }
+    for (const [version, runs] of [[1903000000, false], [2100000000, true]] as const) {
+      const { fake, driver, conn } = await connect()
+      withPlans(driver, { [sql]: plan })
+      Object.assign(fake, { oracleServerVersion: version })
+      fake.answer(() => rowsResult([column('id', oracledb.DB_TYPE_NUMBER, { precision: 10, scale: 0 })], [['1']]))
+      const outcome = conn.query(q(sql, ['null'], [t('json')]))
+      if (runs) await expect(outcome).resolves.toMatchObject({ rows: [[1]] })
+      else await expect(outcome).rejects.toMatchObject({ cause: { message: expect.stringContaining('JSON equality filters need Oracle Database 21c or later') } })
+      expect(executes(fake)).toHaveLength(runs ? 1 : 0)
+    }
+  })
+
+  test('INSERT … RETURNING INTO: out-binds typed from the table\'s columns, read once per table for the driver; committed once read', async () => {
     const { fake, conn } = await connect()
     fake
       .answer(tableColumns('User', [['id', 'NUMBER', 22, 0, 10, 0], ['email', 'VARCHAR2', 160, 40, null, null], ['role', 'VARCHAR2', 20, 5, null, null]]))
-      .answer((call) => (call.sql.startsWith('INSERT') ? { rowsAffected: 1, outBinds: [[41], ['USER']] } : undefined))
+      .answer((call) => (call.sql.startsWith('INSERT') ? { rowsAffected: 1, outBinds: [['41'], ['USER']] } : undefined))
     const insert = q(
       'INSERT INTO "public"."User" ("email","name","role") VALUES ($1,$2,CAST($3::text AS "public"."Role")) RETURNING "public"."User"."id", "public"."User"."role"::text',
       ['a@x', 'A', 'USER'],
@@ -189,11 +262,34 @@ describe('plans: binds and out-binds', () => {
       { val: 'a@x', type: oracledb.DB_TYPE_VARCHAR },
       { val: 'A', type: oracledb.DB_TYPE_VARCHAR },
       { val: 'USER', type: oracledb.DB_TYPE_VARCHAR },
-      // NUMBER(10): a double holds it exactly; "role"::text: its VARCHAR2's 20 bytes.
-      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_NUMBER },
+      // NUMBER, whatever its precision: as text, exact. "role"::text: VARCHAR2(5 CHAR), 4 bytes a character in UTF-8.
+      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_VARCHAR, maxSize: 64 },
       { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_VARCHAR, maxSize: 20 },
     ])
-    expect(optionsOf(calls[1]!)).toEqual({ autoCommit: true })
+    // Never autoCommit: what it returned is read first, then the plan commits (an error after the change leaves none).
+    expect(optionsOf(calls[1]!)).toEqual({ autoCommit: false })
+    expect(fake.sql.filter((sql) => !sql.includes('ALL_TAB_COLUMNS'))).toEqual([calls[1]!.sql, '<commit>', calls[2]!.sql, '<commit>'])
+  })
+
+  test('a RETURNING whose LOB cannot be read is rolled back, not committed (outside a transaction)', async () => {
+    const { fake, conn, driver } = await connect()
+    const broken = { getData: async () => Promise.reject(oraError(22922, 'nonexistent LOB value')) }
+    fake.answer(tableColumns('Doc', [['id', 'NUMBER', 22, 0, 10, 0], ['body', 'NCLOB', 4000, 0, null, null]]))
+    fake.answer((call) => (call.sql.startsWith('INSERT') ? { rowsAffected: 1, outBinds: [['1'], [broken]] } : undefined))
+    withPlans(driver, {
+      doc: {
+        steps: [
+          {
+            sql: 'INSERT INTO "Doc" ("body") VALUES (:1) RETURNING "id", "body" INTO :2, :3',
+            binds: [{ value: 'x' }],
+            yields: 'rows',
+            returning: { table: 'Doc', columns: [{ column: 'id', name: 'id', asText: false }, { column: 'body', name: 'body', asText: false }] },
+          },
+        ],
+      },
+    })
+    await expect(conn.query(q('doc'))).rejects.toThrow(/ORA-22922/)
+    expect(fake.sql.filter((sql) => !sql.includes('ALL_TAB_COLUMNS'))).toEqual([expect.stringMatching(/^INSERT/), '<rollback>'])
   })
 
   test('a multi-row UPDATE … RETURNING: an array per out-bind, a row per changed row, every type read as Prisma reads it', async () => {
@@ -216,15 +312,15 @@ describe('plans: binds and out-binds', () => {
           ? {
               rowsAffected: 2,
               outBinds: [
-                [1, 2],
+                ['1', '2'],
                 ['9007199254740993', '-1'],
                 ['12345678901234567890.0123456789', '-.5'],
                 [lob('{"a":1}'), null],
                 [lob(Buffer.from([0, 255])), lob(Buffer.alloc(0))],
-                // node-oracledb builds a TIMESTAMP's Date from its fields in local time.
-                [new Date(2024, 1, 29, 23, 59, 59, 123), new Date(1999, 11, 31)],
+                // The TIMESTAMP's wall clock (UTC), as a TIMESTAMP WITH TIME ZONE in the session's UTC.
+                [new Date('2024-02-29T23:59:59.123Z'), new Date('1999-12-31T00:00:00.000Z')],
                 [new Date('2030-06-15T08:30:00.123Z'), new Date('2030-06-15T10:30:00.000+02:00')],
-                [1, 0],
+                ['1', '0'],
               ],
             }
           : undefined,
@@ -237,16 +333,18 @@ describe('plans: binds and out-binds', () => {
       ),
     )
     const update = executes(fake).find((call) => call.sql.startsWith('UPDATE'))!
+    const text = { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_VARCHAR, maxSize: 64 }
     expect(bindsOf(update).slice(2)).toEqual([
-      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_NUMBER },
-      // Past a double's 15 exact digits, and any scale: as text.
-      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_VARCHAR, maxSize: 64 },
-      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_VARCHAR, maxSize: 64 },
+      // Every NUMBER as text, exact whatever its precision.
+      text,
+      text,
+      text,
       { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_CLOB },
       { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_BLOB },
-      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_TIMESTAMP },
+      // TIMESTAMP as TIMESTAMP WITH TIME ZONE: the server converts in the session's UTC, Thin decodes the instant.
       { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_TIMESTAMP_TZ },
-      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_NUMBER },
+      { dir: oracledb.BIND_OUT, type: oracledb.DB_TYPE_TIMESTAMP_TZ },
+      text,
     ])
     expect(result.columnTypes).toEqual([C.Int32, C.Int64, C.Numeric, C.Text, C.Bytes, C.DateTime, C.DateTime, C.Int32])
     expect(result.rows).toEqual([
@@ -379,13 +477,14 @@ describe('plans: binds and out-binds', () => {
     expect(await conn.query(upsert)).toEqual({ columnNames: ['id', 'value'], columnTypes: [C.Text, C.Int32], rows: [['u1', 5]] })
     const [merge, select] = executes(fake)
     expect(bindsOf(merge!).map((bind) => bind.val)).toEqual(['c', 5, 9, 'u1', 'c', 1])
-    expect([optionsOf(merge!).autoCommit, optionsOf(select!).autoCommit]).toEqual([true, false])
-    expect(fake.calls.map((call) => call.method)).toEqual(['execute', 'execute'])
+    // The MERGE does not commit: the re-read comes first, then the plan's COMMIT (a failed re-read leaves no change).
+    expect([optionsOf(merge!).autoCommit, optionsOf(select!).autoCommit]).toEqual([false, false])
+    expect(fake.calls.map((call) => call.method)).toEqual(['execute', 'execute', 'commit'])
     fake.calls.length = 0
     merged = 0
     expect((await conn.query(upsert)).rows).toEqual([])
-    expect(fake.sql).toEqual([expect.stringMatching(/^MERGE/)])
-    // In a transaction: no savepoint for one change, nothing committed.
+    expect(fake.sql).toEqual([expect.stringMatching(/^MERGE/), '<commit>'])
+    // In a transaction: a step follows the change, so a savepoint comes first; nothing committed.
     fake.calls.length = 0
     merged = 1
     await conn.begin()
@@ -393,24 +492,30 @@ describe('plans: binds and out-binds', () => {
     expect(fake.calls.map((call) => [call.method, optionsOf(call).autoCommit])).toEqual([
       ['execute', false],
       ['execute', false],
+      ['execute', false],
     ])
+    expect(fake.sql[0]).toBe('SAVEPOINT PRISMA_POOL_PLAN')
   })
 
-  test('a deferred plan (a JSON path, which Oracle takes as a literal): each call runs the SQL its path needs, its JSON bound as text', async () => {
+  test('an upsert whose re-read fails is rolled back, not left committed', async () => {
     const { fake, conn } = await connect()
-    fake.answer(() => rowsResult([column('id', oracledb.DB_TYPE_NUMBER, { precision: 10, scale: 0 })], [['1']]))
-    const sql =
-      'SELECT "public"."AllTypes"."id", "public"."AllTypes"."str" FROM "public"."AllTypes" WHERE ("public"."AllTypes"."json"#>ARRAY[$1]::text[])::jsonb::jsonb = $2 ORDER BY "public"."AllTypes"."id" ASC OFFSET $3'
-    const argTypes = [t('string'), t('json', 'JSONB'), t('bigint')]
-    await conn.query(q(sql, ['s', '"x"', '0'], argTypes))
-    await conn.query(q(sql, ['t', '"y"', '0'], argTypes))
-    const [first, second] = executes(fake)
-    expect(first!.sql).toContain(`'$."s"'`)
-    expect(second!.sql).toContain(`'$."t"'`)
-    expect(bindsOf(second!)).toEqual([
-      { val: '"y"', type: oracledb.DB_TYPE_VARCHAR },
-      { val: 0n, type: oracledb.DB_TYPE_NUMBER },
+    fake.answer((call) => (call.sql.startsWith('SELECT') ? oraError(1652, 'unable to extend temp segment by 128 in tablespace TEMP') : { rowsAffected: 1 }))
+    const upsert = q(
+      'INSERT INTO "public"."Counter" ("id","name","value") VALUES ($1,$2,$3) ON CONFLICT ("name") DO UPDATE SET "value" = $4 RETURNING "public"."Counter"."id"',
+      ['u1', 'c', 1, 5],
+      [t('string', 'UUID'), t('string', 'TEXT'), t('int', 'INTEGER'), t('int', 'INTEGER')],
+    )
+    await expect(conn.query(upsert)).rejects.toThrow(/ORA-01652/)
+    expect(fake.calls.map((call) => [call.method, optionsOf(call).autoCommit])).toEqual([
+      ['execute', false],
+      ['execute', false],
+      ['rollback', undefined],
     ])
+    // Inside a transaction: back to the plan's savepoint, the caller's transaction goes on.
+    fake.calls.length = 0
+    await conn.begin()
+    await expect(conn.query(upsert)).rejects.toThrow(/ORA-01652/)
+    expect(fake.sql).toEqual(['SAVEPOINT PRISMA_POOL_PLAN', expect.stringMatching(/^MERGE/), expect.stringMatching(/^SELECT/), 'ROLLBACK TO SAVEPOINT PRISMA_POOL_PLAN'])
   })
 
   test('a plan of several steps that fails half-way is rolled back outside a transaction; the error is the failing step\'s', async () => {
@@ -461,6 +566,133 @@ describe('plans: binds and out-binds', () => {
       cause: { kind: 'InvalidInputValue' },
     })
     expect(fake.calls).toEqual([])
+  })
+
+  test("an empty string argument is refused before anything runs (Oracle stores '' as NULL), unless emptyStrings: 'null'", async () => {
+    const insert = q('INSERT INTO "public"."Tag" ("name") VALUES ($1)', [''], [t('string', 'TEXT')])
+    const { fake, conn } = await connect()
+    await expect(conn.execute(insert)).rejects.toMatchObject({
+      cause: { kind: 'InvalidInputValue', message: expect.stringMatching(/^Oracle stores '' as NULL: .*set emptyStrings: 'null' on PrismaPoolOracle/i) },
+    })
+    expect(fake.calls).toEqual([])
+    const lenient = await connect({ emptyStrings: 'null' })
+    lenient.fake.answer(() => ({ rowsAffected: 1 }))
+    expect(await lenient.conn.execute(insert)).toBe(1)
+    expect(bindsOf(executes(lenient.fake)[0]!)).toEqual([{ val: '', type: oracledb.DB_TYPE_VARCHAR }])
+  })
+
+  test('createManyAndReturn with skipDuplicates: a duplicate row returns no row instead of failing the plan', async () => {
+    const { fake, conn, driver } = await connect()
+    fake.answer(tableColumns('Tag', [['id', 'NUMBER', 22, 0, 10, 0], ['name', 'NVARCHAR2', 4000, 2000, null, null]]))
+    fake.answer((call) => {
+      if (call.method !== 'execute' || !call.sql.startsWith('INSERT')) return undefined
+      const name = (call.binds as BindParameter[])[0]!.val
+      return name === 'dup' ? oraError(1, 'unique constraint (APP.Tag_name_key) violated') : { rowsAffected: 1, outBinds: [[name === 'a' ? '1' : '2'], [name]] }
+    })
+    const row = (arg: number) => ({
+      sql: 'INSERT INTO "Tag" ("name") VALUES (:1) RETURNING "id", "name" INTO :2, :3',
+      binds: [{ arg }],
+      yields: 'rows' as const,
+      skipDuplicate: true,
+      returning: { table: 'Tag', columns: [{ column: 'id', name: 'id', asText: false }, { column: 'name', name: 'name', asText: false }] },
+    })
+    withPlans(driver, { many: { steps: [row(0), row(1), row(2)] } })
+    expect(await conn.query(q('many', ['a', 'dup', 'b'], [t('string'), t('string'), t('string')]))).toEqual({
+      columnNames: ['id', 'name'],
+      columnTypes: [C.Int32, C.Text],
+      rows: [
+        [1, 'a'],
+        [2, 'b'],
+      ],
+    })
+    expect(fake.sql.filter((sql) => !sql.includes('ALL_TAB_COLUMNS'))).toEqual([...Array(3).fill(expect.stringMatching(/^INSERT/)), '<commit>'])
+    // One row, a duplicate: no row, and the columns still.
+    withPlans(driver, { one: { steps: [row(0)] } })
+    expect(await conn.query(q('one', ['dup'], [t('string')]))).toEqual({ columnNames: ['id', 'name'], columnTypes: [C.Int32, C.Text], rows: [] })
+  })
+
+  test('a RETURNING that fails as stale cached columns would (NJS-016 …): undone, the table read again, run once more', async () => {
+    const { fake, conn, driver } = await connect()
+    let reads = 0
+    let runs = 0
+    fake.answer((call) => {
+      if (call.sql.includes('ALL_TAB_COLUMNS')) {
+        reads++
+        return { rows: [{ COLUMN_NAME: 'code', DATA_TYPE: 'VARCHAR2', DATA_LENGTH: reads === 1 ? 2 : 400, CHAR_LENGTH: reads === 1 ? 2 : 100, DATA_PRECISION: null, DATA_SCALE: null }] }
+      }
+      if (call.method !== 'execute' || !call.sql.startsWith('UPDATE')) return undefined
+      runs++
+      // The column was widened since it was read: its value no longer fits the out-bind sized from the cache.
+      const size = (call.binds as BindParameter[]).at(-1)!.maxSize!
+      return size < 40 ? njsError(16, 'buffer is too small for OUT binds') : { rowsAffected: 1, outBinds: [['a long code']] }
+    })
+    const plan: OraclePlan = {
+      steps: [{ sql: 'UPDATE "T" SET "x" = 1 RETURNING "code" INTO :1', binds: [], yields: 'rows', returning: { table: 'T', columns: [{ column: 'code', name: 'code', asText: false }] } }],
+    }
+    withPlans(driver, { update: plan })
+    expect((await conn.query(q('update'))).rows).toEqual([['a long code']])
+    expect([reads, runs]).toEqual([2, 2])
+    // The failed attempt's change was rolled back before the second one: never committed, never made twice.
+    expect(fake.sql.filter((sql) => !sql.includes('ALL_TAB_COLUMNS'))).toEqual([plan.steps[0]!.sql, '<rollback>', plan.steps[0]!.sql, '<commit>'])
+    // Once only: a second failure is the statement's.
+    fake.responders.unshift((call) => (call.sql.startsWith('UPDATE') ? oraError(932, 'inconsistent datatypes: expected CHAR got NUMBER') : undefined))
+    fake.calls.length = 0
+    await expect(conn.query(q('update'))).rejects.toThrow(/ORA-00932/)
+    expect(fake.sql.filter((sql) => !sql.includes('ALL_TAB_COLUMNS'))).toEqual([plan.steps[0]!.sql, '<rollback>', plan.steps[0]!.sql, '<rollback>'])
+  })
+
+  test('in a transaction, a one-step RETURNING that changed rows it could not read leaves the transaction only to roll back', async () => {
+    const { fake, conn, driver } = await connect()
+    fake.answer(tableColumns('T', [['code', 'VARCHAR2', 2, 2, null, null]]))
+    fake.answer((call) => (call.sql.startsWith('UPDATE') ? njsError(16, 'buffer is too small for OUT binds') : { rowsAffected: 0 }))
+    withPlans(driver, {
+      update: {
+        steps: [{ sql: 'UPDATE "T" SET "x" = 1 RETURNING "code" INTO :1', binds: [], yields: 'rows', returning: { table: 'T', columns: [{ column: 'code', name: 'code', asText: false }] } }],
+      },
+      other: { steps: [{ sql: 'DELETE FROM "T"', binds: [], yields: 'count' }] },
+    })
+    await conn.begin()
+    await conn.createSavepoint('prisma_sp_0')
+    const error = (await conn.query(q('update')).catch((e: unknown) => e)) as Error
+    expect(error.message).toMatch(/^NJS-016: buffer is too small for OUT binds\nThe change was made in this transaction and cannot be undone alone/)
+    // Not run again (its change would be made twice), and nothing else may run but a rollback.
+    expect(fake.sql.filter((sql) => sql.startsWith('UPDATE'))).toHaveLength(1)
+    await expect(conn.execute(q('other'))).rejects.toMatchObject({ cause: { kind: 'postgres', code: '25P02', message: expect.stringContaining('can only be rolled back') } })
+    await expect(conn.executeScript('DELETE FROM "T"')).rejects.toMatchObject({ cause: { code: '25P02' } })
+    // Back to a savepoint set before it: usable again.
+    await conn.rollbackToSavepoint('prisma_sp_0')
+    expect(await conn.execute(q('other'))).toBe(0)
+    // A commit of such a transaction rolls it back, and says so.
+    await conn.query(q('update')).catch(() => {})
+    fake.calls.length = 0
+    await expect(conn.commit()).rejects.toMatchObject({ cause: { code: '25P02', message: expect.stringContaining('rolled back, not committed') } })
+    expect(fake.calls).toEqual([{ method: 'rollback' }])
+    expect(conn.inTransaction()).toBe(false)
+    expect(await conn.execute(q('other'))).toBe(0)
+  })
+
+  test('in a transaction, a server error of a one-step RETURNING (rolled back by Oracle) is run again with the table read anew', async () => {
+    const { fake, conn, driver } = await connect()
+    let runs = 0
+    fake.answer(tableColumns('T', [['code', 'VARCHAR2', 2, 2, null, null]]))
+    fake.answer((call) => (call.sql.startsWith('UPDATE') ? (++runs === 1 ? oraError(6502, 'PL/SQL: numeric or value error') : { rowsAffected: 1, outBinds: [['ab']] }) : undefined))
+    withPlans(driver, {
+      update: {
+        steps: [{ sql: 'UPDATE "T" SET "x" = 1 RETURNING "code" INTO :1', binds: [], yields: 'rows', returning: { table: 'T', columns: [{ column: 'code', name: 'code', asText: false }] } }],
+      },
+    })
+    await conn.begin()
+    expect((await conn.query(q('update'))).rows).toEqual([['ab']])
+    expect(fake.sql.filter((sql) => !sql.includes('ALL_TAB_COLUMNS'))).toEqual(['UPDATE "T" SET "x" = 1 RETURNING "code" INTO :1', 'UPDATE "T" SET "x" = 1 RETURNING "code" INTO :1'])
+  })
+
+  test('createMany rows with a text past 4000 bytes are bound as LOBs and run one by one, not batched as VARCHAR', async () => {
+    const { fake, conn } = await connect()
+    fake.answer(() => ({ rowsAffected: 1 }))
+    const long = 'x'.repeat(5000)
+    expect(await conn.execute(q('INSERT INTO "public"."Tag" ("name") VALUES ($1), ($2)', ['short', long], [t('string', 'TEXT'), t('string', 'TEXT')]))).toBe(2)
+    expect(fake.calls.map((call) => call.method)).toEqual(['execute', 'execute'])
+    expect(bindsOf(fake.calls[1]!)).toEqual([{ val: long, type: oracledb.DB_TYPE_NCLOB }])
   })
 
   test('a statement the translator refuses is PostgreSQL\'s feature_not_supported, with its reason', async () => {
@@ -540,6 +772,47 @@ describe('transactions', () => {
   })
 })
 
+describe('cancel, destroy', () => {
+  test('after cancel(), a rollback answered with the break\'s ORA-01013 is sent once more', async () => {
+    const { fake, conn } = await connect()
+    await conn.begin()
+    // The statement ends just before the break arrives: Oracle answers the next call, the rollback, with ORA-01013.
+    let finish!: () => void
+    fake.answer((call) => (call.sql.startsWith('UPDATE') ? new Promise((resolve) => (finish = () => resolve({ rowsAffected: 1 }))) : undefined))
+    const running = conn.execute(q('UPDATE "public"."Post" SET "views" = $1', [1], [t('int')]))
+    await fake.calledTimes(1)
+    finish()
+    await conn.cancel()
+    await running
+    let rollbacks = 0
+    const rollback = fake.rollback.bind(fake)
+    Object.assign(fake, { rollback: async () => (++rollbacks === 1 ? Promise.reject(oraError(1013, 'user requested cancel of current operation')) : rollback()) })
+    await conn.rollback()
+    expect(rollbacks).toBe(2)
+    expect(conn.inTransaction()).toBe(false)
+    // Without a break, ORA-01013 is the rollback's own failure.
+    rollbacks = 0
+    await conn.begin()
+    await expect(conn.rollback()).rejects.toThrow(/ORA-01013/)
+    expect(rollbacks).toBe(1)
+  })
+
+  test('a call waiting when the pool destroys the connection fails as this connection\'s loss, not the server\'s', async () => {
+    const { fake, conn, driver } = await connect()
+    fake.answer(() => fake.waitsForBreak())
+    const running = conn.execute(q('DELETE FROM "public"."Tag"')).catch((e: unknown) => e)
+    await fake.calledTimes(1)
+    conn.destroy()
+    const error = await running
+    expect(driver.convertError(error)).toMatchObject({ kind: 'ConnectionClosed', originalCode: 'NJS-500' })
+    expect(driver.connectionLoss(error)).toBe('connection')
+    // The same NJS-500, unprompted, means the server may have gone.
+    expect(driver.connectionLoss(njsError(500, 'connection to Oracle Database was closed or broken'))).toBe('server')
+    const after = await conn.ping().catch((e: unknown) => e)
+    expect(driver.connectionLoss(after)).toBe('connection')
+  })
+})
+
 describe('the connection itself', () => {
   test('ping, close, destroy and isBroken', async () => {
     const { fake, conn } = await connect()
@@ -581,5 +854,39 @@ COMMENT ON TABLE "T" IS 'it''s; done'`)
       `COMMENT ON TABLE "T" IS 'it''s; done'`,
     ])
     expect(executes(fake).every((call) => call.options.autoCommit === true)).toBe(true)
+  })
+
+  test('executeScript stops at an object created with compilation errors (NJS-700), naming it, with its errors', async () => {
+    const { fake, conn } = await connect()
+    const warning = Object.assign(new Error('NJS-700: creation succeeded with compilation errors'), { code: 'NJS-700' })
+    fake.answer((call) => (call.sql.startsWith('CREATE OR REPLACE') ? { rowsAffected: 0, warning } : undefined))
+    fake.answer((call) =>
+      call.sql.includes('ALL_ERRORS')
+        ? { rows: [{ LINE: 3, POSITION: 5, TEXT: 'PLS-00103: Encountered the symbol "END" when expecting one of the following: := . ( @ % ;\n' }] }
+        : undefined,
+    )
+    const script = `CREATE OR REPLACE PACKAGE BODY "Billing" AS
+  PROCEDURE charge IS BEGIN
+    NULL
+  END;
+END;
+/
+CREATE TABLE "After" ("a" NUMBER)`
+    const error = await conn.executeScript(script).catch((e: unknown) => e)
+    expect((error as { cause?: unknown }).cause).toMatchObject({
+      kind: 'postgres',
+      code: 'ORA-24344',
+      message:
+        'PACKAGE BODY APP."Billing" was created with compilation errors, and Oracle leaves it invalid (NJS-700: creation succeeded with compilation errors): ' +
+        'line 3, column 5: PLS-00103: Encountered the symbol "END" when expecting one of the following: := . ( @ % ;',
+    })
+    const errors = executes(fake).find((call) => call.sql.includes('ALL_ERRORS'))!
+    expect(errors.binds).toEqual(['APP', 'Billing', 'PACKAGE BODY'])
+    // The script stopped there.
+    expect(fake.sql.some((sql) => sql.startsWith('CREATE TABLE'))).toBe(false)
+    // Qualified and unquoted: the owner given, names upper case.
+    fake.calls.length = 0
+    await conn.executeScript('CREATE OR REPLACE FUNCTION other.f RETURN NUMBER IS BEGIN RETURN x; END;').catch(() => {})
+    expect(executes(fake).find((call) => call.sql.includes('ALL_ERRORS'))!.binds).toEqual(['OTHER', 'F', 'FUNCTION'])
   })
 })

@@ -82,6 +82,31 @@ describe('server errors (ORA-)', () => {
     expect(convert(1033, 'ORACLE initialization or shutdown in progress')).toMatchObject({ kind: 'DatabaseNotReachable' })
   })
 
+  test("server errors Thin rewrites to NJS-500 (keeping errorNum) are classified by their ORA number: Thin closed this connection", () => {
+    // As node-oracledb Thin makes them (lib/errors.js transformErr, adjustErrorXref): code NJS-500, errorNum kept.
+    const closed = (num: number, text: string) =>
+      Object.assign(new Error(`NJS-500: connection to Oracle Database was closed or broken\nORA-${String(num).padStart(5, '0')}: ${text}`), { code: 'NJS-500', errorNum: num })
+    for (const [num, text] of [
+      [28, 'your session has been killed'],
+      [31, 'session marked for kill'],
+      [1012, 'not logged on'],
+      [2396, 'exceeded maximum idle time, please connect again'],
+      [603, 'ORACLE server session terminated by fatal error'],
+      [600, 'internal error code, arguments: [kghfrf1], [], [], [], [], [], [], []'],
+    ] as const) {
+      const error = closed(num, text)
+      expect(codeOf(error)).toBe(oracleCode(num))
+      expect(convertOracleDbError(error)).toMatchObject({ kind: 'ConnectionClosed', originalCode: oracleCode(num) })
+      // This session alone: the pool must not drop the others.
+      expect(oracleDbConnectionLoss(error)).toBe('connection')
+    }
+    // Those that say the server went away still do.
+    expect(oracleDbConnectionLoss(closed(3113, 'end-of-file on communication channel'))).toBe('server')
+    expect(oracleDbConnectionLoss(closed(1092, 'ORACLE instance terminated. Disconnection forced'))).toBe('server')
+    // Thin's own NJS-500 (no server number): the path to the server broke.
+    expect(oracleDbConnectionLoss(njsError(500, 'connection to Oracle Database was closed or broken'))).toBe('server')
+  })
+
   test('a cancelled statement (ORA-01013) is the statement\'s failure, not the connection\'s', () => {
     const error = oraError(1013, 'user requested cancel of current operation')
     expect(convertOracleDbError(error)).toMatchObject({ kind: 'postgres', code: 'ORA-01013', severity: 'ERROR', message: expect.stringContaining('cancel') })

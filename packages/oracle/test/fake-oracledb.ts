@@ -1,7 +1,11 @@
 // A stand-in for a node-oracledb Thin connection, for what no server here can show: no Oracle Database runs on these
 // machines. It records every call (SQL, binds, options) and answers with what the test says, the way node-oracledb
 // would: result objects with metaData and rows, outBinds, rowsAffected, batchErrors, and errors with code / errorNum.
+import { createRequire } from 'node:module'
 import oracledb, { type BindParameter, type Connection, type ExecuteManyOptions, type ExecuteOptions, type Metadata } from 'oracledb'
+
+/** node-oracledb Thin's own read buffer class (lib/thin/protocol/packet.js), whose date decoding the engine adjusts. */
+const { ReadPacket } = createRequire(import.meta.url)('oracledb/lib/thin/protocol/packet.js') as { ReadPacket: new (nsi: unknown, caps: unknown) => object }
 
 export type FakeCall =
   | { method: 'execute'; sql: string; binds: BindParameter[] | Record<string, BindParameter>; options: ExecuteOptions }
@@ -46,7 +50,17 @@ export function rowsResult(metaData: Metadata[], rows: unknown[][]): Record<stri
 export const lob = (data: string | Buffer) => ({ getData: async () => data })
 
 /** The out-binds of the session set-up block (driver.ts), as a server would answer them. */
-export const SESSION_FACTS = { o_sid: '101', o_serial: 4711, o_audsid: '990001', o_server: 'FREE/FREE', o_started: '2026-01-02 03:04:05', o_user: 'APP', o_schema: 'APP', o_idle: 'UNLIMITED' }
+export const SESSION_FACTS = {
+  o_sid: '101',
+  o_serial: 4711,
+  o_audsid: '990001',
+  o_server: 'FREE/FREE',
+  o_started: '2026-01-02 03:04:05',
+  o_user: 'APP',
+  o_schema: 'APP',
+  o_idle: 'UNLIMITED',
+  o_charset: 'AL32UTF8',
+}
 
 export class FakeOracleConnection {
   readonly calls: FakeCall[] = []
@@ -69,8 +83,12 @@ export class FakeOracleConnection {
   #pendingBreak: ((error: Error) => void) | undefined
   /** The type of the immediate disconnect of the network session (destroyConnection), once it happened. */
   disconnectedWith: number | undefined
-  /** node-oracledb Thin's internals that destroyConnection reaches: the network session's disconnect. */
+  /**
+   * node-oracledb Thin's internals the engine reaches: the network session's disconnect (destroyConnection), and the
+   * protocol's read buffer, a real Thin ReadPacket, whose date decoding the engine sets at connect (thin.ts).
+   */
   readonly _impl = {
+    _protocol: { readBuf: new ReadPacket(undefined, {}) as object },
     nscon: {
       disconnect: (type: number) => {
         this.disconnectedWith = type

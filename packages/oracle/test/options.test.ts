@@ -31,9 +31,26 @@ describe('where to connect', () => {
     expect(resolved).toEqual({
       connection: { user: 'app', password: PASSWORD, connectString: 'db.example.com:1522/FREEPDB1' },
       schema: 'APP',
+      schemaFrom: "the url's schema parameter",
+      emptyStrings: 'error',
       pool: { size: 5, maxOverflow: 0, timeout: 7, connectTimeout: 3 },
       target: 'oracle://db.example.com:1522/FREEPDB1',
     })
+  })
+
+  test('schema public (any case), PostgreSQL\'s default, is the session\'s own schema, as the translator reads it', () => {
+    for (const schema of ['public', 'PUBLIC', 'Public']) {
+      expect(resolveOracleOptions(`oracle://app:${ENCODED}@h/S?schema=${schema}`)).toMatchObject({ schema: undefined })
+      expect(resolveOracleOptions({ connectString: 'h/S', user: 'u', password: PASSWORD, schema })).toMatchObject({ schema: undefined })
+      expect(resolveOracleOptions({ connectString: 'h/S', user: 'u', password: PASSWORD, schema }).schemaFrom).toBeUndefined()
+    }
+    expect(resolveOracleOptions({ connectString: 'h/S', user: 'u', password: PASSWORD, schema: 'APP' })).toMatchObject({ schema: 'APP', schemaFrom: 'the schema option' })
+  })
+
+  test("emptyStrings: 'error' by default, or 'null'", () => {
+    expect(resolveOracleOptions({ connectString: 'h/S', user: 'u', password: PASSWORD }).emptyStrings).toBe('error')
+    expect(resolveOracleOptions({ connectString: 'h/S', user: 'u', password: PASSWORD, emptyStrings: 'null' }).emptyStrings).toBe('null')
+    expect(refusal({ connectString: 'h/S', user: 'u', password: PASSWORD, emptyStrings: 'empty' as never })).toContain(`invalid option "emptyStrings": expected 'error' or 'null'`)
   })
 
   test('the URL\'s defaults, TLS and IPv6', () => {
@@ -141,6 +158,19 @@ describe('what is refused, and how it is said', () => {
     expect(refusal({ ...base, pool: { size: -1 } })).toContain('invalid pool option "size"')
     // A password of the wrong type is not shown.
     expect(refusal({ ...base, password: 12345 as never })).toBe('prisma-pool: invalid option "password": expected a string, got number.')
+  })
+
+  test("SQL*Plus's user/password@connect_identifier is refused without repeating it: user and password go in options", () => {
+    for (const connectString of [`app/${PASSWORD}@db.example.com:1521/FREEPDB1`, `app/${PASSWORD}@//db:1521/S`, `"App"/${PASSWORD}@db/S`, 'app@db/S']) {
+      const message = refusal({ connectString, user: 'app', password: PASSWORD })
+      expect(message).toContain("connectString looks like SQL*Plus's user/password@host:port/service (it is not repeated here: it may hold a password)")
+      expect(message).toContain('give user and password as options')
+      // As a string given to the constructor, too.
+      expect(refusal(connectString)).toContain('looks like SQL*Plus')
+    }
+    // Easy Connect and descriptors are not mistaken for it.
+    expect(resolveOracleOptions({ connectString: 'tcps://db:2484/S?wallet_location=/w', user: 'u', password: PASSWORD }).connection.connectString).toBe('tcps://db:2484/S?wallet_location=/w')
+    expect(resolveOracleOptions({ connectString: '(DESCRIPTION=(ADDRESS=(HOST=h)(PORT=1)))', user: 'u', password: PASSWORD }).target).toBe('oracle://h:1/')
   })
 
   test('the credentials are needed', () => {

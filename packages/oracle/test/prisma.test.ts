@@ -4,7 +4,7 @@
 // Database runs here; this checks that Prisma's runtime takes every encoding the engine gives it.
 import { PoolAdapterFactory } from '@prisma-pool/core/engine'
 import type { BindParameter, Metadata } from 'oracledb'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { OracleDriver } from '../src/driver.js'
 import { resolveOracleOptions } from '../src/options.js'
 import { column, FakeOracleConnection, lob, oracledb, sessionSetup, type FakeCall } from './fake-oracledb.js'
@@ -31,9 +31,15 @@ const ALL_TYPES: Record<string, { dataType: string; dataLength: number; charLeng
   timestamptz: { dataType: 'TIMESTAMP(6) WITH TIME ZONE', dataLength: 13, charLength: 0, precision: null, scale: 6, meta: { dbType: oracledb.DB_TYPE_TIMESTAMP_TZ, precision: 6 } },
 }
 
-/** A UTC wall clock in a DATE or TIMESTAMP column, as node-oracledb Thin reads it: a Date of those fields in local time. */
-const wallClock = (instant: Date, withMs: boolean) =>
-  new Date(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate(), instant.getUTCHours(), instant.getUTCMinutes(), instant.getUTCSeconds(), withMs ? instant.getUTCMilliseconds() : 0)
+/**
+ * A UTC wall clock in a DATE or TIMESTAMP column, as the engine's Thin connections read it (thin.ts: decodeDatesExactly)
+ * and as a RETURNING's TIMESTAMP WITH TIME ZONE out-bind of it arrives: a Date whose UTC fields are that wall clock.
+ */
+const wallClock = (instant: Date, withMs: boolean) => {
+  const date = new Date(instant.getTime())
+  if (!withMs) date.setUTCMilliseconds(0)
+  return date
+}
 
 /** A bound value as Oracle stores it in `name`'s column (what a NUMBER bind of text becomes, '' as NULL …). */
 function stored(name: string, bind: BindParameter): unknown {
@@ -136,6 +142,11 @@ const ROW = {
 
 const clients: PrismaClient[] = []
 afterAll(() => Promise.all(clients.map((client) => client.$disconnect())))
+
+// A process whose local time is not UTC (and has DST): nothing the engine reads may depend on it.
+const zone = process.env.TZ
+beforeAll(() => void (process.env.TZ = 'America/Sao_Paulo'))
+afterAll(() => void (zone === undefined ? delete process.env.TZ : (process.env.TZ = zone)))
 
 describe('a Prisma Client through the engine', () => {
   test('create and read back every type: Prisma takes each encoding the engine gives', async () => {

@@ -76,6 +76,22 @@ describe('connection limits', () => {
     expect(await off.conn.connectionLimits()).toEqual([{ limit: 100, what: 'sessions 100' }])
   })
 
+  test('from a PDB, the shared limits say that the other PDBs\' sessions are not counted', async () => {
+    const { conn } = await setUp([
+      on('V$PARAMETER', { rows: [{ NAME: 'sessions', VALUE: '472' }, { NAME: 'processes', VALUE: '300' }, { NAME: 'con_name', VALUE: 'FREEPDB1' }] }),
+      on("TYPE = 'BACKGROUND'", { rows: [{ N: 0 }] }),
+      on('USER_RESOURCE_LIMITS', { rows: [{ LIMIT: 'UNLIMITED' }] }),
+    ])
+    const note = " (seen from PDB FREEPDB1: sessions of the CDB's other PDBs, which share the limit, are not counted)"
+    expect(await conn.connectionLimits()).toEqual([
+      { limit: 472, what: `sessions 472${note}` },
+      { limit: 300, what: `processes 300${note}` },
+    ])
+    // From the root, or a database without containers: no note.
+    const root = await setUp([on('V$PARAMETER', { rows: [{ NAME: 'sessions', VALUE: '10' }, { NAME: 'con_name', VALUE: 'CDB$ROOT' }] }), on('BACKGROUND', { rows: [{ N: 0 }] }), on('USER_RESOURCE_LIMITS', { rows: [] })])
+    expect(await root.conn.connectionLimits()).toEqual([{ limit: 10, what: 'sessions 10' }])
+  })
+
   test('an error that is not a missing grant is not taken for one', async () => {
     const { conn } = await setUp([on('V$PARAMETER', oraError(3113, 'end-of-file on communication channel'))])
     await expect(conn.connectionLimits()).rejects.toThrow(/ORA-03113/)
