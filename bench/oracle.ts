@@ -52,7 +52,7 @@ export function runOracleBench(): TranslatorFigure[] {
     // Statements the translator refuses (PostgreSQL-only forms) cost a cached error, not a plan: left out.
     const statements = corpus.filter((statement) => {
       try {
-        new TranslationCache(options).plan(statement.sql, statement.args)
+        new TranslationCache(options).plan(statement.sql, statement.args, statement.argTypes)
         return true
       } catch {
         return false
@@ -70,14 +70,14 @@ export function runOracleBench(): TranslatorFigure[] {
     const mean = (values: number[]) => values.reduce((sum, micros) => sum + micros, 0) / values.length
     const perStatement: number[][] = statements.map(() => [])
     for (let round = 0; round < ROUNDS; round++) {
-      cold.push(median(timeEach(statements, 20, (statement) => translate(statement.sql, options))))
+      cold.push(median(timeEach(statements, 20, (statement) => translate(statement.sql, options, statement.argTypes))))
       const cache = new TranslationCache(options)
-      for (const statement of statements) cache.plan(statement.sql, statement.args)
-      const each = timeEach(statements, 2000, (statement) => cache.plan(statement.sql, statement.args))
+      for (const statement of statements) cache.plan(statement.sql, statement.args, statement.argTypes)
+      const each = timeEach(statements, 2000, (statement) => cache.plan(statement.sql, statement.args, statement.argTypes))
       each.forEach((micros, i) => perStatement[i]!.push(micros))
       cached.push(mean(each))
       if (target === 'oracle') {
-        perCall.push(mean(timeEach(statements, 500, (_, i) => cache.plan(queries[i]!.sql, queries[i]!.args).steps.map((step) => stepBinds(step.binds, queries[i]!.args, queries[i]!.argTypes)))))
+        perCall.push(mean(timeEach(statements, 500, (_, i) => cache.plan(queries[i]!.sql, queries[i]!.args, queries[i]!.argTypes).steps.map((step) => stepBinds(step.binds, queries[i]!.args, queries[i]!.argTypes)))))
       } else {
         const dialect = h2OracleDialect()
         for (const query of queries) dialect.plan!(query)

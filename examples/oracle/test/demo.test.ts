@@ -17,7 +17,7 @@ test('main() on H2 (Oracle mode): creates its tables, writes, upserts, runs a bu
   const out = lines.join('\n')
   expect(result).toEqual({ database: 'H2 (Oracle mode)', authors: 3, posts: 6, views: 15 })
   expect(out).toContain('   Ada Lovelace <ada@example.com> (WRITER): 2 posts, published: "Notes on the engine"')
-  expect(out).toContain('   Edgar <edgar@example.com> (EDITOR): 1 posts, published: "A relational model"')
+  expect(out).toContain('   Edgar <edgar@example.com> (EDITOR): 1 post, published: "A relational model"')
   expect(out).toContain('Titles containing "pool", any case (ILIKE → UPPER … LIKE UPPER …), first page: "Pools and queues"')
   expect(out).toContain('3. A serializable transaction moved "Debugging" to Ada Lovelace (committed).')
   expect(out).toContain('Another failed with P2002')

@@ -94,10 +94,31 @@ function bind(arg: unknown, argType: ArgType | undefined): readonly [string, str
   return genericBind(arg, argType)
 }
 
+/**
+ * Oracle (and H2 in its mode) stores '' as NULL: an empty string written would read back as null, a silent change of
+ * the data, so it is refused, as @prisma-pool/oracle does by default. Where the argument only goes into a LIKE pattern
+ * (`'%' || :1 || '%'`: contains, startsWith, endsWith), '' means the same on both: it goes through.
+ */
+function refuseEmptyString(position: number): never {
+  throw new DriverAdapterError({
+    kind: 'InvalidInputValue',
+    message:
+      `Oracle stores '' as NULL (H2 in Oracle mode too): the empty string of argument ${position + 1} would read back as ` +
+      `null. Write null instead (on Oracle Database, @prisma-pool/oracle's emptyStrings: 'null' stores '' as NULL).`,
+  })
+}
+
+/** A @db.Date argument is its UTC day, as PostgreSQL reads a date parameter (the time of day dropped). */
+const utcDay = (arg: unknown) => `${(arg instanceof Date ? arg : new Date(String(arg))).toISOString().slice(0, 10)} 00:00:00`
+
 function argOf(source: BindSource, query: SqlQuery): [unknown, ArgType | undefined] {
   if ('arg' in source) {
     if (source.arg >= query.args.length) throw new RangeError(`the statement's placeholder $${source.arg + 1} has no argument (${query.args.length} given)`)
-    return [query.args[source.arg], query.argTypes[source.arg]]
+    const arg = query.args[source.arg]
+    const argType = query.argTypes[source.arg]
+    if (arg === '' && !source.likePattern) refuseEmptyString(source.arg)
+    if (argType?.dbType === 'DATE' && arg !== null && arg !== undefined) return [utcDay(arg), { scalarType: 'string', arity: 'scalar' }]
+    return [arg, argType]
   }
   const { value } = source
   return [value, value === null ? undefined : FIXED_TYPE[typeof value as 'number' | 'string']]
@@ -123,7 +144,7 @@ export function h2OracleDialect(): JdbcDialect {
     plan(query: SqlQuery): readonly PlannedStatement[] {
       let plan
       try {
-        plan = translations.plan(query.sql, query.args)
+        plan = translations.plan(query.sql, query.args, query.argTypes)
       } catch (error) {
         // PostgreSQL's "feature not supported": Prisma shows the message, which says what to do instead.
         if (error instanceof Error && error.name === 'UntranslatableError') {
