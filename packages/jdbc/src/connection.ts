@@ -16,8 +16,12 @@ const JDBC_ISOLATION: Record<string, number> = {
   SERIALIZABLE: 8,
 }
 
-/** How long a connection is quiet before isBroken() asks the driver whether it is still open. */
-const ALIVE_CHECK_AFTER_MS = 10
+/**
+ * How long a connection is quiet before isBroken() asks the driver whether it is still open (JdbcSession.alive: no
+ * round trip, but a crossing into the JVM): a connection reused at once, under load, is not asked; one idle for longer
+ * is, so that a session the server ended meanwhile, even a few milliseconds before, is not handed out.
+ */
+const ALIVE_CHECK_AFTER_MS = 1
 
 /** Added to the state of a statement that changed the session, not to be handed on (JdbcSession.SESSION_CHANGED). */
 const SESSION_CHANGED = 4
@@ -302,7 +306,7 @@ export class JdbcConnection implements EngineConnection {
   isBroken(): boolean {
     if (this.#broken || this.#busy > 0) return this.#broken
     const now = performance.now()
-    if (now - this.#quietSince < (this.#dialect.aliveCheckAfterMs ?? ALIVE_CHECK_AFTER_MS)) return false
+    if (now - this.#quietSince < ALIVE_CHECK_AFTER_MS) return false
     this.#quietSince = now
     if (!this.#session.aliveSync()) this.#broken = true
     return this.#broken

@@ -111,11 +111,6 @@ export interface JdbcDialect {
    * that refuses a transaction block), or undefined to let the error stand.
    */
   statementsAfterFailure?(error: JdbcError, script: string): string[] | undefined
-  /**
-   * How long a connection is quiet before isBroken() asks the driver whether its session still runs (JdbcSession.alive;
-   * default 10 ms): less where the server ends sessions without a word and the driver's answer costs no wait (MySQL).
-   */
-  readonly aliveCheckAfterMs?: number
 
   /**
    * Driver properties for a new connection: `defaults`, which the user's own properties override (PostgreSQL's

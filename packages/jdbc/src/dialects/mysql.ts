@@ -274,9 +274,6 @@ export const mysqlDialect: JdbcDialect = {
   provider: 'mysql',
   name: 'MySQL',
   lastInsertId: true,
-  // MariaDB ends a session it kills while idle without a word, as a restart and wait_timeout do (mysql2 sees the socket
-  // close at once): the socket is read at every checkout after a millisecond of quiet, at no wait (MARIADB_SOCKET_FACTORY).
-  aliveCheckAfterMs: 1,
   // The next transaction's level alone, as @prisma-pool/mysql sets it (Connector/J's setTransactionIsolation would set
   // the session's).
   isolationSql: (level) => `SET TRANSACTION ISOLATION LEVEL ${level}`,
