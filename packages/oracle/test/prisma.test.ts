@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { OracleDriver } from '../src/driver.js'
 import { resolveOracleOptions } from '../src/options.js'
 import { column, FakeOracleConnection, lob, oracledb, sessionSetup, type FakeCall } from './fake-oracledb.js'
-import { Prisma, PrismaClient } from './generated/prisma/client.js'
+import { PrismaClient } from './generated/prisma/client.js'
+import { ALL_TYPES_ROW } from './scenarios.js'
 
 /** The columns of AllTypes as the DDL generator makes them (src/ddl.ts), and how node-oracledb describes each. */
 const ALL_TYPES: Record<string, { dataType: string; dataLength: number; charLength: number; precision: number | null; scale: number | null; meta: Partial<Metadata> & { dbType: Metadata['dbType'] } }> = {
@@ -122,23 +123,8 @@ class FakeOracleAdapter extends PoolAdapterFactory {
   }
 }
 
-const ROW = {
-  str: 'héllo ✓ "quoted" \'single\'',
-  strNull: null,
-  int: -2147483648,
-  intNull: null,
-  bigInt: 9007199254740993n,
-  float: 1.5e-300,
-  decimal: new Prisma.Decimal('12345678901234567890.0123456789'),
-  bool: true,
-  dateTime: new Date('2024-02-29T23:59:59.123Z'),
-  json: { a: [1, 2, { b: null }], s: 'x', n: 1.25, t: true },
-  bytes: new Uint8Array([0, 1, 2, 254, 255]),
-  role: 'ADMIN' as const,
-  varchar: 'twenty characters!!!',
-  date: new Date('1999-12-31T00:00:00.000Z'),
-  timestamptz: new Date('2030-06-15T08:30:00.123Z'),
-}
+/** The Oracle scenarios' row of every type (its Dates hold milliseconds, as JavaScript's do). */
+const ROW = ALL_TYPES_ROW
 
 const clients: PrismaClient[] = []
 afterAll(() => Promise.all(clients.map((client) => client.$disconnect())))
