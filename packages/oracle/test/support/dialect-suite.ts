@@ -3,29 +3,22 @@
 // PostgreSQL: the shared relation scenarios, the Oracle scenarios (scenarios.ts) with their listed differences, and,
 // at the end, the Oracle lint over the translation of every statement Prisma sent.
 import { TranslationCache, UntranslatableError, type TranslationTarget } from '@prisma-pool/oracle/dialect'
-import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { canonical } from '../../../../test-support/compare.js'
 import { relationScenarios, seedRelations } from '../../../../test-support/relations.js'
 import type { PrismaClient as PgTestClient } from '../../../pg/test/generated/prisma/client.js'
-import type { PrismaClient } from '../generated/prisma/client.js'
 import { SCENARIOS, type Difference } from '../scenarios.js'
+import type { DialectSide, Wrap } from './dialect-side.js'
 import { lintStep } from './oracle-lint.js'
 import { openPgSide, type PgSide } from './pg.js'
 import { recording, type RecordedStatement } from './recording.js'
-
-/** A database through the Oracle dialect, with the test schema's tables: its client, and how to drop it all. */
-export interface DialectSide {
-  prisma: PrismaClient
-  close(): Promise<void>
-}
 
 export interface DialectSuite {
   /** What the database is, for the tests' names. */
   name: string
   target: TranslationTarget
   /** Opens the side; `wrap` gets its adapter first (the recorder of what Prisma sends). */
-  open(wrap: (factory: SqlDriverAdapterFactory) => SqlDriverAdapterFactory): Promise<DialectSide>
+  open(wrap: Wrap): Promise<DialectSide>
   differences: Readonly<Record<string, Difference>>
 }
 
