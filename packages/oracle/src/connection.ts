@@ -34,7 +34,7 @@ import {
   type TableColumn,
 } from './conversion.js'
 import { codeOf, DestroyedConnectionError, oracleDbConnectionLoss, oraNumberOf } from './errors.js'
-import { UNIQUE_VIOLATION } from './oracle-errors.js'
+import { featureNotSupported, UNIQUE_VIOLATION } from './oracle-errors.js'
 import type { OraclePlan, OracleStep } from './plan.js'
 import { splitStatements } from './script.js'
 import { readConnectionLimits, readServerConnections, sessionIdOf, UNICODE_CHARSETS, type SessionFacts, type ViewQuery } from './server-views.js'
@@ -139,17 +139,12 @@ const FAILED_TRANSACTION = '25P02'
 const JSON_SCALARS_VERSION = 2100000000
 
 const refusedBefore21c = () =>
-  new DriverAdapterError({
-    kind: 'postgres',
-    code: '0A000',
-    severity: 'ERROR',
-    message:
+  new DriverAdapterError(
+    featureNotSupported(
       'JSON equality filters need Oracle Database 21c or later: before it, a stored top-level scalar (JsonNull, 42, "text") ' +
-      'is not JSON to JSON_EQUAL and would silently compare unequal. Filter in application code, or with $queryRaw.',
-    detail: undefined,
-    column: undefined,
-    hint: undefined,
-  })
+        'is not JSON to JSON_EQUAL and would silently compare unequal. Filter in application code, or with $queryRaw.',
+    ),
+  )
 
 export class OracleConnection implements EngineConnection {
   readonly #conn: Connection

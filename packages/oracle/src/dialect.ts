@@ -18,7 +18,7 @@ export {
   type Translation,
   type TranslationTarget,
 } from './plan.js'
-export { convertOracleError, NOT_PERMITTED, oracleCode, oracleConnectionLoss, oraNumber, UNIQUE_VIOLATION } from './oracle-errors.js'
+export { convertOracleError, featureNotSupported, NOT_PERMITTED, oracleCode, oracleConnectionLoss, oraNumber, UNIQUE_VIOLATION } from './oracle-errors.js'
 export {
   isolationLevelSql,
   isolationRefusal,

@@ -2,7 +2,7 @@
 // table (oracle-errors.ts, which @prisma-pool/jdbc uses too), and a few of the adapter's own.
 import { isObject, lossOfKind, mapSocketError, socketError, type ConnectionLoss } from '@prisma-pool/core/engine'
 import type { Error as AdapterError } from '@prisma/driver-adapter-utils'
-import { convertOracleError, oracleCode, oracleConnectionLoss, oraNumber } from './oracle-errors.js'
+import { convertOracleError, featureNotSupported, oracleCode, oracleConnectionLoss, oraNumber } from './oracle-errors.js'
 import { UntranslatableError } from './plan.js'
 
 /** What node-oracledb puts on an error: `code` (`ORA-00001`, `NJS-503`), `errorNum` (the ORA number) and the message. */
@@ -70,25 +70,10 @@ export class DestroyedConnectionError extends Error {
   }
 }
 
-/** What a statement that cannot be translated is for Prisma: PostgreSQL's feature_not_supported, with the translator's reason. */
-function untranslatable(error: UntranslatableError): AdapterError {
-  return {
-    kind: 'postgres',
-    code: '0A000',
-    severity: 'ERROR',
-    message: error.message,
-    detail: undefined,
-    column: undefined,
-    hint: undefined,
-    originalCode: '0A000',
-    originalMessage: error.message,
-  }
-}
-
 /** Maps a node-oracledb (or socket) error to Prisma's kinds, keeping the original code and message. */
 export function convertOracleDbError(error: unknown): AdapterError | undefined {
   if (error instanceof OracleAdapterError) return error.mapped
-  if (error instanceof UntranslatableError) return untranslatable(error)
+  if (error instanceof UntranslatableError) return featureNotSupported(error.message)
   if (error instanceof DestroyedConnectionError) return { kind: 'ConnectionClosed', originalCode: codeOf(error.original), originalMessage: error.message }
   const code = codeOf(error)
   if (code !== undefined) {

@@ -203,6 +203,14 @@ function mapNjs(njs: number, message: string): MappedError | undefined {
 }
 
 /**
+ * What Oracle cannot do of a statement Prisma sent (the translator's refusal, a JSON filter before 21c), for Prisma:
+ * PostgreSQL's feature_not_supported (0A000) with the reason, which says what to do instead.
+ */
+export function featureNotSupported(message: string): AdapterError {
+  return { kind: 'postgres', code: '0A000', severity: 'ERROR', message, detail: undefined, column: undefined, hint: undefined, originalCode: '0A000', originalMessage: message }
+}
+
+/**
  * An Oracle error in Prisma's kinds, with its code and message as `originalCode` / `originalMessage`; `undefined` for
  * a code this mapping does not know (a driver's own usage error), which then reaches the user unchanged.
  */

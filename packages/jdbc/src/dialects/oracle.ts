@@ -2,7 +2,7 @@
 // postgres provider, and Prisma's PostgreSQL SQL is translated into Oracle SQL by the same translator the oracledb
 // adapter uses, for target 'h2' (a RETURNING becomes a data change delta table, FINAL TABLE (INSERT …), which H2 has
 // in place of Oracle's RETURNING … INTO). It is the stand-in the Oracle dialect's Prisma-level tests run on.
-import { TranslationCache, type BindSource, type OracleStep } from '@prisma-pool/oracle/dialect'
+import { featureNotSupported, TranslationCache, type BindSource, type OracleStep } from '@prisma-pool/oracle/dialect'
 import { DriverAdapterError, type ArgType, type Error as AdapterError, type SqlQuery } from '@prisma/driver-adapter-utils'
 import type { ColumnReader, JdbcColumn, JdbcDialect, JdbcError, PlannedStatement } from '../dialect.js'
 import { genericBind } from '../bind.js'
@@ -147,9 +147,7 @@ export function h2OracleDialect(): JdbcDialect {
         plan = translations.plan(query.sql, query.args, query.argTypes)
       } catch (error) {
         // PostgreSQL's "feature not supported": Prisma shows the message, which says what to do instead.
-        if (error instanceof Error && error.name === 'UntranslatableError') {
-          throw new DriverAdapterError({ kind: 'postgres', code: '0A000', severity: 'ERROR', message: error.message, detail: undefined, column: undefined, hint: undefined })
-        }
+        if (error instanceof Error && error.name === 'UntranslatableError') throw new DriverAdapterError(featureNotSupported(error.message))
         throw error
       }
       return plan.steps.map((step) => {
