@@ -148,17 +148,17 @@ describe('a server that is not Oracle', () => {
         const driver = driverFor(`127.0.0.1:${server.port}/FREEPDB1`)
         const watch = watchResources()
         const abort = new AbortController()
-        const connecting = driver.connect(engineContext('t@h/1', 300), abort.signal)
+        // node-oracledb's own timeout is the context's and a second (61 s), past the test's: only the pool's signal can
+        // end this attempt in time.
+        const connecting = driver.connect(engineContext('t@h/1', 60_000), abort.signal)
         // The pool's signal at its connect timeout: the connect gives up at once, with the pool's reason.
         const reason = new ConnectTimeoutError(0.3, driver.target)
         const timer = setTimeout(() => abort.abort(reason), 300)
         await expect(connecting).rejects.toBe(reason)
         clearTimeout(timer)
         expect(server.accepted()).toBe(1)
-        // The attempt is cut off at the pool's signal (its socket destroyed), not a second later at node-oracledb's own timeout.
-        const before = Date.now()
+        // The attempt is cut off at the pool's signal: its socket destroyed.
         await server.clientsGone()
-        expect(Date.now() - before).toBeLessThan(700)
         expect(await watch.left()).toEqual([])
       } finally {
         await server.close()
